@@ -1,0 +1,46 @@
+"""Request-wide duties: the client IP for the audit log, and the idle-session timeout (DOMAIN §8)."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from portal import audit
+
+# Writing the session on every request would cost a write per page view; a minute's precision is enough.
+_TOUCH_EVERY = 60
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.timeout = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+
+    def __call__(self, request):
+        token = audit.current_ip.set(audit.client_ip(request))
+        try:
+            expired = self._check_idle(request)
+            if expired is not None:
+                return expired
+            return self.get_response(request)
+        finally:
+            audit.current_ip.reset(token)
+
+    def _check_idle(self, request):
+        if not request.user.is_authenticated:
+            return None
+        now = time.time()
+        last = request.session.get("_last_seen")
+        if last is not None and now - last > self.timeout:
+            request._portal_logout_reason = "session_timeout"
+            logout(request)
+            messages.warning(request, _("由于长时间未操作，您已自动退出登录，请重新登录。"))
+            return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        if last is None or now - last > _TOUCH_EVERY:
+            request.session["_last_seen"] = now
+        return None

@@ -1,0 +1,72 @@
+"""HTTP only: parse, ask access/selectors/services, render."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal import access, dashboard, routing, selectors
+from portal.auth import PortalAuthenticationForm
+from portal.forms import AuditFilterForm
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = PortalAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    return render(request, "portal/dashboard.html", {"sections": dashboard.sections_for(request.user)})
+
+
+@login_required
+def audit_log(request):
+    access.require(request.user, "portal.view_audit_log")
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_log_visible_to(request.user, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "portal/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def institution_list(request):
+    access.require(request.user, "portal.list_institutions")
+    institutions = selectors.institutions_visible_to(request.user)
+    return render(request, "portal/institution_list.html", {"institutions": institutions})
+
+
+@login_required
+def institution_detail(request, pk):
+    institution = get_object_or_404(selectors.institutions_visible_to(request.user), pk=pk)
+    if not access.can(request.user, "portal.view_institution", institution):
+        raise Http404
+    authority = routing.skill_filing_authority(institution).label(institution.city.name)
+    return render(request, "portal/institution_detail.html", {"institution": institution, "authority": authority})
+
+
+@login_required
+def inbox(request):
+    notes = selectors.notifications_of(request.user)
+    page = Paginator(notes, 30).get_page(request.GET.get("page"))
+    return render(request, "portal/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    selectors.notifications_of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("inbox")
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
