@@ -2,6 +2,7 @@
 and one account per role. Idempotent: running it again changes nothing."""
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 from stdnum.cn import uscc
 
@@ -53,6 +54,7 @@ ACCOUNTS = [
 @transaction.atomic
 def load_demo():
     """Creates or refreshes the demo institutions and accounts; returns [(username, role label)]."""
+    call_command("loaddata", "cities", verbosity=0)  # reference data (also loaded by migration 0002)
     institutions = {}
     for name, body, affiliation, city, kind, applied, (college, level, year) in INSTITUTIONS:
         institutions[name], _ = Institution.objects.update_or_create(

@@ -40,7 +40,7 @@ def _place_warning(place_code, birth_year):
     sample += ric.calc_check_digit(sample)
     try:
         ric.get_birth_place(sample)
-    except stdnum_exceptions.ValidationError:
+    except (stdnum_exceptions.ValidationError, KeyError):  # stdnum raises KeyError for a code with no county
         return _("地址码 %(code)s 未收录于行政区划代码表（已接受，请核对）") % {"code": place_code}
     return None
 

@@ -1,0 +1,522 @@
+"""The title eligibility engine: profile + school standard -> verdict (附件2 一(四)、(六)、(八)).
+
+Two questions are answered separately (DOMAIN §3.6):
+
+* *which level do the records reach* — every path of 附件2 一(八) is tried
+  (1(1), 1(2), 1(3), 2(1), 2(2), 3) and the highest level any path reaches is
+  reported with the path's clause, each criterion met/unmet with the evidence
+  used, and what is still missing for the next level by its cheapest path;
+* *may the graduate be evaluated at all* (``may_apply``) — 附件2 一(四)
+  (employed in Anhui, tripartite agreement, on duty) and 一(六) (general
+  conditions), plus pilot school/major when known — each failure one reason.
+
+How it is fast (a cohort of 10^5 profiles in about a second): a standard is
+compiled once (cached by identity, then by value) into per-path tuples of
+criterion descriptors from :mod:`.criteria`, each bound to a *slot*.  Identical
+criteria of different paths share a slot, so one profile runs each distinct
+test once; paths then read their witnesses with ``itemgetter``.  Results of
+unmet criteria are prebuilt; met ones are cached per witness.  Only when one
+achievement pool feeds two criteria of a path (possible only through a
+school's extra requirements) does a path pay for a real assignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
+
+from .clauses import (
+    ASSESSMENT_NAMES,
+    ASSESSMENT_ORDER,
+    ASSESSMENT_EXCELLENT,
+    AWARD_ORDER,
+    DEGREE_CLASS_MIN,
+    DESIGN_ORDER,
+    ENGINEER,
+    FIRST_AUTHOR_PAPER,
+    LEVEL_NAMES,
+    LEVEL_RANK,
+    LEVELS,
+    NONE,
+    PATH_DEGREE,
+    PATH_LEVEL,
+    PATH_OPTIONS,
+    PATHS,
+    path_clause,
+)
+from .criteria import ANY_RANK, KINDS, CriterionKind, Facts, pool_check
+from .profile import Profile
+from .standard import DEFAULT_STANDARD, LevelStandard, PathStandard, SchoolStandard, ensure_valid
+
+# --- results ---------------------------------------------------------------------
+
+
+class CriterionResult(NamedTuple):
+    """One criterion of a path: its clause, Chinese label, whether met, and the evidence used."""
+
+    clause: str
+    label: str
+    met: bool
+    evidence: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"clause": self.clause, "label": self.label, "met": self.met, "evidence": self.evidence}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The engine's answer for one profile; :meth:`to_dict` is the verdict contract."""
+
+    id: str
+    level: str  # engineer / assistant_engineer / technician / none
+    path: str | None  # "1(3)", "2(1)", "3" … ; None when level is none
+    may_apply: bool
+    blocking: tuple[str, ...]
+    criteria: tuple[CriterionResult, ...]  # of the deciding path, or of the nearest path when none
+    missing_for_next: tuple[str, ...]
+
+    @property
+    def level_name(self) -> str:
+        """工程师 / 助理工程师 / 技术员 / 未达到技术员条件."""
+        return LEVEL_NAMES[self.level]
+
+    @property
+    def path_clause(self) -> str | None:
+        """'附件2 一(八)1(3)' for path '1(3)'."""
+        return None if self.path is None else path_clause(self.path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly ``eligibility-verdict.schema.json``."""
+        return {
+            "id": self.id,
+            "level": self.level,
+            "path": self.path,
+            "may_apply": self.may_apply,
+            "blocking": list(self.blocking),
+            "criteria": [c.to_dict() for c in self.criteria],
+            "missing_for_next": list(self.missing_for_next),
+        }
+
+
+# --- may_apply: 附件2 一(四) and 一(六) -----------------------------------------------
+
+_GOOD_ENOUGH = ASSESSMENT_ORDER["good"]  # 一(六)2 综合表现考核达到良好以上
+
+
+class _Blocker(NamedTuple):
+    fails: Callable[[Profile], bool]
+    reason: Callable[[Profile], str]
+
+
+def _employment_fails(attr: str) -> Callable[[Profile], bool]:
+    get = attrgetter(attr)
+    return lambda p: p.employment is not None and not get(p.employment)
+
+
+#: Conditions of may_apply, as data: each failing one gives one reason citing its clause.
+BLOCKERS: tuple[_Blocker, ...] = (
+    _Blocker(lambda p: p.pilot_school is False,
+             lambda p: "所在学校不是“工程师职称证书自主评审”试点学校（附件2 一(三)、一(四)；通知 二(一)）"),
+    _Blocker(lambda p: p.pilot_major is False,
+             lambda p: "所学专业不是试点专业（附件2 一(三)、一(四)）"),
+    _Blocker(lambda p: p.employment is None,
+             lambda p: "毕业离校当年度尚未在省内企业就业（附件2 一(四)：须在省内企业就业、签订三方就业协议并已到岗）"),
+    _Blocker(_employment_fails("in_province"), lambda p: "就业单位不在安徽省内（附件2 一(四)）"),
+    _Blocker(_employment_fails("tripartite_agreement"), lambda p: "尚未签订三方就业协议（附件2 一(四)）"),
+    _Blocker(_employment_fails("on_duty"), lambda p: "尚未到岗工作（附件2 一(四)）"),
+    _Blocker(lambda p: not p.general.conduct_ok, lambda p: "思想政治条件不符合要求（附件2 一(六)1）"),
+    _Blocker(lambda p: ASSESSMENT_ORDER[p.general.assessment] < _GOOD_ENOUGH,
+             lambda p: f"年度综合考核为{ASSESSMENT_NAMES[p.general.assessment]}，未达到良好以上（附件2 一(六)2）"),
+    _Blocker(lambda p: not p.general.physically_fit, lambda p: "不具备从事工程技术工作的身体条件（附件2 一(六)3）"),
+    _Blocker(lambda p: not p.general.continuing_education_done,
+             lambda p: "未完成学校规定的继续教育（公需课）学时（附件2 一(六)4）"),
+)
+
+
+def blocking_reasons(p: Profile) -> tuple[str, ...]:
+    """Why ``p`` may not be evaluated at all; empty when it may (附件2 一(四)、一(六))."""
+    e, g = p.employment, p.general
+    if (e is not None and e.in_province and e.tripartite_agreement and e.on_duty
+            and g.conduct_ok and g.physically_fit and g.continuing_education_done
+            and g.assessment in ("good", "excellent")
+            and p.pilot_major is not False and p.pilot_school is not False):
+        return ()  # the common case, without running the table
+    return tuple(b.reason(p) for b in BLOCKERS if b.fails(p))
+
+
+# --- compiling a standard ---------------------------------------------------------------
+
+
+class _Criterion(NamedTuple):
+    slot: int  # index of its test in _Compiled.checks
+    clause: str
+    label: str
+    pool: str | None
+    accepts: Callable[[Any], bool] | None
+    evidence: Callable[[Any], str]
+    missing: Callable[[Facts], str]  # wording when a mandatory criterion is unmet
+    unmet: CriterionResult
+    met_cache: dict  # witness -> CriterionResult
+
+
+class _Path(NamedTuple):
+    path: str
+    clause: str
+    level: str
+    min_prog: int  # lowest programme that can ever meet the degree requirement
+    gates: tuple[_Criterion, ...]  # mandatory: degree, practice, rank, school extras
+    options: tuple[_Criterion, ...]  # the M of "M 选 N"
+    n: int
+    gate_ws: Callable[[list], tuple]
+    option_ws: Callable[[list], tuple]
+    gate_slots: tuple[int, ...]
+    option_slots: tuple[int, ...]
+    summary: tuple[CriterionResult, ...]  # the "M选N" row, indexed by number met
+    matching: tuple  # ((pool, ((is_gate, index, accepts), ...)), ...) for pools feeding >1 criterion
+
+
+class _Compiled(NamedTuple):
+    checks: tuple[Callable[[Facts], Any], ...]  # per slot, for lazy use (level_only)
+    blank: list  # [None] * number of slots
+    fact_checks: tuple[tuple[int, Callable[[Facts], Any]], ...]  # (slot, check)
+    pool_checks: tuple[tuple[Callable[[Facts], tuple], tuple[tuple[int, Callable[[Any], bool]], ...]], ...]
+    paths: tuple[_Path, ...]  # PATHS order: highest level first
+
+    def witnesses(self, f: Facts) -> list:
+        """Run every distinct test once: the witness (or None) per slot.
+
+        Pool tests are grouped by pool, so a profile without, say, patents skips
+        all patent tests at once — most graduates hold few kinds of achievement.
+        """
+        ws = self.blank[:]
+        for slot, check in self.fact_checks:
+            ws[slot] = check(f)
+        for get, tests in self.pool_checks:
+            items = get(f)
+            if items:
+                for slot, accepts in tests:
+                    for item in items:
+                        if accepts(item):
+                            ws[slot] = item
+                            break
+        return ws
+
+
+_MET_CACHE_MAX = 4096
+
+
+def _option_params(kind: str, ps: PathStandard, lv: LevelStandard) -> tuple:
+    """Thresholds of an option kind in one path, from the standard."""
+    if kind == "design":
+        return (DESIGN_ORDER[ps.design_min_grade] if ps.design_min_grade else 0,)
+    if kind == "competition":
+        return (AWARD_ORDER[lv.competition_min_level], ps.competition_max_rank or ANY_RANK)
+    if kind == "patent":
+        return (ps.invention_max_rank or ANY_RANK, ps.utility_model_max_rank or ANY_RANK,
+                ANY_RANK if ps.software_copyright else 0)
+    if kind == "skill":
+        return (lv.skill_min_level,)
+    if kind == "project":
+        level = AWARD_ORDER[ps.project_min_level] if ps.project_min_level else 0
+        return (level, ps.project_leader, ps.project_concluded)
+    if kind == "ncre":
+        return (max(1, ps.ncre_min_level or 1),)
+    if kind == "paper":
+        return (ps.paper_first_author,)
+    raise KeyError(kind)
+
+
+def _generic_missing(label: str, clause: str) -> Callable[[Facts], str]:
+    text = f"需满足：{label}（{clause}）"
+    return lambda f: text
+
+
+class _Builder:
+    """Allocates one test slot per distinct (kind, params) across all paths."""
+
+    def __init__(self) -> None:
+        self.slots: dict[tuple, int] = {}
+        self.checks: list[Callable[[Facts], Any]] = []
+        self.fact_checks: list[tuple[int, Callable[[Facts], Any]]] = []
+        self.pool_checks: dict[str, list[tuple[int, Callable[[Any], bool]]]] = {}
+
+    def compiled(self, paths: tuple[_Path, ...]) -> _Compiled:
+        pools = tuple((attrgetter(pool), tuple(tests)) for pool, tests in self.pool_checks.items())
+        return _Compiled(tuple(self.checks), [None] * len(self.checks), tuple(self.fact_checks), pools, paths)
+
+    def criterion(self, key: str, params: tuple, clause: str, label: str | None = None) -> _Criterion:
+        kind: CriterionKind = KINDS[key]
+        accepts = kind.test(*params) if kind.test is not None else None
+        slot = self.slots.get((key, params))
+        if slot is None:
+            slot = self.slots[(key, params)] = len(self.checks)
+            if kind.pool:
+                self.pool_checks.setdefault(kind.pool, []).append((slot, accepts))
+                self.checks.append(pool_check(kind.pool, accepts))
+            else:
+                self.fact_checks.append((slot, kind.check(*params)))
+                self.checks.append(kind.check(*params))
+        label = label or kind.label(*params)
+        if kind.missing is not None:
+            missing_of = kind.missing
+
+            def missing(f: Facts) -> str:
+                return missing_of(f, clause, *params)
+        else:
+            missing = _generic_missing(label, clause)
+        return _Criterion(slot, clause, label, kind.pool, accepts, kind.evidence, missing,
+                          CriterionResult(clause, label, False, None), {})
+
+    def extra(self, extra: str, ps: PathStandard, lv: LevelStandard, path: str) -> _Criterion:
+        """A school-added mandatory criterion (standard.PathStandard.extra_requirements)."""
+        if extra == ASSESSMENT_EXCELLENT:
+            return self.criterion("assessment_excellent", (ASSESSMENT_ORDER["excellent"],),
+                                  "附件2 一(六)2 学校标准", "年度综合考核优秀")
+        clause = f"{path_clause(path)} 学校标准"
+        if extra == FIRST_AUTHOR_PAPER:
+            return self.criterion("paper", (True,), clause, "以第一作者发表相关专业领域学术论文")
+        params = _option_params(extra, ps, lv)
+        return self.criterion(extra, params, clause, f"{KINDS[extra].label(*params)}（必备）")
+
+
+def _slots_getter(slots: tuple[int, ...]) -> Callable[[list], tuple]:
+    if not slots:
+        return lambda ws: ()
+    if len(slots) == 1:
+        only = slots[0]
+        return lambda ws: (ws[only],)
+    return itemgetter(*slots)
+
+
+def _matching_plan(gates: tuple[_Criterion, ...], options: tuple[_Criterion, ...]) -> tuple:
+    """Pools that feed more than one criterion of the path, mandatory criteria first."""
+    members: dict[str, list] = {}
+    for is_gate, part in ((True, gates), (False, options)):
+        for i, c in enumerate(part):
+            if c.pool is not None:
+                members.setdefault(c.pool, []).append((is_gate, i, c.accepts))
+    return tuple((pool, tuple(ms)) for pool, ms in members.items() if len(ms) > 1)
+
+
+def _compile_path(b: _Builder, path: str, ps: PathStandard, lv: LevelStandard) -> _Path:
+    clause = path_clause(path)
+    degree = PATH_DEGREE[path]
+    gates = [b.criterion("degree", (degree,), clause)]
+    if ps.practice_months > 0:
+        gates.append(b.criterion("practice", (float(ps.practice_months),), clause))
+    if ps.rank_percent_max is not None:
+        gates.append(b.criterion("rank", (float(ps.rank_percent_max),), clause))
+    gates.extend(b.extra(e, ps, lv, path) for e in ps.extra_requirements)
+    options = tuple(b.criterion(k, _option_params(k, ps, lv), clause) for k in PATH_OPTIONS[path])
+    m, n = len(options), ps.options_required
+    summary = tuple(
+        CriterionResult(clause, f"以下{m}项条件中满足{n}项（{m}选{n}）", k >= n, f"已满足{k}项" if k else None)
+        for k in range(m + 1)
+    )
+    gate_slots = tuple(c.slot for c in gates)
+    option_slots = tuple(c.slot for c in options)
+    return _Path(path, clause, PATH_LEVEL[path], DEGREE_CLASS_MIN[degree], tuple(gates), options, n,
+                 _slots_getter(gate_slots), _slots_getter(option_slots), gate_slots, option_slots,
+                 summary, _matching_plan(tuple(gates), options))
+
+
+def _compile(std: SchoolStandard) -> _Compiled:
+    ensure_valid(std)  # 通知 四(四): a standard looser than the baseline is refused
+    b = _Builder()
+    return b.compiled(tuple(_compile_path(b, p, std.path(p), std.level(PATH_LEVEL[p])) for p in PATHS))
+
+
+_BY_ID: dict[int, tuple[SchoolStandard, _Compiled]] = {}
+_BY_VALUE: dict[SchoolStandard, _Compiled] = {}
+
+
+def _compiled(std: SchoolStandard) -> _Compiled:
+    hit = _BY_ID.get(id(std))
+    if hit is not None and hit[0] is std:
+        return hit[1]
+    compiled = _BY_VALUE.get(std)
+    if compiled is None:
+        compiled = _compile(std)
+        if len(_BY_VALUE) >= 128:
+            _BY_VALUE.clear()
+        _BY_VALUE[std] = compiled
+    if len(_BY_ID) >= 1024:
+        _BY_ID.clear()
+    _BY_ID[id(std)] = (std, compiled)  # holding std keeps its id from being reused
+    return compiled
+
+
+# --- assignment of achievements to criteria ---------------------------------------------
+
+
+def assign(accepts: list[Callable[[Any], bool]], items: tuple) -> list[Any]:
+    """Give each criterion at most one item and each item to at most one criterion.
+
+    Maximum bipartite matching (Kuhn's augmenting paths).  Criteria are taken in
+    order and an augmenting path never unmatches a criterion already matched, so
+    with mandatory criteria first the result satisfies as many of them as
+    possible and then as many options as possible.  Returns, per criterion, the
+    item assigned or None.
+    """
+    adjacent = [[j for j, item in enumerate(items) if acc(item)] for acc in accepts]
+    owner = [-1] * len(items)
+
+    def augment(c: int, seen: set[int]) -> bool:
+        for j in adjacent[c]:
+            if j not in seen:
+                seen.add(j)
+                if owner[j] < 0 or augment(owner[j], seen):
+                    owner[j] = c
+                    return True
+        return False
+
+    for c in range(len(accepts)):
+        augment(c, set())
+    result: list[Any] = [None] * len(accepts)
+    for j, c in enumerate(owner):
+        if c >= 0:
+            result[c] = items[j]
+    return result
+
+
+def _witnesses(cp: _Path, f: Facts, ws: list) -> tuple[tuple, tuple]:
+    """Witness (evidence item) or None for each gate and option of a path."""
+    gw, ow = cp.gate_ws(ws), cp.option_ws(ws)
+    if not cp.matching:
+        return gw, ow
+    gl, ol = list(gw), list(ow)
+    for pool, members in cp.matching:
+        got = assign([acc for _, _, acc in members], getattr(f, pool))
+        for (is_gate, i, _), item in zip(members, got, strict=True):
+            (gl if is_gate else ol)[i] = item
+    return tuple(gl), tuple(ol)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def _met(c: _Criterion, witness: Any) -> CriterionResult:
+    r = c.met_cache.get(witness)
+    if r is None:
+        r = CriterionResult(c.clause, c.label, True, c.evidence(witness))
+        if len(c.met_cache) < _MET_CACHE_MAX:
+            c.met_cache[witness] = r
+    return r
+
+
+def _criteria(cp: _Path, gw: tuple, ow: tuple, k: int) -> tuple[CriterionResult, ...]:
+    out = [c.unmet if w is None else _met(c, w) for c, w in zip(cp.gates, gw)]
+    if cp.options:
+        out.append(cp.summary[k])
+        out += [c.unmet if w is None else _met(c, w) for c, w in zip(cp.options, ow)]
+    return tuple(out)
+
+
+def _missing(cp: _Path, gw: tuple, ow: tuple, k: int, f: Facts) -> tuple[str, ...]:
+    out = [c.missing(f) for c, w in zip(cp.gates, gw) if w is None]
+    if k < cp.n:
+        labels = "；".join([c.label for c, w in zip(cp.options, ow) if w is None])
+        out.append(f"再满足以下任意{cp.n - k}项：{labels}（{cp.clause}）")
+    return tuple(out)
+
+
+def evaluate(profile: Profile, standard: SchoolStandard = DEFAULT_STANDARD) -> Verdict:
+    """The full verdict for one graduate under ``standard`` (附件2 一(四)、(六)、(八)).
+
+    Raises :class:`~.standard.StandardError` if ``standard`` is looser than the baseline.
+    """
+    cs = _compiled(standard)
+    f = Facts(profile)
+    ws = cs.witnesses(f)
+    tried = []  # (path, gate witnesses, option witnesses, options met, items missing), highest first
+    reached = None
+    for cp in cs.paths:
+        gw, ow = _witnesses(cp, f, ws)
+        k = len(ow) - ow.count(None)
+        short = gw.count(None) + (cp.n - k if k < cp.n else 0)
+        if not short:
+            reached = (cp, gw, ow, k)
+            break
+        tried.append((cp, gw, ow, k, short))
+
+    prog = f.prog
+    if reached is not None:
+        cp, gw, ow, k = reached
+        level, path = cp.level, cp.path
+        criteria = _criteria(cp, gw, ow, k)
+    else:
+        level, path = NONE, None
+        # Nearest path: fewest missing items among attainable paths; ties go to the lower level.
+        nearest = None
+        for row in reversed(tried):
+            if row[0].min_prog <= prog and (nearest is None or row[4] < nearest[4]):
+                nearest = row
+        criteria = _criteria(*nearest[:4])
+
+    missing: tuple[str, ...] = ()
+    if level != ENGINEER:
+        next_level = LEVELS[len(LEVELS) - 1 - LEVEL_RANK[level]]
+        cheapest = None
+        for row in tried:  # the next level's paths are all above the one reached
+            if row[0].level == next_level and row[0].min_prog <= prog and (
+                    cheapest is None or row[4] < cheapest[4]):
+                cheapest = row
+        missing = _missing(*cheapest[:4], f)
+
+    blocking = blocking_reasons(profile)
+    return Verdict(profile.id, level, path, not blocking, blocking, criteria, missing)
+
+
+_UNSET = object()
+
+
+def level_only(profile: Profile, standard: SchoolStandard = DEFAULT_STANDARD) -> str:
+    """Just the level code reached (same answer as ``evaluate(...).level``), as fast as possible.
+
+    Tests run lazily and each path stops at its first failing gate or as soon as N options are met.
+    """
+    cs = _compiled(standard)
+    f = Facts(profile)
+    checks = cs.checks
+    memo = [_UNSET] * len(checks)
+    prog = f.prog
+    for cp in cs.paths:
+        if prog < cp.min_prog:
+            continue
+        if cp.matching:
+            gw, ow = _witnesses(cp, f, cs.witnesses(f))
+            if None not in gw and len(ow) - ow.count(None) >= cp.n:
+                return cp.level
+            continue
+        for s in cp.gate_slots:
+            w = memo[s]
+            if w is _UNSET:
+                w = memo[s] = checks[s](f)
+            if w is None:
+                break
+        else:
+            need = cp.n
+            if need:
+                for s in cp.option_slots:
+                    w = memo[s]
+                    if w is _UNSET:
+                        w = memo[s] = checks[s](f)
+                    if w is not None:
+                        need -= 1
+                        if not need:
+                            break
+            if not need:
+                return cp.level
+    return NONE
+
+
+def path_criteria(path: str, standard: SchoolStandard = DEFAULT_STANDARD) -> tuple[tuple[str, str], ...]:
+    """(clause, label) of every criterion of ``path`` under ``standard`` — for showing a standard."""
+    cp = _compiled(standard).paths[PATHS.index(path)]
+    rows = [(c.clause, c.label) for c in cp.gates]
+    if cp.options:
+        rows.append((cp.clause, cp.summary[0].label))
+        rows += [(c.clause, c.label) for c in cp.options]
+    return tuple(rows)

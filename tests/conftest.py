@@ -1,0 +1,98 @@
+"""Shared fixtures: a small world of institutions and one user per role.
+
+``world`` is what the access matrix and most tests use: two institutions in different
+cities (so that "another institution" and "another city" always exist), and users:
+
+- staff        university staff of ``inst`` (安徽工业大学, 马鞍山, 省属)
+- other_staff  university staff of ``other_inst`` (芜湖职业技术学院, 芜湖, 市属)
+- city_hrss / city_edu        马鞍山 offices (cover ``inst``)
+- other_city_hrss             芜湖 HRSS (covers ``other_inst``)
+- prov_hrss / prov_edu, expert (employed by ``other_inst``), student (of ``inst``), admin
+"""
+
+import os
+
+os.environ.setdefault("PORTAL_TESTING", "1")
+
+from types import SimpleNamespace  # noqa: E402
+
+import pytest  # noqa: E402
+
+from portal.demo import make_uscc  # noqa: E402
+from portal.models import Institution, Role, RoleAssignment, User  # noqa: E402
+
+PASSWORD = "Test@Passw0rd"
+
+ROLE_USERS = {
+    "university_staff": "staff",
+    "city_hrss": "city_hrss",
+    "city_education": "city_edu",
+    "provincial_hrss": "prov_hrss",
+    "provincial_education": "prov_edu",
+    "expert": "expert",
+    "student": "student",
+    "site_admin": "admin",
+}
+
+
+def make_institution(name, *, city="3405", affiliation="provincial", kind="undergraduate", uscc_body=None,
+                     industry_college=True, applied=True):
+    body = uscc_body or "1234" + city[2:] + f"{abs(hash(name)) % 10**11:011d}"
+    return Institution.objects.create(
+        name=name, uscc=make_uscc(body[:17]), affiliation=affiliation, city_id=city, kind=kind,
+        applied_engineering=applied,
+        industry_college_name=f"{name}现代产业学院" if industry_college else "",
+        industry_college_level="provincial" if industry_college else "",
+        industry_college_year=2021 if industry_college else None,
+    )
+
+
+def make_user(username, role=None, **scope):
+    user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
+    if role == Role.SITE_ADMIN:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def world(db):
+    inst = make_institution("安徽工业大学", city="3405", uscc_body="12340000485960317")
+    other_inst = make_institution("芜湖职业技术学院", city="3402", affiliation="municipal", kind="vocational",
+                                  uscc_body="12340200485470139", industry_college=False, applied=False)
+    w = SimpleNamespace(inst=inst, other_inst=other_inst)
+    w.staff = make_user("staff", Role.UNIVERSITY_STAFF, institution=inst)
+    w.other_staff = make_user("other_staff", Role.UNIVERSITY_STAFF, institution=other_inst)
+    w.city_hrss = make_user("city_hrss", Role.CITY_HRSS, city_id="3405")
+    w.city_edu = make_user("city_edu", Role.CITY_EDUCATION, city_id="3405")
+    w.other_city_hrss = make_user("other_city_hrss", Role.CITY_HRSS, city_id="3402")
+    w.prov_hrss = make_user("prov_hrss", Role.PROVINCIAL_HRSS)
+    w.prov_edu = make_user("prov_edu", Role.PROVINCIAL_EDUCATION)
+    w.expert = make_user("expert", Role.EXPERT, institution=other_inst)
+    w.student = make_user("student", Role.STUDENT, institution=inst)
+    w.admin = make_user("admin", Role.SITE_ADMIN)
+    w.by_role = {role: getattr(w, attr) for role, attr in ROLE_USERS.items()}
+    return w
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` returns the test client logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """A request in English leaves English active in the thread; every test starts in Chinese."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")

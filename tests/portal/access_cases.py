@@ -1,0 +1,31 @@
+from tests.matrix import Case, everyone
+
+CASES = [
+    Case("home", everyone(200)),
+    Case("login", everyone(302), anonymous=200),  # signed-in users are sent on to their dashboard
+    Case("logout", everyone(302), method="post", anonymous=302),
+    Case("audit_log", {"provincial_hrss": 200, "provincial_education": 200, "site_admin": 200}),
+    Case("institution_list", {"university_staff": 200, "city_hrss": 200, "city_education": 200,
+                              "provincial_hrss": 200, "provincial_education": 200, "site_admin": 200},
+         hidden=lambda w, role: [w.other_inst.name] if role in ("university_staff", "city_hrss",
+                                                                 "city_education") else []),
+    # The own institution: its staff and students, its city's offices, the province, admins.
+    Case("institution_detail", {"university_staff": 200, "city_hrss": 200, "city_education": 200,
+                                "provincial_hrss": 200, "provincial_education": 200, "student": 200,
+                                "site_admin": 200},
+         default=404, kwargs=lambda w: {"pk": w.inst.pk}, id="institution_detail (own)"),
+    # Another city's institution: only the province and admins.
+    Case("institution_detail", {"provincial_hrss": 200, "provincial_education": 200, "site_admin": 200},
+         default=404, kwargs=lambda w: {"pk": w.other_inst.pk}, id="institution_detail (other city)",
+         hidden=lambda w, role: [] if role in ("provincial_hrss", "provincial_education", "site_admin")
+         else [w.other_inst.uscc, w.other_inst.name]),
+    Case("inbox", everyone(200)),
+    Case("inbox_mark_read", everyone(302), method="post"),
+    Case("set_language", everyone(302), method="post", data=lambda w: {"language": "en", "next": "/"},
+         anonymous=302),
+    Case("healthz", everyone(200), anonymous=200),
+]
+
+EXEMPT = {
+    "admin:*": "Django admin: tested in tests/portal/test_admin.py (site admins only)",
+}

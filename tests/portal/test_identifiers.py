@@ -1,0 +1,73 @@
+import pytest
+from django.core.exceptions import ValidationError
+from stdnum.cn import ric
+
+from portal.demo import make_uscc
+from portal.identifiers import check_ric, mask_name, mask_ric, validate_ric, validate_uscc
+
+
+def with_check(body17):
+    return body17 + ric.calc_check_digit(body17)
+
+
+def test_valid_ric():
+    number = with_check("34010419900307123")
+    result = check_ric(number)
+    assert result.ok and result.warning is None and result.number == number
+
+
+def test_lowercase_x_and_spaces_are_normalised():
+    body = next(f"34010419900307{d:03d}" for d in range(1000)
+                if ric.calc_check_digit(f"34010419900307{d:03d}") == "X")
+    assert check_ric(f" {body}x ").ok
+
+
+@pytest.mark.parametrize("value, message", [
+    ("", "不能为空"),
+    ("34010419900307123", "应为18位"),
+    ("3401041990030712AX", "前17位须为数字"),
+    ("340104199003071230", "校验位错误"),
+])
+def test_invalid_ric_messages(value, message):
+    if value == "340104199003071230" and ric.calc_check_digit("34010419900307123") == "0":
+        value = "340104199003071231"
+    result = check_ric(value)
+    assert not result.ok and message in result.error
+
+
+def test_impossible_birth_date_is_an_error():
+    result = check_ric(with_check("34010419900230123"))  # 30 February
+    assert not result.ok and "出生日期" in result.error
+
+
+def test_unknown_place_code_is_a_warning_not_an_error():
+    # 340209 (弋江区) was created in 2020; a person born in 1990 registered there later is real.
+    newer = check_ric(with_check("34020919900307123"))
+    assert newer.ok and newer.warning and "340209" in newer.warning
+    unknown = check_ric(with_check("34999919900307123"))
+    assert unknown.ok and "349999" in unknown.warning
+
+
+def test_validator_raises_chinese_message():
+    with pytest.raises(ValidationError, match="校验位"):
+        validate_ric(with_check("34010419900307123")[:-1] + ("1" if with_check("34010419900307123")[-1] != "1" else "2"))
+
+
+def test_uscc():
+    good = make_uscc("12340000485960317")
+    validate_uscc(good)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    with pytest.raises(ValidationError, match="校验位错误"):
+        validate_uscc(bad)
+    with pytest.raises(ValidationError, match="应为18位"):
+        validate_uscc(good[:-1])
+    with pytest.raises(ValidationError, match="前8位须为数字"):
+        validate_uscc("9134ABCD485960317X")
+
+
+def test_masking():
+    assert mask_ric("34010419900307123X") == "340104********123X"
+    assert mask_name("张明") == "张*"
+    assert mask_name("张小明") == "张*明"
+    assert mask_name("欧阳小明") == "欧**明"
+    assert mask_name("张") == "张"
