@@ -47,7 +47,7 @@ def _pick(rng: random.Random, weighted: dict) -> object:
 def make_profile(rng: random.Random, i: int) -> Profile:
     """One graduate of a typical applied-science cohort (mostly 专科/本科, few postgraduates)."""
     degree = _pick(rng, {"junior_college": 38, "bachelor": 58, "master": 3.6, "phd": 0.4})
-    months = _pick(rng, {0: 10, 0.5: 6, 1: 18, 2: 22, 3: 22, 4: 9, 6: 7, 12: 4, 18: 2})
+    months = _pick(rng, {0: 6, 0.5: 4, 1: 20, 2: 24, 3: 24, 4: 9, 6: 7, 12: 4, 18: 2})
     awards = [
         CompetitionAward(_pick(rng, {"school": 60, "municipal": 10, "provincial": 25, "national": 4.5,
                                      "international": 0.5}), _pick(rng, {1: 30, 2: 30, 3: 40}))
@@ -59,7 +59,7 @@ def make_profile(rng: random.Random, i: int) -> Profile:
     ]
     skills = [
         SkillCertificate(_pick(rng, {5: 40, 4: 50, 3: 10}), "6-31-01-03", rng.random() < 0.3)
-        for _ in range(_pick(rng, {0: 45, 1: 50, 2: 5}))
+        for _ in range(_pick(rng, {0: 30, 1: 63, 2: 7}))
     ]
     projects = [
         InnovationProject(_pick(rng, {"school": 70, "provincial": 25, "national": 5}),

@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
-from portal.models import AuditLog, City, Institution, Notification, RoleAssignment, User
+from portal.models import (
+    AuditLog,
+    City,
+    ExpertProfile,
+    Institution,
+    Notification,
+    Occupation,
+    RoleAssignment,
+    User,
+)
 
 admin.site.site_header = _("一试三证 试点工作平台 · 后台管理")
 admin.site.site_title = _("后台管理")
@@ -63,3 +72,18 @@ class AuditLogAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "title", "read_at"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "title", "title_level", "specialty"]
+    list_filter = ["title_level"]
+    search_fields = ["user__username", "user__full_name", "title", "specialty"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "focus", "is_skill", "max_level"]
+    list_filter = ["focus", "is_skill"]
+    search_fields = ["code", "name", "job_types"]

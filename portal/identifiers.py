@@ -9,6 +9,7 @@ The checksums come from python-stdnum. Two decisions are ours:
   per six-digit code so that bulk imports pay it once per code, not once per row.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,3 +105,13 @@ def mask_name(name):
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+_OCCUPATION_CODE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
+
+
+def validate_occupation_code(value):
+    """职业编码 of the 2022 dictionary: ``大类-中类-小类-细类``, e.g. ``6-31-01-03`` (电工)."""
+    if not _OCCUPATION_CODE.match(str(value or "")):
+        raise ValidationError(_("职业编码“%(code)s”格式错误，应为“大类-中类-小类-细类”，如 6-31-01-03。")
+                              % {"code": value}, code="invalid_occupation_code")

@@ -237,3 +237,61 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class TitleLevel(models.TextChoices):
+    SENIOR = "senior", _("正高级")
+    DEPUTY_SENIOR = "deputy_senior", _("副高级")
+    INTERMEDIATE = "intermediate", _("中级")
+    JUNIOR = "junior", _("初级")
+    SKILLED = "skilled", _("高技能人才")
+    NONE = "none", _("无")
+
+
+class ExpertProfile(models.Model):
+    """The expert pool: a person who may sit on panels and committees (with an expert role assignment)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile",
+                                verbose_name=_("用户"))
+    title = models.CharField(_("职务/职称/技能等级"), max_length=100)
+    title_level = models.CharField(_("职称级别"), max_length=16, choices=TitleLevel.choices)
+    specialty = models.CharField(_("专业方向"), max_length=100, blank=True)
+    education = models.CharField(_("学历"), max_length=20, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+
+    class Meta:
+        verbose_name = _("专家库")
+        verbose_name_plural = _("专家库")
+
+    def __str__(self):
+        return f"{self.user.display_name}（{self.title}）"
+
+
+class Occupation(models.Model):
+    """An occupation of the 中华人民共和国职业分类大典（2022年版）: ``大类-中类-小类-细类``, e.g. 电工 6-31-01-03."""
+
+    class Focus(models.TextChoices):
+        NEW_ENERGY_VEHICLES = "nev", _("新能源汽车")
+        INTELLIGENT_MANUFACTURING = "im", _("智能制造")
+        DIGITAL_ECONOMY = "de", _("数字经济")
+        OTHER = "other", _("其他")
+
+    code = models.CharField(_("职业编码"), max_length=11, unique=True,
+                            validators=[identifiers.validate_occupation_code])
+    name = models.CharField(_("职业名称"), max_length=60)
+    job_types = models.TextField(_("工种"), blank=True, help_text=_("每行一个工种名称；无工种则留空。"))
+    focus = models.CharField(_("重点领域"), max_length=8, choices=Focus.choices, default=Focus.OTHER)
+    is_skill = models.BooleanField(_("技能类职业"), default=True)
+    max_level = models.PositiveSmallIntegerField(_("最高等级"), default=1, help_text=_("1 一级/高级技师 … 5 五级/初级工"))
+
+    class Meta:
+        verbose_name = _("职业（2022年版大典）")
+        verbose_name_plural = _("职业（2022年版大典）")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def job_type_list(self):
+        return [line.strip() for line in self.job_types.splitlines() if line.strip()]

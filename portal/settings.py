@@ -49,6 +49,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if
 INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "applications.apps.ApplicationsConfig",
+    "applications.track_a.apps.TrackAConfig",
+    "applications.track_b.apps.TrackBConfig",
     "evaluation.apps.EvaluationConfig",
     "certificates.apps.CertificatesConfig",
     "django.contrib.admin",

@@ -16,5 +16,9 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("pilot/", include("applications.track_a.urls")),
+    path("filing/", include("applications.track_b.urls")),
+    path("graduates/", include("evaluation.urls")),
+    path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,8 +6,8 @@ has no case. A case says, per role, the expected status; roles not named get ``d
 ``hidden(world, role)`` returns strings (other people's data) that must not appear in that role's response.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 ROLES = ("anonymous", "university_staff", "city_hrss", "city_education", "provincial_hrss",
          "provincial_education", "expert", "student", "site_admin")

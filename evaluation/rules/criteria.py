@@ -51,7 +51,7 @@ _JUNIOR, _BACHELOR, _MASTER, _PHD = range(4)
 class Facts:
     """A profile reduced once to what the criteria compare (ordinals, tuples).
 
-    Pools are tuples of plain tuples — cheap to test, hash and describe:
+    Pools are sequences of plain tuples — cheap to test, hash and describe:
     awards ``(level_order, rank)``, patents ``(type_order, rank)``, skills
     ``(level, one_plus_x, occupation_code)``, projects ``(level_order, leader,
     concluded)``, papers ``(first_author, in_field)``.
@@ -71,27 +71,39 @@ class Facts:
         self.ncre = p.ncre_level
         self.assessment = ASSESSMENT_ORDER[p.general.assessment]
         x: Any = p.competition_awards
-        self.awards = tuple([(AWARD_ORDER[a.level], a.rank) for a in x]) if x else ()
+        self.awards = [(AWARD_ORDER[a.level], a.rank) for a in x] if x else ()
         x = p.patents
-        self.patents = tuple([(PATENT_ORDER[t.type], t.rank) for t in x]) if x else ()
+        self.patents = [(PATENT_ORDER[t.type], t.rank) for t in x] if x else ()
         x = p.skill_certificates
-        self.skills = tuple([(s.level, s.one_plus_x, s.occupation_code) for s in x]) if x else ()
+        self.skills = [(s.level, s.one_plus_x, s.occupation_code) for s in x] if x else ()
         x = p.innovation_projects
-        self.projects = tuple([(AWARD_ORDER[j.level], j.role == "leader", j.concluded) for j in x]) if x else ()
+        self.projects = [(AWARD_ORDER[j.level], j.role == "leader", j.concluded) for j in x] if x else ()
         x = p.papers
-        self.papers = tuple([(q.first_author, q.in_field) for q in x]) if x else ()
+        self.papers = [(q.first_author, q.in_field) for q in x] if x else ()
+
+
+POOL, AT_LEAST, AT_MOST, CUSTOM = "pool", "at_least", "at_most", "custom"
 
 
 class CriterionKind(NamedTuple):
-    """One kind of criterion.  All callables take the kind's params positionally."""
+    """One kind of criterion.  All callables take the kind's params positionally.
+
+    ``shape`` says how it is tested, so that the engine can batch tests:
+
+    * ``pool``: met by the first achievement in ``Facts.<source>`` that
+      ``test(*params)`` accepts; the witness is that achievement;
+    * ``at_least`` / ``at_most``: met when ``Facts.<source>`` is >= / <= ``params[0]``
+      (None never meets ``at_most``: an unknown rank meets nothing); the witness is the value;
+    * ``custom``: ``test(*params)`` returns ``check(facts) -> witness | None``.
+    """
 
     key: str
-    pool: str | None  # Facts attribute holding the achievements it consumes; None = a plain fact
+    shape: str
+    source: str | None  # Facts attribute read
     label: Callable[..., str]  # (*params) -> Chinese label
-    test: Callable[..., Callable[[Any], bool]] | None  # pool kinds: (*params) -> accepts(item)
-    check: Callable[..., Callable[[Facts], Any]] | None  # fact kinds: (*params) -> check(facts) -> witness|None
-    evidence: Callable[[Any], str]  # witness -> what was used
-    missing: Callable[..., str] | None  # (facts, clause, *params) -> what to do; None = generic wording
+    test: Callable[..., Callable[[Any], Any]] | None
+    evidence: Callable[[Any], str]  # witness -> what was used, e.g. "省级竞赛奖 第1名"
+    missing: Callable[..., str] | None  # (clause, *params, facts) -> what to do; None = generic wording
 
 
 def num(x: float) -> str:
@@ -128,7 +140,7 @@ def _degree_check(cls: str) -> Callable[[Facts], str | None]:
     return check
 
 
-def _degree_missing(f: Facts, clause: str, cls: str) -> str:
+def _degree_missing(clause: str, cls: str, f: Facts) -> str:
     if f.prog == _JUNIOR and cls not in (PHD, MASTER):
         return f"取得专科毕业证（{clause}）"
     needed = "、".join(name for name, have in (("毕业证", f.diploma), ("学位证", f.degree)) if not have)
@@ -138,30 +150,14 @@ def _degree_missing(f: Facts, clause: str, cls: str) -> str:
 # --- practice months (深入企业实习实践训练时间累计) -----------------------------------
 
 
-def _practice_check(months: float) -> Callable[[Facts], float | None]:
-    def check(f: Facts) -> float | None:
-        m = f.months
-        return m if m >= months else None
-
-    return check
-
-
-def _practice_missing(f: Facts, clause: str, months: float) -> str:
+def _practice_missing(clause: str, months: float, f: Facts) -> str:
     return f"累计企业实习实践还需至少{num(months - f.months)}个月（{clause}）"
 
 
 # --- rank in major (平均学分绩点排名专业前 x%) --------------------------------------
 
 
-def _rank_check(ceiling: float) -> Callable[[Facts], float | None]:
-    def check(f: Facts) -> float | None:
-        r = f.rank
-        return r if r is not None and r <= ceiling else None  # unknown rank meets nothing
-
-    return check
-
-
-def _rank_missing(f: Facts, clause: str, ceiling: float) -> str:
+def _rank_missing(clause: str, ceiling: float, f: Facts) -> str:
     if f.rank is None:
         return f"需提供平均学分绩点专业排名，且排名进入专业前{num(ceiling)}%（{clause}）"
     return f"平均学分绩点专业排名需进入前{num(ceiling)}%（目前为前{num(f.rank)}%）（{clause}）"
@@ -173,20 +169,6 @@ def _rank_missing(f: Facts, clause: str, ceiling: float) -> str:
 def _design_label(grade: int) -> str:
     name = DESIGN_NAMES[DESIGN_GRADES[grade]]
     return f"毕业设计成绩{name}" if grade == DESIGN_ORDER["excellent"] else f"毕业设计成绩{name}及以上"
-
-
-def _at_least(attr: str) -> Callable[[int], Callable[[Facts], int | None]]:
-    """Factory of checks "Facts.<attr> >= minimum" (design grade, NCRE, assessment)."""
-    get = attrgetter(attr)
-
-    def make(minimum: int) -> Callable[[Facts], int | None]:
-        def check(f: Facts) -> int | None:
-            v = get(f)
-            return v if v >= minimum else None
-
-        return check
-
-    return make
 
 
 # --- pool options -----------------------------------------------------------------------
@@ -274,35 +256,50 @@ def _identity(w: Any) -> Any:
 KINDS: dict[str, CriterionKind] = {
     k.key: k
     for k in (
-        CriterionKind("degree", None, _degree_label, None, _degree_check, _identity, _degree_missing),
-        CriterionKind("practice", None, lambda m: f"在校期间深入企业实习实践训练累计不少于{num(m)}个月",
-                      None, _practice_check, lambda m: f"实践{m:.1f}个月", _practice_missing),
-        CriterionKind("rank", None, lambda c: f"平均学分绩点排名专业前{num(c)}%", None, _rank_check,
+        CriterionKind("degree", CUSTOM, None, _degree_label, _degree_check, _identity, _degree_missing),
+        CriterionKind("practice", AT_LEAST, "months", lambda m: f"在校期间深入企业实习实践训练累计不少于{num(m)}个月",
+                      None, lambda m: f"实践{m:.1f}个月", _practice_missing),
+        CriterionKind("rank", AT_MOST, "rank", lambda c: f"平均学分绩点排名专业前{num(c)}%", None,
                       lambda r: f"专业排名前{num(r)}%", _rank_missing),
-        CriterionKind("design", None, _design_label, None, _at_least("design"),
+        CriterionKind("design", AT_LEAST, "design", _design_label, None,
                       lambda g: f"毕业设计{DESIGN_NAMES[DESIGN_GRADES[g]]}", None),
-        CriterionKind("ncre", None, lambda n: f"具备全国计算机等级考试{n}级及以上", None, _at_least("ncre"),
+        CriterionKind("ncre", AT_LEAST, "ncre", lambda n: f"具备全国计算机等级考试{n}级及以上", None,
                       lambda n: f"全国计算机等级{n}级", None),
-        CriterionKind("competition", "awards", _competition_label, _competition_test, None,
+        CriterionKind("competition", POOL, "awards", _competition_label, _competition_test,
                       _competition_evidence, None),
-        CriterionKind("patent", "patents", _patent_label, _patent_test, None, _patent_evidence, None),
-        CriterionKind("skill", "skills", _skill_label, _skill_test, None, _skill_evidence, None),
-        CriterionKind("project", "projects", _project_label, _project_test, None, _project_evidence, None),
-        CriterionKind("paper", "papers", _paper_label, _paper_test, None, _paper_evidence, None),
-        CriterionKind("assessment_excellent", None, lambda _: "年度综合考核优秀", None, _at_least("assessment"),
+        CriterionKind("patent", POOL, "patents", _patent_label, _patent_test, _patent_evidence, None),
+        CriterionKind("skill", POOL, "skills", _skill_label, _skill_test, _skill_evidence, None),
+        CriterionKind("project", POOL, "projects", _project_label, _project_test, _project_evidence, None),
+        CriterionKind("paper", POOL, "papers", _paper_label, _paper_test, _paper_evidence, None),
+        CriterionKind("assessment_excellent", AT_LEAST, "assessment", lambda _: "年度综合考核优秀", None,
                       lambda _: "年度考核优秀", None),
     )
 }
 
 
-def pool_check(pool: str, accepts: Callable[[Any], bool]) -> Callable[[Facts], Any]:
-    """check(facts) -> the first achievement in ``pool`` that ``accepts``, or None."""
-    get = attrgetter(pool)
+def make_check(kind: CriterionKind, params: tuple) -> Callable[[Facts], Any]:
+    """A stand-alone ``check(facts) -> witness | None`` for one criterion (lazy evaluation)."""
+    if kind.shape == CUSTOM:
+        return kind.test(*params)
+    get = attrgetter(kind.source)
+    if kind.shape == POOL:
+        accepts = kind.test(*params)
 
-    def check(f: Facts) -> Any:
-        for item in get(f):
-            if accepts(item):
-                return item
-        return None
+        def check(f: Facts) -> Any:
+            for item in get(f):
+                if accepts(item):
+                    return item
+            return None
+    elif kind.shape == AT_LEAST:
+        minimum = params[0]
 
+        def check(f: Facts) -> Any:
+            v = get(f)
+            return v if v >= minimum else None
+    else:
+        maximum = params[0]
+
+        def check(f: Facts) -> Any:
+            v = get(f)
+            return v if v is not None and v <= maximum else None
     return check

@@ -23,21 +23,21 @@ school's extra requirements) does a path pay for a real assignment.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from functools import partial
+from operator import attrgetter, is_, itemgetter
 from typing import Any, NamedTuple
 
 from .clauses import (
+    ASSESSMENT_EXCELLENT,
     ASSESSMENT_NAMES,
     ASSESSMENT_ORDER,
-    ASSESSMENT_EXCELLENT,
     AWARD_ORDER,
     DEGREE_CLASS_MIN,
+    DEGREES,
     DESIGN_ORDER,
     ENGINEER,
     FIRST_AUTHOR_PAPER,
     LEVEL_NAMES,
-    LEVEL_RANK,
     LEVELS,
     NONE,
     PATH_DEGREE,
@@ -46,7 +46,7 @@ from .clauses import (
     PATHS,
     path_clause,
 )
-from .criteria import ANY_RANK, KINDS, CriterionKind, Facts, pool_check
+from .criteria import ANY_RANK, AT_LEAST, AT_MOST, CUSTOM, KINDS, POOL, CriterionKind, Facts, make_check
 from .profile import Profile
 from .standard import DEFAULT_STANDARD, LevelStandard, PathStandard, SchoolStandard, ensure_valid
 
@@ -65,9 +65,8 @@ class CriterionResult(NamedTuple):
         return {"clause": self.clause, "label": self.label, "met": self.met, "evidence": self.evidence}
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The engine's answer for one profile; :meth:`to_dict` is the verdict contract."""
+class Verdict(NamedTuple):
+    """The engine's answer for one profile (immutable); :meth:`to_dict` is the verdict contract."""
 
     id: str
     level: str  # engineer / assistant_engineer / technician / none
@@ -102,55 +101,63 @@ class Verdict:
 
 # --- may_apply: 附件2 一(四) and 一(六) -----------------------------------------------
 
-_GOOD_ENOUGH = ASSESSMENT_ORDER["good"]  # 一(六)2 综合表现考核达到良好以上
+# One reason per failed condition, each citing its clause.
+NOT_PILOT_SCHOOL = "所在学校不是“工程师职称证书自主评审”试点学校（附件2 一(三)、一(四)；通知 二(一)）"
+NOT_PILOT_MAJOR = "所学专业不是试点专业（附件2 一(三)、一(四)）"
+NOT_EMPLOYED = "毕业离校当年度尚未在省内企业就业（附件2 一(四)：须在省内企业就业、签订三方就业协议并已到岗）"
+NOT_IN_PROVINCE = "就业单位不在安徽省内（附件2 一(四)）"
+NO_TRIPARTITE = "尚未签订三方就业协议（附件2 一(四)）"
+NOT_ON_DUTY = "尚未到岗工作（附件2 一(四)）"
+CONDUCT = "思想政治条件不符合要求（附件2 一(六)1）"
+ASSESSMENT = "年度综合考核为{}，未达到良好以上（附件2 一(六)2）"
+NOT_FIT = "不具备从事工程技术工作的身体条件（附件2 一(六)3）"
+NO_CONTINUING_EDUCATION = "未完成学校规定的继续教育（公需课）学时（附件2 一(六)4）"
 
-
-class _Blocker(NamedTuple):
-    fails: Callable[[Profile], bool]
-    reason: Callable[[Profile], str]
-
-
-def _employment_fails(attr: str) -> Callable[[Profile], bool]:
-    get = attrgetter(attr)
-    return lambda p: p.employment is not None and not get(p.employment)
-
-
-#: Conditions of may_apply, as data: each failing one gives one reason citing its clause.
-BLOCKERS: tuple[_Blocker, ...] = (
-    _Blocker(lambda p: p.pilot_school is False,
-             lambda p: "所在学校不是“工程师职称证书自主评审”试点学校（附件2 一(三)、一(四)；通知 二(一)）"),
-    _Blocker(lambda p: p.pilot_major is False,
-             lambda p: "所学专业不是试点专业（附件2 一(三)、一(四)）"),
-    _Blocker(lambda p: p.employment is None,
-             lambda p: "毕业离校当年度尚未在省内企业就业（附件2 一(四)：须在省内企业就业、签订三方就业协议并已到岗）"),
-    _Blocker(_employment_fails("in_province"), lambda p: "就业单位不在安徽省内（附件2 一(四)）"),
-    _Blocker(_employment_fails("tripartite_agreement"), lambda p: "尚未签订三方就业协议（附件2 一(四)）"),
-    _Blocker(_employment_fails("on_duty"), lambda p: "尚未到岗工作（附件2 一(四)）"),
-    _Blocker(lambda p: not p.general.conduct_ok, lambda p: "思想政治条件不符合要求（附件2 一(六)1）"),
-    _Blocker(lambda p: ASSESSMENT_ORDER[p.general.assessment] < _GOOD_ENOUGH,
-             lambda p: f"年度综合考核为{ASSESSMENT_NAMES[p.general.assessment]}，未达到良好以上（附件2 一(六)2）"),
-    _Blocker(lambda p: not p.general.physically_fit, lambda p: "不具备从事工程技术工作的身体条件（附件2 一(六)3）"),
-    _Blocker(lambda p: not p.general.continuing_education_done,
-             lambda p: "未完成学校规定的继续教育（公需课）学时（附件2 一(六)4）"),
-)
+_GOOD_OR_BETTER = ("good", "excellent")  # 一(六)2: 综合表现考核达到良好以上
 
 
 def blocking_reasons(p: Profile) -> tuple[str, ...]:
-    """Why ``p`` may not be evaluated at all; empty when it may (附件2 一(四)、一(六))."""
+    """Why ``p`` may not be evaluated at all; empty when it may.
+
+    附件2 一(四): a pilot major of a pilot school (when known — None does not
+    block), employed by an enterprise in Anhui with a tripartite agreement and
+    on duty in the graduation year; 附件2 一(六): general conditions.
+    """
     e, g = p.employment, p.general
     if (e is not None and e.in_province and e.tripartite_agreement and e.on_duty
             and g.conduct_ok and g.physically_fit and g.continuing_education_done
-            and g.assessment in ("good", "excellent")
-            and p.pilot_major is not False and p.pilot_school is not False):
-        return ()  # the common case, without running the table
-    return tuple(b.reason(p) for b in BLOCKERS if b.fails(p))
+            and g.assessment in _GOOD_OR_BETTER and p.pilot_major is not False and p.pilot_school is not False):
+        return ()  # the common case
+    reasons = []
+    if p.pilot_school is False:
+        reasons.append(NOT_PILOT_SCHOOL)
+    if p.pilot_major is False:
+        reasons.append(NOT_PILOT_MAJOR)
+    if e is None:
+        reasons.append(NOT_EMPLOYED)
+    else:
+        if not e.in_province:
+            reasons.append(NOT_IN_PROVINCE)
+        if not e.tripartite_agreement:
+            reasons.append(NO_TRIPARTITE)
+        if not e.on_duty:
+            reasons.append(NOT_ON_DUTY)
+    if not g.conduct_ok:
+        reasons.append(CONDUCT)
+    if g.assessment not in _GOOD_OR_BETTER:
+        reasons.append(ASSESSMENT.format(ASSESSMENT_NAMES[g.assessment]))
+    if not g.physically_fit:
+        reasons.append(NOT_FIT)
+    if not g.continuing_education_done:
+        reasons.append(NO_CONTINUING_EDUCATION)
+    return tuple(reasons)
 
 
 # --- compiling a standard ---------------------------------------------------------------
 
 
 class _Criterion(NamedTuple):
-    slot: int  # index of its test in _Compiled.checks
+    slot: int  # index of its test in the witness list
     clause: str
     label: str
     pool: str | None
@@ -168,6 +175,7 @@ class _Path(NamedTuple):
     min_prog: int  # lowest programme that can ever meet the degree requirement
     gates: tuple[_Criterion, ...]  # mandatory: degree, practice, rank, school extras
     options: tuple[_Criterion, ...]  # the M of "M 选 N"
+    m: int
     n: int
     gate_ws: Callable[[list], tuple]
     option_ws: Callable[[list], tuple]
@@ -175,25 +183,43 @@ class _Path(NamedTuple):
     option_slots: tuple[int, ...]
     summary: tuple[CriterionResult, ...]  # the "M选N" row, indexed by number met
     matching: tuple  # ((pool, ((is_gate, index, accepts), ...)), ...) for pools feeding >1 criterion
+    options_missing: dict  # (number met, unmet pattern) -> wording
 
 
-class _Compiled(NamedTuple):
-    checks: tuple[Callable[[Facts], Any], ...]  # per slot, for lazy use (level_only)
+class _Plan(NamedTuple):
+    """What one programme (专科/本科/硕士/博士) needs tested: only its attainable paths.
+
+    A path whose degree requirement the programme can never meet (a bachelor and
+    1(1)) can be neither reached, nor nearest, nor cheapest, so neither it nor
+    the tests only it uses are run.  Tests are grouped by the fact or pool they
+    read, so threshold tests cost one comparison each and a profile without,
+    say, patents skips all patent tests at once.
+    """
+
     blank: list  # [None] * number of slots
-    fact_checks: tuple[tuple[int, Callable[[Facts], Any]], ...]  # (slot, check)
-    pool_checks: tuple[tuple[Callable[[Facts], tuple], tuple[tuple[int, Callable[[Any], bool]], ...]], ...]
-    paths: tuple[_Path, ...]  # PATHS order: highest level first
+    custom: tuple[tuple[int, Callable[[Facts], Any]], ...]  # (slot, check)
+    at_least: tuple[tuple[Callable[[Facts], Any], tuple[tuple[int, Any], ...]], ...]  # (get, ((slot, min), …))
+    at_most: tuple[tuple[Callable[[Facts], Any], tuple[tuple[int, Any], ...]], ...]  # (get, ((slot, max), …))
+    pools: tuple[tuple[Callable[[Facts], Any], tuple[tuple[int, Callable[[Any], bool]], ...]], ...]
+    paths: tuple[_Path, ...]  # attainable paths, highest level first
 
     def witnesses(self, f: Facts) -> list:
-        """Run every distinct test once: the witness (or None) per slot.
-
-        Pool tests are grouped by pool, so a profile without, say, patents skips
-        all patent tests at once — most graduates hold few kinds of achievement.
-        """
+        """Run every distinct test once: the witness (or None) per slot."""
         ws = self.blank[:]
-        for slot, check in self.fact_checks:
+        for slot, check in self.custom:
             ws[slot] = check(f)
-        for get, tests in self.pool_checks:
+        for get, tests in self.at_least:
+            v = get(f)
+            for slot, minimum in tests:
+                if v >= minimum:
+                    ws[slot] = v
+        for get, tests in self.at_most:
+            v = get(f)
+            if v is not None:
+                for slot, maximum in tests:
+                    if v <= maximum:
+                        ws[slot] = v
+        for get, tests in self.pools:
             items = get(f)
             if items:
                 for slot, accepts in tests:
@@ -202,6 +228,11 @@ class _Compiled(NamedTuple):
                             ws[slot] = item
                             break
         return ws
+
+
+class _Compiled(NamedTuple):
+    checks: tuple[Callable[[Facts], Any], ...]  # per slot, for lazy use (level_only)
+    plans: tuple[_Plan, ...]  # indexed by programme order (clauses.DEGREES)
 
 
 _MET_CACHE_MAX = 4096
@@ -238,35 +269,45 @@ class _Builder:
 
     def __init__(self) -> None:
         self.slots: dict[tuple, int] = {}
-        self.checks: list[Callable[[Facts], Any]] = []
-        self.fact_checks: list[tuple[int, Callable[[Facts], Any]]] = []
-        self.pool_checks: dict[str, list[tuple[int, Callable[[Any], bool]]]] = {}
+        self.checks: list[Callable[[Facts], Any]] = []  # per slot, stand-alone
+        self.tests: list[tuple[CriterionKind, tuple]] = []  # per slot: (kind, params)
 
     def compiled(self, paths: tuple[_Path, ...]) -> _Compiled:
-        pools = tuple((attrgetter(pool), tuple(tests)) for pool, tests in self.pool_checks.items())
-        return _Compiled(tuple(self.checks), [None] * len(self.checks), tuple(self.fact_checks), pools, paths)
+        return _Compiled(tuple(self.checks), tuple(self._plan(prog, paths) for prog in range(len(DEGREES))))
+
+    def _plan(self, prog: int, all_paths: tuple[_Path, ...]) -> _Plan:
+        paths = tuple(cp for cp in all_paths if cp.min_prog <= prog)
+        used = sorted({s for cp in paths for s in cp.gate_slots + cp.option_slots})
+        custom, groups = [], {AT_LEAST: {}, AT_MOST: {}, POOL: {}}
+        for s in used:
+            kind, params = self.tests[s]
+            if kind.shape == CUSTOM:
+                custom.append((s, self.checks[s]))
+            else:
+                test = kind.test(*params) if kind.shape == POOL else params[0]
+                groups[kind.shape].setdefault(kind.source, []).append((s, test))
+
+        def grouped(shape: str) -> tuple:
+            return tuple((attrgetter(src), tuple(tests)) for src, tests in groups[shape].items())
+
+        return _Plan([None] * len(self.checks), tuple(custom), grouped(AT_LEAST), grouped(AT_MOST),
+                     grouped(POOL), paths)
 
     def criterion(self, key: str, params: tuple, clause: str, label: str | None = None) -> _Criterion:
         kind: CriterionKind = KINDS[key]
-        accepts = kind.test(*params) if kind.test is not None else None
         slot = self.slots.get((key, params))
         if slot is None:
             slot = self.slots[(key, params)] = len(self.checks)
-            if kind.pool:
-                self.pool_checks.setdefault(kind.pool, []).append((slot, accepts))
-                self.checks.append(pool_check(kind.pool, accepts))
-            else:
-                self.fact_checks.append((slot, kind.check(*params)))
-                self.checks.append(kind.check(*params))
+            self.tests.append((kind, params))
+            self.checks.append(make_check(kind, params))
+        pool = kind.source if kind.shape == POOL else None
+        accepts = kind.test(*params) if pool else None
         label = label or kind.label(*params)
         if kind.missing is not None:
-            missing_of = kind.missing
-
-            def missing(f: Facts) -> str:
-                return missing_of(f, clause, *params)
+            missing = partial(kind.missing, clause, *params)
         else:
             missing = _generic_missing(label, clause)
-        return _Criterion(slot, clause, label, kind.pool, accepts, kind.evidence, missing,
+        return _Criterion(slot, clause, label, pool, accepts, kind.evidence, missing,
                           CriterionResult(clause, label, False, None), {})
 
     def extra(self, extra: str, ps: PathStandard, lv: LevelStandard, path: str) -> _Criterion:
@@ -317,9 +358,9 @@ def _compile_path(b: _Builder, path: str, ps: PathStandard, lv: LevelStandard) -
     )
     gate_slots = tuple(c.slot for c in gates)
     option_slots = tuple(c.slot for c in options)
-    return _Path(path, clause, PATH_LEVEL[path], DEGREE_CLASS_MIN[degree], tuple(gates), options, n,
+    return _Path(path, clause, PATH_LEVEL[path], DEGREE_CLASS_MIN[degree], tuple(gates), options, m, n,
                  _slots_getter(gate_slots), _slots_getter(option_slots), gate_slots, option_slots,
-                 summary, _matching_plan(tuple(gates), options))
+                 summary, _matching_plan(tuple(gates), options), {})
 
 
 def _compile(std: SchoolStandard) -> _Compiled:
@@ -381,12 +422,9 @@ def assign(accepts: list[Callable[[Any], bool]], items: tuple) -> list[Any]:
     return result
 
 
-def _witnesses(cp: _Path, f: Facts, ws: list) -> tuple[tuple, tuple]:
-    """Witness (evidence item) or None for each gate and option of a path."""
-    gw, ow = cp.gate_ws(ws), cp.option_ws(ws)
-    if not cp.matching:
-        return gw, ow
-    gl, ol = list(gw), list(ow)
+def _assigned(cp: _Path, f: Facts, ws: list) -> tuple[tuple, tuple]:
+    """Witnesses of a path whose pools feed several criteria: each achievement used once."""
+    gl, ol = list(cp.gate_ws(ws)), list(cp.option_ws(ws))
     for pool, members in cp.matching:
         got = assign([acc for _, _, acc in members], getattr(f, pool))
         for (is_gate, i, _), item in zip(members, got, strict=True):
@@ -407,18 +445,27 @@ def _met(c: _Criterion, witness: Any) -> CriterionResult:
 
 
 def _criteria(cp: _Path, gw: tuple, ow: tuple, k: int) -> tuple[CriterionResult, ...]:
-    out = [c.unmet if w is None else _met(c, w) for c, w in zip(cp.gates, gw)]
-    if cp.options:
+    """Rows of a path: its gates, then the "M选N" summary and each option."""
+    out = [c.unmet if w is None else c.met_cache.get(w) or _met(c, w) for c, w in zip(cp.gates, gw)]
+    if cp.m:
         out.append(cp.summary[k])
-        out += [c.unmet if w is None else _met(c, w) for c, w in zip(cp.options, ow)]
+        out += [c.unmet if w is None else c.met_cache.get(w) or _met(c, w) for c, w in zip(cp.options, ow)]
     return tuple(out)
 
 
+_is_none = partial(is_, None)
+
+
 def _missing(cp: _Path, gw: tuple, ow: tuple, k: int, f: Facts) -> tuple[str, ...]:
+    """What a student must still do to reach ``cp``, in words, each citing the clause."""
     out = [c.missing(f) for c, w in zip(cp.gates, gw) if w is None]
     if k < cp.n:
-        labels = "；".join([c.label for c, w in zip(cp.options, ow) if w is None])
-        out.append(f"再满足以下任意{cp.n - k}项：{labels}（{cp.clause}）")
+        key = (k, tuple(map(_is_none, ow)))
+        text = cp.options_missing.get(key)
+        if text is None:
+            labels = "；".join([c.label for c, w in zip(cp.options, ow) if w is None])
+            text = cp.options_missing[key] = f"再满足以下任意{cp.n - k}项：{labels}（{cp.clause}）"
+        out.append(text)
     return tuple(out)
 
 
@@ -427,41 +474,38 @@ def evaluate(profile: Profile, standard: SchoolStandard = DEFAULT_STANDARD) -> V
 
     Raises :class:`~.standard.StandardError` if ``standard`` is looser than the baseline.
     """
-    cs = _compiled(standard)
     f = Facts(profile)
-    ws = cs.witnesses(f)
+    plan = _compiled(standard).plans[f.prog]
+    ws = plan.witnesses(f)
     tried = []  # (path, gate witnesses, option witnesses, options met, items missing), highest first
-    reached = None
-    for cp in cs.paths:
-        gw, ow = _witnesses(cp, f, ws)
-        k = len(ow) - ow.count(None)
+    for cp in plan.paths:
+        if cp.matching:
+            gw, ow = _assigned(cp, f, ws)
+        else:
+            gw, ow = cp.gate_ws(ws), cp.option_ws(ws)
+        k = cp.m - ow.count(None)
         short = gw.count(None) + (cp.n - k if k < cp.n else 0)
         if not short:
-            reached = (cp, gw, ow, k)
+            level, path = cp.level, cp.path
+            criteria = _criteria(cp, gw, ow, k)
             break
         tried.append((cp, gw, ow, k, short))
-
-    prog = f.prog
-    if reached is not None:
-        cp, gw, ow, k = reached
-        level, path = cp.level, cp.path
-        criteria = _criteria(cp, gw, ow, k)
     else:
         level, path = NONE, None
-        # Nearest path: fewest missing items among attainable paths; ties go to the lower level.
-        nearest = None
+        # Nearest path: fewest missing items; ties go to the lower level.
+        nearest = tried[-1]
         for row in reversed(tried):
-            if row[0].min_prog <= prog and (nearest is None or row[4] < nearest[4]):
+            if row[4] < nearest[4]:
                 nearest = row
         criteria = _criteria(*nearest[:4])
 
     missing: tuple[str, ...] = ()
     if level != ENGINEER:
-        next_level = LEVELS[len(LEVELS) - 1 - LEVEL_RANK[level]]
+        # Cheapest path of the next level; they are all above the one reached, so all tried.
+        next_level = _NEXT_LEVEL[level]
         cheapest = None
-        for row in tried:  # the next level's paths are all above the one reached
-            if row[0].level == next_level and row[0].min_prog <= prog and (
-                    cheapest is None or row[4] < cheapest[4]):
+        for row in tried:
+            if row[0].level == next_level and (cheapest is None or row[4] < cheapest[4]):
                 cheapest = row
         missing = _missing(*cheapest[:4], f)
 
@@ -469,25 +513,23 @@ def evaluate(profile: Profile, standard: SchoolStandard = DEFAULT_STANDARD) -> V
     return Verdict(profile.id, level, path, not blocking, blocking, criteria, missing)
 
 
+_NEXT_LEVEL = {NONE: LEVELS[2], LEVELS[2]: LEVELS[1], LEVELS[1]: LEVELS[0]}
 _UNSET = object()
 
 
 def level_only(profile: Profile, standard: SchoolStandard = DEFAULT_STANDARD) -> str:
     """Just the level code reached (same answer as ``evaluate(...).level``), as fast as possible.
 
-    Tests run lazily and each path stops at its first failing gate or as soon as N options are met.
+    Tests run lazily; a path stops at its first failing gate or as soon as N options are met.
     """
-    cs = _compiled(standard)
     f = Facts(profile)
+    cs = _compiled(standard)
     checks = cs.checks
     memo = [_UNSET] * len(checks)
-    prog = f.prog
-    for cp in cs.paths:
-        if prog < cp.min_prog:
-            continue
+    for cp in cs.plans[f.prog].paths:
         if cp.matching:
-            gw, ow = _witnesses(cp, f, cs.witnesses(f))
-            if None not in gw and len(ow) - ow.count(None) >= cp.n:
+            gw, ow = _assigned(cp, f, [c(f) for c in checks])
+            if None not in gw and cp.m - ow.count(None) >= cp.n:
                 return cp.level
             continue
         for s in cp.gate_slots:

@@ -27,7 +27,7 @@ def grow(world, n):
         make_institution(f"测试学院{n}-{i}", city="3405" if i % 2 else "3401")
     for user in world.by_role.values():
         Notification.objects.bulk_create([Notification(recipient=user, title=f"通知{i}") for i in range(n)])
-        for i in range(n):
+        for _i in range(n):
             audit.record(actor=user, action="test.volume")
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackAConfig(AppConfig):
+    name = "applications.track_a"
+    label = "track_a"
+    verbose_name = _("产业工程师职称自主评审试点")

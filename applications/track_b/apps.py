@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackBConfig(AppConfig):
+    name = "applications.track_b"
+    label = "track_b"
+    verbose_name = _("职业技能等级认定备案")
