@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ENV", "PORTAL_TESTING")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "DJANGO_ENV", "PORTAL_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
