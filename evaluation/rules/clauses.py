@@ -73,6 +73,8 @@ PROJECT = "project"  # 大学生创新创业训练计划项目
 NCRE = "ncre"  # 全国计算机等级考试
 PAPER = "paper"  # 相关专业领域学术论文
 
+OPTION_KINDS: tuple[str, ...] = (DESIGN, COMPETITION, PATENT, SKILL, PROJECT, NCRE, PAPER)
+
 #: The M criteria of each path, in the notice's wording order.  Empty = "直接认定".
 PATH_OPTIONS: dict[str, tuple[str, ...]] = {
     "1(1)": (),
@@ -86,6 +88,7 @@ PATH_OPTIONS: dict[str, tuple[str, ...]] = {
 # Extra requirements a school standard may add to a path (all tighten it).
 ASSESSMENT_EXCELLENT = "assessment_excellent"  # 年度综合考核优秀
 FIRST_AUTHOR_PAPER = "first_author_paper"  # 以第一作者发表相关专业领域论文
+#: Keys of criteria.KINDS.
 EXTRA_KINDS: tuple[str, ...] = (ASSESSMENT_EXCELLENT, FIRST_AUTHOR_PAPER, COMPETITION, PATENT, SKILL, PROJECT)
 
 

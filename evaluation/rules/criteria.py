@@ -37,10 +37,12 @@ from .clauses import (
     PATENT_NAMES,
     PATENT_ORDER,
     PATENT_TYPES,
+    PATH_DEGREE,
     PHD,
     SKILL_LEVEL_NAMES,
 )
 from .profile import Profile
+from .standard import LevelStandard, PathStandard
 
 #: Rank cap meaning "any rank".
 ANY_RANK = 1 << 30
@@ -86,7 +88,7 @@ POOL, AT_LEAST, AT_MOST, CUSTOM = "pool", "at_least", "at_most", "custom"
 
 
 class CriterionKind(NamedTuple):
-    """One kind of criterion.  All callables take the kind's params positionally.
+    """One kind of criterion.  Callables other than ``params`` take the kind's params positionally.
 
     ``shape`` says how it is tested, so that the engine can batch tests:
 
@@ -100,10 +102,13 @@ class CriterionKind(NamedTuple):
     key: str
     shape: str
     source: str | None  # Facts attribute read
+    params: Callable[[str, PathStandard, LevelStandard], tuple | None]  # thresholds; None = not in this path
     label: Callable[..., str]  # (*params) -> Chinese label
     test: Callable[..., Callable[[Any], Any]] | None
     evidence: Callable[[Any], str]  # witness -> what was used, e.g. "省级竞赛奖 第1名"
-    missing: Callable[..., str] | None  # (clause, *params, facts) -> what to do; None = generic wording
+    missing: Callable[..., str] | None = None  # (clause, *params, value) -> what to do; None = generic
+    missing_from: str | tuple[str, ...] | None = None  # Facts attribute(s) giving ``value``
+    clause: str | None = None  # its own clause, when not the path's
 
 
 def num(x: float) -> str:
@@ -140,27 +145,33 @@ def _degree_check(cls: str) -> Callable[[Facts], str | None]:
     return check
 
 
-def _degree_missing(clause: str, cls: str, f: Facts) -> str:
-    if f.prog == _JUNIOR and cls not in (PHD, MASTER):
+def _degree_missing(clause: str, cls: str, have: tuple[int, bool, bool]) -> str:
+    prog, diploma, degree = have
+    if prog == _JUNIOR and cls not in (PHD, MASTER):
         return f"取得专科毕业证（{clause}）"
-    needed = "、".join(name for name, have in (("毕业证", f.diploma), ("学位证", f.degree)) if not have)
+    needed = "、".join(name for name, got in (("毕业证", diploma), ("学位证", degree)) if not got)
     return f"取得{needed}（{clause}）"
 
 
 # --- practice months (深入企业实习实践训练时间累计) -----------------------------------
 
 
-def _practice_missing(clause: str, months: float, f: Facts) -> str:
-    return f"累计企业实习实践还需至少{num(months - f.months)}个月（{clause}）"
+def _practice_evidence(months: float) -> str:
+    """"实践12.0个月"; more decimals only when the record has them ("实践1.25个月")."""
+    return f"实践{months:.1f}个月" if months == round(months, 1) else f"实践{months:g}个月"
+
+
+def _practice_missing(clause: str, months: float, have: float) -> str:
+    return f"累计企业实习实践还需至少{num(months - have)}个月（{clause}）"
 
 
 # --- rank in major (平均学分绩点排名专业前 x%) --------------------------------------
 
 
-def _rank_missing(clause: str, ceiling: float, f: Facts) -> str:
-    if f.rank is None:
+def _rank_missing(clause: str, ceiling: float, rank: float | None) -> str:
+    if rank is None:
         return f"需提供平均学分绩点专业排名，且排名进入专业前{num(ceiling)}%（{clause}）"
-    return f"平均学分绩点专业排名需进入前{num(ceiling)}%（目前为前{num(f.rank)}%）（{clause}）"
+    return f"平均学分绩点专业排名需进入前{num(ceiling)}%（目前为前{num(rank)}%）（{clause}）"
 
 
 # --- single-fact options ---------------------------------------------------------------
@@ -252,29 +263,73 @@ def _identity(w: Any) -> Any:
     return w
 
 
-#: The table of criterion kinds.  Keys are used by the engine and in standards.
-KINDS: dict[str, CriterionKind] = {
-    k.key: k
-    for k in (
-        CriterionKind("degree", CUSTOM, None, _degree_label, _degree_check, _identity, _degree_missing),
-        CriterionKind("practice", AT_LEAST, "months", lambda m: f"在校期间深入企业实习实践训练累计不少于{num(m)}个月",
-                      None, lambda m: f"实践{m:.1f}个月", _practice_missing),
-        CriterionKind("rank", AT_MOST, "rank", lambda c: f"平均学分绩点排名专业前{num(c)}%", None,
-                      lambda r: f"专业排名前{num(r)}%", _rank_missing),
-        CriterionKind("design", AT_LEAST, "design", _design_label, None,
-                      lambda g: f"毕业设计{DESIGN_NAMES[DESIGN_GRADES[g]]}", None),
-        CriterionKind("ncre", AT_LEAST, "ncre", lambda n: f"具备全国计算机等级考试{n}级及以上", None,
-                      lambda n: f"全国计算机等级{n}级", None),
-        CriterionKind("competition", POOL, "awards", _competition_label, _competition_test,
-                      _competition_evidence, None),
-        CriterionKind("patent", POOL, "patents", _patent_label, _patent_test, _patent_evidence, None),
-        CriterionKind("skill", POOL, "skills", _skill_label, _skill_test, _skill_evidence, None),
-        CriterionKind("project", POOL, "projects", _project_label, _project_test, _project_evidence, None),
-        CriterionKind("paper", POOL, "papers", _paper_label, _paper_test, _paper_evidence, None),
-        CriterionKind("assessment_excellent", AT_LEAST, "assessment", lambda _: "年度综合考核优秀", None,
-                      lambda _: "年度考核优秀", None),
-    )
-}
+def _design_params(path: str, ps: PathStandard, lv: LevelStandard) -> tuple:
+    return (DESIGN_ORDER[ps.design_min_grade] if ps.design_min_grade else 0,)
+
+
+def _competition_params(path: str, ps: PathStandard, lv: LevelStandard) -> tuple:
+    return (AWARD_ORDER[lv.competition_min_level], ps.competition_max_rank or ANY_RANK)
+
+
+def _patent_params(path: str, ps: PathStandard, lv: LevelStandard) -> tuple:
+    return (ps.invention_max_rank or ANY_RANK, ps.utility_model_max_rank or ANY_RANK,
+            ANY_RANK if ps.software_copyright else 0)
+
+
+def _project_params(path: str, ps: PathStandard, lv: LevelStandard) -> tuple:
+    return (AWARD_ORDER[ps.project_min_level] if ps.project_min_level else 0, ps.project_leader, ps.project_concluded)
+
+
+#: The table of criterion kinds, by key.  Paths use them as gates (degree, practice, rank),
+#: options (PATH_OPTIONS) or school-added extra requirements (EXTRA_KINDS).
+KINDS: dict[str, CriterionKind] = {k.key: k for k in (
+    CriterionKind(
+        "degree", CUSTOM, None, params=lambda path, ps, lv: (PATH_DEGREE[path],),
+        label=_degree_label, test=_degree_check, evidence=_identity,
+        missing=_degree_missing, missing_from=("prog", "diploma", "degree")),
+    CriterionKind(
+        "practice", AT_LEAST, "months",
+        params=lambda path, ps, lv: (float(ps.practice_months),) if ps.practice_months > 0 else None,
+        label=lambda m: f"在校期间深入企业实习实践训练累计不少于{num(m)}个月", test=None,
+        evidence=_practice_evidence, missing=_practice_missing, missing_from="months"),
+    CriterionKind(
+        "rank", AT_MOST, "rank",
+        params=lambda path, ps, lv: None if ps.rank_percent_max is None else (float(ps.rank_percent_max),),
+        label=lambda c: f"平均学分绩点排名专业前{num(c)}%", test=None,
+        evidence=lambda r: f"专业排名前{num(r)}%", missing=_rank_missing, missing_from="rank"),
+    CriterionKind(
+        "design", AT_LEAST, "design", params=_design_params, label=_design_label, test=None,
+        evidence=lambda g: f"毕业设计{DESIGN_NAMES[DESIGN_GRADES[g]]}"),
+    CriterionKind(
+        "ncre", AT_LEAST, "ncre", params=lambda path, ps, lv: (max(1, ps.ncre_min_level or 1),),
+        label=lambda n: f"具备全国计算机等级考试{n}级及以上", test=None, evidence=lambda n: f"全国计算机等级{n}级"),
+    CriterionKind(
+        "competition", POOL, "awards", params=_competition_params, label=_competition_label,
+        test=_competition_test, evidence=_competition_evidence),
+    CriterionKind(
+        "patent", POOL, "patents", params=_patent_params, label=_patent_label, test=_patent_test,
+        evidence=_patent_evidence),
+    CriterionKind(
+        "skill", POOL, "skills", params=lambda path, ps, lv: (lv.skill_min_level,), label=_skill_label,
+        test=_skill_test, evidence=_skill_evidence),
+    CriterionKind(
+        "project", POOL, "projects", params=_project_params, label=_project_label, test=_project_test,
+        evidence=_project_evidence),
+    CriterionKind(
+        "paper", POOL, "papers", params=lambda path, ps, lv: (ps.paper_first_author,), label=_paper_label,
+        test=_paper_test, evidence=_paper_evidence),
+    # Extra requirements only a school standard adds:
+    CriterionKind(
+        "first_author_paper", POOL, "papers", params=lambda path, ps, lv: (True,),
+        label=lambda _: "以第一作者发表相关专业领域学术论文", test=_paper_test, evidence=_paper_evidence),
+    CriterionKind(
+        "assessment_excellent", AT_LEAST, "assessment",
+        params=lambda path, ps, lv: (ASSESSMENT_ORDER["excellent"],),
+        label=lambda _: "年度综合考核优秀", test=None, evidence=lambda _: "年度考核优秀", clause="附件2 一(六)2"),
+)}
+
+#: The mandatory criteria every path starts with, in this order.
+GATE_KINDS: tuple[str, ...] = ("degree", "practice", "rank")
 
 
 def make_check(kind: CriterionKind, params: tuple) -> Callable[[Facts], Any]:

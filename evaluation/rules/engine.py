@@ -28,25 +28,21 @@ from operator import attrgetter, is_, itemgetter
 from typing import Any, NamedTuple
 
 from .clauses import (
-    ASSESSMENT_EXCELLENT,
     ASSESSMENT_NAMES,
-    ASSESSMENT_ORDER,
-    AWARD_ORDER,
     DEGREE_CLASS_MIN,
     DEGREES,
-    DESIGN_ORDER,
     ENGINEER,
-    FIRST_AUTHOR_PAPER,
     LEVEL_NAMES,
     LEVELS,
     NONE,
+    OPTION_KINDS,
     PATH_DEGREE,
     PATH_LEVEL,
     PATH_OPTIONS,
     PATHS,
     path_clause,
 )
-from .criteria import ANY_RANK, AT_LEAST, AT_MOST, CUSTOM, KINDS, POOL, CriterionKind, Facts, make_check
+from .criteria import AT_LEAST, AT_MOST, CUSTOM, GATE_KINDS, KINDS, POOL, CriterionKind, Facts, make_check
 from .profile import Profile
 from .standard import DEFAULT_STANDARD, LevelStandard, PathStandard, SchoolStandard, ensure_valid
 
@@ -163,9 +159,10 @@ class _Criterion(NamedTuple):
     pool: str | None
     accepts: Callable[[Any], bool] | None
     evidence: Callable[[Any], str]
-    missing: Callable[[Facts], str]  # wording when a mandatory criterion is unmet
-    unmet: CriterionResult
-    met_cache: dict  # witness -> CriterionResult
+    rows: dict  # witness -> CriterionResult; None -> the unmet row; met rows are added as seen
+    missing_of: Callable[[Facts], Any]  # the facts the "missing" wording depends on
+    missing: Callable[[Any], str]  # those facts -> wording, for a mandatory criterion unmet
+    missing_cache: dict
 
 
 class _Path(NamedTuple):
@@ -181,7 +178,8 @@ class _Path(NamedTuple):
     option_ws: Callable[[list], tuple]
     gate_slots: tuple[int, ...]
     option_slots: tuple[int, ...]
-    summary: tuple[CriterionResult, ...]  # the "M选N" row, indexed by number met
+    rows: tuple[_Criterion | None, ...]  # gates, None for the "M选N" summary, options: the rows' order
+    row_dicts: tuple[dict, ...]  # per row: witness -> CriterionResult (the summary: options met -> row)
     matching: tuple  # ((pool, ((is_gate, index, accepts), ...)), ...) for pools feeding >1 criterion
     options_missing: dict  # (number met, unmet pattern) -> wording
 
@@ -202,6 +200,7 @@ class _Plan(NamedTuple):
     at_most: tuple[tuple[Callable[[Facts], Any], tuple[tuple[int, Any], ...]], ...]  # (get, ((slot, max), …))
     pools: tuple[tuple[Callable[[Facts], Any], tuple[tuple[int, Callable[[Any], bool]], ...]], ...]
     paths: tuple[_Path, ...]  # attainable paths, highest level first
+    steps: tuple[tuple, ...]  # per path (path, gate_ws, option_ws, m, n, matching), for the hot loop
 
     def witnesses(self, f: Facts) -> list:
         """Run every distinct test once: the witness (or None) per slot."""
@@ -233,35 +232,12 @@ class _Plan(NamedTuple):
 class _Compiled(NamedTuple):
     checks: tuple[Callable[[Facts], Any], ...]  # per slot, for lazy use (level_only)
     plans: tuple[_Plan, ...]  # indexed by programme order (clauses.DEGREES)
+    paths: tuple[_Path, ...]  # every path, PATHS order
 
 
-_MET_CACHE_MAX = 4096
-
-
-def _option_params(kind: str, ps: PathStandard, lv: LevelStandard) -> tuple:
-    """Thresholds of an option kind in one path, from the standard."""
-    if kind == "design":
-        return (DESIGN_ORDER[ps.design_min_grade] if ps.design_min_grade else 0,)
-    if kind == "competition":
-        return (AWARD_ORDER[lv.competition_min_level], ps.competition_max_rank or ANY_RANK)
-    if kind == "patent":
-        return (ps.invention_max_rank or ANY_RANK, ps.utility_model_max_rank or ANY_RANK,
-                ANY_RANK if ps.software_copyright else 0)
-    if kind == "skill":
-        return (lv.skill_min_level,)
-    if kind == "project":
-        level = AWARD_ORDER[ps.project_min_level] if ps.project_min_level else 0
-        return (level, ps.project_leader, ps.project_concluded)
-    if kind == "ncre":
-        return (max(1, ps.ncre_min_level or 1),)
-    if kind == "paper":
-        return (ps.paper_first_author,)
-    raise KeyError(kind)
-
-
-def _generic_missing(label: str, clause: str) -> Callable[[Facts], str]:
+def _generic_missing(label: str, clause: str) -> tuple[Callable[[Facts], None], Callable[[Any], str]]:
     text = f"需满足：{label}（{clause}）"
-    return lambda f: text
+    return (lambda f: None), (lambda _: text)
 
 
 class _Builder:
@@ -273,7 +249,8 @@ class _Builder:
         self.tests: list[tuple[CriterionKind, tuple]] = []  # per slot: (kind, params)
 
     def compiled(self, paths: tuple[_Path, ...]) -> _Compiled:
-        return _Compiled(tuple(self.checks), tuple(self._plan(prog, paths) for prog in range(len(DEGREES))))
+        plans = tuple(self._plan(prog, paths) for prog in range(len(DEGREES)))
+        return _Compiled(tuple(self.checks), plans, paths)
 
     def _plan(self, prog: int, all_paths: tuple[_Path, ...]) -> _Plan:
         paths = tuple(cp for cp in all_paths if cp.min_prog <= prog)
@@ -290,10 +267,11 @@ class _Builder:
         def grouped(shape: str) -> tuple:
             return tuple((attrgetter(src), tuple(tests)) for src, tests in groups[shape].items())
 
+        steps = tuple((cp, cp.gate_ws, cp.option_ws, cp.m, cp.n, cp.matching) for cp in paths)
         return _Plan([None] * len(self.checks), tuple(custom), grouped(AT_LEAST), grouped(AT_MOST),
-                     grouped(POOL), paths)
+                     grouped(POOL), paths, steps)
 
-    def criterion(self, key: str, params: tuple, clause: str, label: str | None = None) -> _Criterion:
+    def criterion(self, key: str, params: tuple, clause: str, label: str) -> _Criterion:
         kind: CriterionKind = KINDS[key]
         slot = self.slots.get((key, params))
         if slot is None:
@@ -302,24 +280,27 @@ class _Builder:
             self.checks.append(make_check(kind, params))
         pool = kind.source if kind.shape == POOL else None
         accepts = kind.test(*params) if pool else None
-        label = label or kind.label(*params)
         if kind.missing is not None:
+            read = kind.missing_from
+            missing_of = attrgetter(*read) if isinstance(read, tuple) else attrgetter(read)
             missing = partial(kind.missing, clause, *params)
         else:
-            missing = _generic_missing(label, clause)
-        return _Criterion(slot, clause, label, pool, accepts, kind.evidence, missing,
-                          CriterionResult(clause, label, False, None), {})
+            missing_of, missing = _generic_missing(label, clause)
+        return _Criterion(slot, clause, label, pool, accepts, kind.evidence,
+                          {None: CriterionResult(clause, label, False, None)}, missing_of, missing, {})
 
-    def extra(self, extra: str, ps: PathStandard, lv: LevelStandard, path: str) -> _Criterion:
-        """A school-added mandatory criterion (standard.PathStandard.extra_requirements)."""
-        if extra == ASSESSMENT_EXCELLENT:
-            return self.criterion("assessment_excellent", (ASSESSMENT_ORDER["excellent"],),
-                                  "附件2 一(六)2 学校标准", "年度综合考核优秀")
-        clause = f"{path_clause(path)} 学校标准"
-        if extra == FIRST_AUTHOR_PAPER:
-            return self.criterion("paper", (True,), clause, "以第一作者发表相关专业领域学术论文")
-        params = _option_params(extra, ps, lv)
-        return self.criterion(extra, params, clause, f"{KINDS[extra].label(*params)}（必备）")
+    def of_path(self, key: str, path: str, ps: PathStandard, lv: LevelStandard) -> _Criterion | None:
+        """A gate or option of a path, with thresholds from the standard; None if not set for it."""
+        kind = KINDS[key]
+        params = kind.params(path, ps, lv)
+        return None if params is None else self.criterion(key, params, path_clause(path), kind.label(*params))
+
+    def extra(self, key: str, path: str, ps: PathStandard, lv: LevelStandard) -> _Criterion:
+        """A mandatory criterion the school added (PathStandard.extra_requirements)."""
+        kind = KINDS[key]
+        params = kind.params(path, ps, lv)
+        label = kind.label(*params) + ("（必备）" if key in OPTION_KINDS else "")
+        return self.criterion(key, params, f"{kind.clause or path_clause(path)} 学校标准", label)
 
 
 def _slots_getter(slots: tuple[int, ...]) -> Callable[[list], tuple]:
@@ -343,24 +324,22 @@ def _matching_plan(gates: tuple[_Criterion, ...], options: tuple[_Criterion, ...
 
 def _compile_path(b: _Builder, path: str, ps: PathStandard, lv: LevelStandard) -> _Path:
     clause = path_clause(path)
-    degree = PATH_DEGREE[path]
-    gates = [b.criterion("degree", (degree,), clause)]
-    if ps.practice_months > 0:
-        gates.append(b.criterion("practice", (float(ps.practice_months),), clause))
-    if ps.rank_percent_max is not None:
-        gates.append(b.criterion("rank", (float(ps.rank_percent_max),), clause))
-    gates.extend(b.extra(e, ps, lv, path) for e in ps.extra_requirements)
-    options = tuple(b.criterion(k, _option_params(k, ps, lv), clause) for k in PATH_OPTIONS[path])
+    gates = [c for c in (b.of_path(k, path, ps, lv) for k in GATE_KINDS) if c is not None]
+    gates += [b.extra(k, path, ps, lv) for k in ps.extra_requirements]
+    options = tuple(b.of_path(k, path, ps, lv) for k in PATH_OPTIONS[path])
     m, n = len(options), ps.options_required
-    summary = tuple(
-        CriterionResult(clause, f"以下{m}项条件中满足{n}项（{m}选{n}）", k >= n, f"已满足{k}项" if k else None)
+    summary = {
+        k: CriterionResult(clause, f"以下{m}项条件中满足{n}项（{m}选{n}）", k >= n, f"已满足{k}项" if k else None)
         for k in range(m + 1)
-    )
+    }
+    gates = tuple(gates)
+    rows = gates + ((None,) + options if m else ())
+    row_dicts = tuple(summary if c is None else c.rows for c in rows)
     gate_slots = tuple(c.slot for c in gates)
     option_slots = tuple(c.slot for c in options)
-    return _Path(path, clause, PATH_LEVEL[path], DEGREE_CLASS_MIN[degree], tuple(gates), options, m, n,
+    return _Path(path, clause, PATH_LEVEL[path], DEGREE_CLASS_MIN[PATH_DEGREE[path]], gates, options, m, n,
                  _slots_getter(gate_slots), _slots_getter(option_slots), gate_slots, option_slots,
-                 summary, _matching_plan(tuple(gates), options), {})
+                 rows, row_dicts, _matching_plan(gates, options), {})
 
 
 def _compile(std: SchoolStandard) -> _Compiled:
@@ -435,22 +414,27 @@ def _assigned(cp: _Path, f: Facts, ws: list) -> tuple[tuple, tuple]:
 # --- evaluation -----------------------------------------------------------------------------
 
 
-def _met(c: _Criterion, witness: Any) -> CriterionResult:
-    r = c.met_cache.get(witness)
-    if r is None:
-        r = CriterionResult(c.clause, c.label, True, c.evidence(witness))
-        if len(c.met_cache) < _MET_CACHE_MAX:
-            c.met_cache[witness] = r
-    return r
+_CACHE_MAX = 4096  # per criterion; rows and wordings depend on few distinct values in practice
 
 
 def _criteria(cp: _Path, gw: tuple, ow: tuple, k: int) -> tuple[CriterionResult, ...]:
-    """Rows of a path: its gates, then the "M选N" summary and each option."""
-    out = [c.unmet if w is None else c.met_cache.get(w) or _met(c, w) for c, w in zip(cp.gates, gw)]
-    if cp.m:
-        out.append(cp.summary[k])
-        out += [c.unmet if w is None else c.met_cache.get(w) or _met(c, w) for c, w in zip(cp.options, ow)]
-    return tuple(out)
+    """Rows of a path: its gates, then the "M选N" summary and each option.
+
+    Rows are cached per criterion and witness, so the common case is one lookup
+    per row done in C; a witness seen for the first time gets its row built here.
+    """
+    keys = gw + (k,) + ow if cp.m else gw
+    rows = tuple(map(dict.get, cp.row_dicts, keys))
+    if None in rows:
+        rows = tuple(r if r is not None else _met_row(c, w) for r, c, w in zip(rows, cp.rows, keys))
+    return rows
+
+
+def _met_row(c: _Criterion, witness: Any) -> CriterionResult:
+    row = CriterionResult(c.clause, c.label, True, c.evidence(witness))
+    if len(c.rows) < _CACHE_MAX:
+        c.rows[witness] = row
+    return row
 
 
 _is_none = partial(is_, None)
@@ -458,7 +442,16 @@ _is_none = partial(is_, None)
 
 def _missing(cp: _Path, gw: tuple, ow: tuple, k: int, f: Facts) -> tuple[str, ...]:
     """What a student must still do to reach ``cp``, in words, each citing the clause."""
-    out = [c.missing(f) for c, w in zip(cp.gates, gw) if w is None]
+    out = []
+    for c, w in zip(cp.gates, gw):
+        if w is None:
+            value = c.missing_of(f)
+            text = c.missing_cache.get(value)
+            if text is None:
+                text = c.missing(value)
+                if len(c.missing_cache) < _CACHE_MAX:
+                    c.missing_cache[value] = text
+            out.append(text)
     if k < cp.n:
         key = (k, tuple(map(_is_none, ow)))
         text = cp.options_missing.get(key)
@@ -478,13 +471,13 @@ def evaluate(profile: Profile, standard: SchoolStandard = DEFAULT_STANDARD) -> V
     plan = _compiled(standard).plans[f.prog]
     ws = plan.witnesses(f)
     tried = []  # (path, gate witnesses, option witnesses, options met, items missing), highest first
-    for cp in plan.paths:
-        if cp.matching:
+    for cp, gate_ws, option_ws, m, n, matching in plan.steps:
+        if matching:
             gw, ow = _assigned(cp, f, ws)
         else:
-            gw, ow = cp.gate_ws(ws), cp.option_ws(ws)
-        k = cp.m - ow.count(None)
-        short = gw.count(None) + (cp.n - k if k < cp.n else 0)
+            gw, ow = gate_ws(ws), option_ws(ws)
+        k = m - ow.count(None)
+        short = gw.count(None) + (n - k if k < n else 0)
         if not short:
             level, path = cp.level, cp.path
             criteria = _criteria(cp, gw, ow, k)
@@ -559,6 +552,6 @@ def path_criteria(path: str, standard: SchoolStandard = DEFAULT_STANDARD) -> tup
     cp = _compiled(standard).paths[PATHS.index(path)]
     rows = [(c.clause, c.label) for c in cp.gates]
     if cp.options:
-        rows.append((cp.clause, cp.summary[0].label))
+        rows.append((cp.clause, cp.row_dicts[len(cp.gates)][0].label))
         rows += [(c.clause, c.label) for c in cp.options]
     return tuple(rows)

@@ -23,14 +23,12 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, NamedTuple
 
 from .clauses import (
-    ASSISTANT_ENGINEER,
     AWARD_LEVEL_NAMES,
     AWARD_ORDER,
     COMPETITION,
     DESIGN,
     DESIGN_NAMES,
     DESIGN_ORDER,
-    ENGINEER,
     EXTRA_KINDS,
     LEVEL_CLAUSES,
     LEVEL_NAMES,
@@ -43,11 +41,11 @@ from .clauses import (
     PROJECT,
     PROJECT_LEVELS,
     SKILL_LEVEL_NAMES,
-    TECHNICIAN,
     path_clause,
 )
 
 STANDARD_DICT_VERSION = 1
+DEFAULT_NAME = "附件2基本条件（默认标准）"
 NO_LOWERING_CLAUSE = "通知 四(四)"
 
 
@@ -86,7 +84,7 @@ class LevelStandard:
 #: The baseline of 附件2 一(八), in PATHS order (DOMAIN §3.6).
 BASELINE_PATHS: tuple[PathStandard, ...] = (
     PathStandard(),  # 1(1) 博士 直接认定
-    PathStandard(practice_months=12, options_required=2),  # 1(2) 5选2
+    PathStandard(practice_months=12, options_required=2, ncre_min_level=3),  # 1(2) 5选2
     PathStandard(  # 1(3) 7选3
         practice_months=12,
         rank_percent_max=30,
@@ -135,7 +133,7 @@ BASELINE_LEVELS: tuple[LevelStandard, ...] = (
 class SchoolStandard:
     """A complete standard: one :class:`PathStandard` per path, one :class:`LevelStandard` per level."""
 
-    name: str = "附件2基本条件（默认标准）"
+    name: str = DEFAULT_NAME
     paths: tuple[PathStandard, ...] = BASELINE_PATHS  # in clauses.PATHS order
     levels: tuple[LevelStandard, ...] = BASELINE_LEVELS  # in clauses.LEVELS order
 
@@ -190,7 +188,7 @@ class SchoolStandard:
             _path_from_dict(paths_in.get(p, {}), base, f"paths.{p}")
             for p, base in zip(PATHS, BASELINE_PATHS, strict=True)
         )
-        name = d.get("name", cls.name)
+        name = d.get("name", DEFAULT_NAME)
         if not isinstance(name, str):
             raise ValueError("standard.name: 应为字符串")
         return cls(name=name, paths=paths, levels=levels)
@@ -486,16 +484,13 @@ def _invalid_values(path: str, ps: PathStandard) -> list[tuple[str, str]]:
 
 
 __all__ = [
-    "ASSISTANT_ENGINEER",
     "BASELINE_LEVELS",
     "BASELINE_PATHS",
     "DEFAULT_STANDARD",
-    "ENGINEER",
     "LevelStandard",
     "PathStandard",
     "SchoolStandard",
     "StandardError",
-    "TECHNICIAN",
     "Violation",
     "ensure_valid",
     "validate_standard",
