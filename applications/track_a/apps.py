@@ -6,3 +6,6 @@ class TrackAConfig(AppConfig):
     name = "applications.track_a"
     label = "track_a"
     verbose_name = _("产业工程师职称自主评审试点")
+
+    def ready(self):
+        from applications.track_a import access, panels  # noqa: F401  (access rules, dashboard panels)

@@ -1,2 +1,29 @@
+from django.urls import path
+
+from applications.track_a import views
+
 app_name = "track_a"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("start/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/<slug:section>/", views.edit_section, name="edit_section"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/city-review/<slug:office>/", views.city_review, name="city_review"),
+    path("<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("<int:pk>/forward/", views.forward, name="forward"),
+    path("<int:pk>/document-review/", views.document_review, name="document_review"),
+    path("<int:pk>/site-evaluation/", views.site_evaluation, name="site_evaluation"),
+    path("<int:pk>/recognition/<slug:office>/", views.recognition, name="recognition"),
+    path("<int:pk>/grant/", views.grant, name="grant"),
+    path("<int:pk>/files/<slug:kind>/<int:item>/", views.file, name="file"),
+    path("<int:pk>/annex1.pdf", views.application_pdf, name="application_pdf"),
+    path("<int:pk>/authority.pdf", views.authority_pdf, name="authority_pdf"),
+    path("committee/new/", views.committee_start, name="committee_start"),
+    path("committee/<int:pk>/", views.committee_detail, name="committee_detail"),
+    path("committee/<int:pk>/edit/", views.committee_edit, name="committee_edit"),
+    path("committee/<int:pk>/members/", views.committee_members, name="committee_members"),
+    path("committee/<int:pk>/file/", views.committee_file, name="committee_file"),
+    path("committee/<int:pk>/review/", views.committee_review, name="committee_review"),
+    path("committee/<int:pk>/rules-file/", views.committee_rules_file, name="committee_rules_file"),
+]

@@ -1,0 +1,129 @@
+"""Who may do what in Track A. Registered with portal.access; the workflow's ``permission``s ask these rules.
+
+- the school's staff (高校经办人) start, fill, submit and resubmit 附件1, and form and file the committee;
+- the city HRSS and the city education bureau of the school's city each review (either order), and either
+  records the co-construction agreement and forwards the application; the city HRSS grants the authority;
+- the provincial education department runs the document review and the on-site evaluation; it and the
+  provincial HRSS each recognise (or refuse);
+- the office a committee files with (``routing.committee_filing_office``) approves or returns it;
+- officials see an application only once it has been submitted; experts see those they reviewed or visited.
+"""
+
+from portal import access
+from portal.models import CITY_ROLES, Role
+
+
+def _staff_of(user, institution_id):
+    return institution_id in access.institution_ids(user)
+
+
+def _city_office(user, role, institution):
+    return institution.city_id in access.city_codes(user, role)
+
+
+def _reviewing_expert(user, application):
+    profile_id = getattr(getattr(user, "expert_profile", None), "pk", None)
+    if profile_id is None or not access.has_role(user, Role.EXPERT):
+        return False
+    return (application.document_reviews.filter(experts=profile_id).exists()
+            or application.site_evaluations.filter(experts=profile_id).exists())
+
+
+@access.rule("track_a.view_application")
+def _view_application(user, application):
+    if access.is_site_admin(user) or _staff_of(user, application.institution_id):
+        return True
+    if application.submission_count == 0:
+        return False
+    if access.has_role(user, *access.PROVINCIAL_ROLES):
+        return True
+    if any(a.role in CITY_ROLES and a.city_id == application.institution.city_id for a in access.roles_of(user)):
+        return True
+    return _reviewing_expert(user, application)
+
+
+@access.rule("track_a.start")
+def _start(user, institution):
+    return institution is not None and _staff_of(user, institution.pk)
+
+
+@access.rule("track_a.edit")
+def _edit(user, application):
+    return application.is_editable and _staff_of(user, application.institution_id)
+
+
+@access.rule("track_a.submit")
+def _submit(user, application):
+    return _staff_of(user, application.institution_id)
+
+
+@access.rule("track_a.city_hrss_review")
+def _city_hrss_review(user, application):
+    return _city_office(user, Role.CITY_HRSS, application.institution)
+
+
+@access.rule("track_a.city_edu_review")
+def _city_edu_review(user, application):
+    return _city_office(user, Role.CITY_EDUCATION, application.institution)
+
+
+@access.rule("track_a.city_act")
+def _city_act(user, application):
+    return (_city_office(user, Role.CITY_HRSS, application.institution)
+            or _city_office(user, Role.CITY_EDUCATION, application.institution))
+
+
+@access.rule("track_a.province_review")
+def _province_review(user, application):
+    return access.has_role(user, Role.PROVINCIAL_EDUCATION)
+
+
+@access.rule("track_a.prov_edu_recognise")
+def _prov_edu_recognise(user, application):
+    return access.has_role(user, Role.PROVINCIAL_EDUCATION)
+
+
+@access.rule("track_a.prov_hrss_recognise")
+def _prov_hrss_recognise(user, application):
+    return access.has_role(user, Role.PROVINCIAL_HRSS)
+
+
+@access.rule("track_a.grant")
+def _grant(user, application):
+    return _city_office(user, Role.CITY_HRSS, application.institution)
+
+
+@access.rule("track_a.view_committee")
+def _view_committee(user, committee):
+    if access.is_site_admin(user) or _staff_of(user, committee.institution_id):
+        return True
+    if committee.filing_count == 0:
+        return False
+    if access.has_role(user, *access.PROVINCIAL_ROLES):
+        return True
+    return any(a.role in CITY_ROLES and a.city_id == committee.institution.city_id for a in access.roles_of(user))
+
+
+@access.rule("track_a.start_committee")
+def _start_committee(user, institution):
+    return institution is not None and _staff_of(user, institution.pk)
+
+
+@access.rule("track_a.edit_committee")
+def _edit_committee(user, committee):
+    return committee.is_editable and _staff_of(user, committee.institution_id)
+
+
+@access.rule("track_a.file_committee")
+def _file_committee(user, committee):
+    return _staff_of(user, committee.institution_id)
+
+
+@access.rule("track_a.review_committee")
+def _review_committee(user, committee):
+    from applications.track_a.routing import committee_filing_office
+
+    office = committee_filing_office(committee)
+    if office.is_provincial:
+        return access.has_role(user, office.role)
+    return office.city_code in access.city_codes(user, office.role)

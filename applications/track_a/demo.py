@@ -1,0 +1,177 @@
+"""Track A demo data (``manage.py load_demo``), made through the services so that the log, the notifications and
+the PDFs are what real use would leave behind. Idempotent: a school that already has an application is skipped.
+
+- 安徽工业大学 (account ``univ``; 马鞍山, 省属, 新能源汽车现代产业学院): the whole procedure done — authority granted
+  (车辆工程, 机械设计制造及其自动化, 智能制造工程; 技术员/助理工程师/工程师; from 2024) and a 中级评委会 filed and
+  approved by the 马鞍山 HRSS, so that an evaluation round can start.
+- 马鞍山学院 (account ``univ_mas``): its 附件1 submitted, awaiting ``city_hrss`` and ``city_edu``.
+- Seven experts in the pool (accounts ``pool_1`` … ``pool_7``) with professional titles.
+"""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from applications.track_a import services
+from applications.track_a.models import PilotApplication
+from portal.demo import DEMO_PASSWORD
+from portal.models import ExpertProfile, Institution, Role, RoleAssignment
+
+POOL = [
+    # username, name, title, level, specialty, employer (organisation)
+    ("pool_1", "刘建国", "教授", "senior", "车辆工程", "合肥工业大学"),
+    ("pool_2", "孙丽华", "正高级工程师", "senior", "冶金工程", "马鞍山钢铁股份有限公司"),
+    ("pool_3", "钱志强", "高级工程师", "deputy_senior", "新能源汽车", "奇瑞汽车股份有限公司"),
+    ("pool_4", "何静", "副教授", "deputy_senior", "机械工程", "安徽建筑大学"),
+    ("pool_5", "高磊", "高级工程师", "deputy_senior", "智能制造", "安徽江淮汽车集团股份有限公司"),
+    ("pool_6", "林晓", "工程师", "intermediate", "电气工程", "马鞍山经济技术开发区"),
+    ("pool_7", "马涛", "讲师", "intermediate", "机械工程", "安徽工程大学"),
+]
+
+
+def _pdf(title, body):
+    """A small real PDF for demo uploads (falls back to a bare one when WeasyPrint cannot run here)."""
+    try:
+        from weasyprint import HTML
+
+        from portal.pdf import font_config
+
+        data = HTML(string=f'<html><body style="font-family:Noto Sans CJK SC"><h1>{title}</h1><p>{body}</p>'
+                           f"</body></html>").write_pdf(font_config=font_config())
+    except Exception:  # noqa: BLE001 — demo data must load on a machine without Pango
+        data = b"%PDF-1.4\n%demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(f"{title}.pdf", data, content_type="application/pdf")
+
+
+def _user(username, full_name, role, **scope):
+    User = get_user_model()
+    user, new = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+    if new:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
+    return user
+
+
+def _pool():
+    experts = []
+    for username, name, title, level, specialty, org in POOL:
+        user = _user(username, f"{name}（{org}）", Role.EXPERT, organisation=org)
+        profile, _created = ExpertProfile.objects.get_or_create(
+            user=user, defaults={"title": title, "title_level": level, "specialty": specialty, "education": "研究生"})
+        experts.append(profile)
+    return experts
+
+
+def _fill(app, actor, *, majors, partners, industry, leader):
+    sections = {
+        "basic": {"unit_name": app.institution.name, "industry_field": industry, "founded_on": date(2021, 9, 1),
+                  "independent": False, "venue": "school",
+                  "management_bodies": "学校、马鞍山经济技术开发区管委会和合作企业共同组成的产业学院理事会"},
+        "leader": {"leader_name": leader, "leader_political_status": "中共党员", "leader_party_post": "产业学院院长",
+                   "leader_education": "研究生", "leader_degree": "博士", "leader_title": "教授", "leader_years": 22,
+                   "leader_office_phone": "0555-2311000", "leader_mobile": "13905551234",
+                   "leader_duties": "主持现代产业学院和试点建设全面工作",
+                   "leader_experience": "2003年起从事教学科研工作，2021年起任产业学院院长",
+                   "leader_cooperation": "主持校企合作项目6项，共建实训基地3个"},
+        "people": {"teachers_total": 120, "teachers_senior": 24, "teachers_deputy_senior": 40,
+                   "teachers_intermediate_or_below": 56, "teachers_enterprise": 45, "teachers_school": 75,
+                   "teachers_enterprise_background": 32, "students_total": 2400, "students_undergraduate": 2200,
+                   "students_master": 180, "students_doctoral": 20, "students_other": 0},
+        "cooperation": {"cooperation": "与合作企业签订产教融合协议：共建生产性实训基地、企业导师进校授课、"
+                                       "学生入企实习不少于6个月、联合开发课程和教材。"},
+        "conditions": {
+            "basis_teaching": "现有国家级一流本科专业2个、省级一流专业3个，校内实验实训中心面积2万平方米。",
+            "basis_curriculum": "按“校内导师+行业导师”双导师制重构课程体系，开发企业真实项目课程12门。",
+            "basis_competition": "每年组织学科竞赛20余项，建有大学生创新创业实践基地。",
+            "basis_practice": "各试点专业实践教学学时均不低于总学时的30%。",
+            "basis_team": "专任教师120人，其中企业导师45人，双师型教师占比60%。",
+            "basis_funding": "学校每年安排试点专项经费500万元，合作企业配套200万元。"},
+        "plan": {"plan_industry": industry, "plan_start_year": 2024, "plan_end_year": 2026, "plan_bases": 4,
+                 "plan_platforms": 3, "plan_funding": 700,
+                 "plan_summary": "开发改造工程师培养课程体系；选配校企双导师；建设生产性实习实训基地；"
+                                 "制定职称评审标准和考核细则。",
+                 "plan_file": _pdf("试点建设方案", f"{app.institution.name}“产业工程师职称自主评审”试点建设方案")},
+        "signoff": {"leader_attested": True, "leader_signature": leader, "leader_signed_on": date(2024, 3, 1),
+                    "school_opinion": "同意申报，学校将提供场地、经费和政策保障。", "president_name": "校长",
+                    "school_signed_on": date(2024, 3, 2), "partner_opinion": "同意共建，积极参与人才培养和评价。"},
+    }
+    for section, values in sections.items():
+        services.update_section(application=app, actor=actor, section=section, values=values)
+    services.update_section(application=app, actor=actor, section="majors", rows=[
+        {"name": n, "opened_year": y, "students": s, "total_hours": t, "practice_hours": p}
+        for n, y, s, t, p in majors])
+    services.update_section(application=app, actor=actor, section="partners",
+                            rows=[{"name": n, "industry_type": t} for n, t in partners])
+    services.update_section(application=app, actor=actor, section="teachers", rows=[
+        {"name": "赵明", "age": 48, "source": "school", "title": "教授", "post": "系主任", "duties": "专业核心课程"},
+        {"name": "钱工", "age": 41, "source": "enterprise", "title": "高级工程师", "post": "技术部部长",
+         "duties": "企业导师、实习指导"},
+        {"name": "孙敏", "age": 36, "source": "school", "title": "副教授", "post": "", "duties": "实验实训教学"},
+    ])
+    services.add_cooperation_document(application=app, actor=actor, title="产教融合合作协议",
+                                      file=_pdf("产教融合合作协议", "校企双方合作事项"))
+    return PilotApplication.objects.get(pk=app.pk)
+
+
+def load_demo(stdout):
+    User = get_user_model()
+    experts = _pool()
+    staff = User.objects.get(username="univ")
+    city_hrss, city_edu = User.objects.get(username="city_hrss"), User.objects.get(username="city_edu")
+    prov_edu, prov_hrss = User.objects.get(username="prov_edu"), User.objects.get(username="prov_hrss")
+
+    ahut = Institution.objects.get(name="安徽工业大学")
+    if not PilotApplication.objects.filter(institution=ahut).exists():
+        app = services.start_application(institution=ahut, actor=staff)
+        app = _fill(app, staff, industry="新能源汽车", leader="李建华", majors=[
+            ("车辆工程", 2003, 820, 2560, 880), ("机械设计制造及其自动化", 1985, 1100, 2600, 860),
+            ("智能制造工程", 2020, 360, 2480, 800)], partners=[
+            ("马鞍山钢铁股份有限公司", "钢铁冶金"), ("奇瑞汽车股份有限公司", "新能源汽车"),
+            ("安徽江淮汽车集团股份有限公司", "新能源汽车")])
+        app = services.submit(application=app, actor=staff)
+        app = services.city_review(application=app, actor=city_edu, office="city_education", decision="approve",
+                                   reasons="符合申报条件")
+        app = services.city_review(application=app, actor=city_hrss, office="city_hrss", decision="approve")
+        app = services.record_agreement(
+            application=app, actor=city_hrss, school_duties="制定试点建设方案和评审标准，组建评委会，组织评审",
+            city_hrss_duties="授予自主评审权，指导和监督评审工作", city_education_duties="指导课程体系和实践教学",
+            enterprise_duties="提供实习岗位和企业导师", signed_on=date(2024, 5, 10),
+            signed_copy=_pdf("共建协议", "共建协议签署件"))
+        app = services.forward_to_province(application=app, actor=city_hrss, comment="经审定，同意上报")
+        reviewers = [e for e in experts if e.title_level in ("senior", "deputy_senior")][:3]
+        app = services.document_review(application=app, actor=prov_edu, held_on=date(2024, 6, 12),
+                                       experts=reviewers, conclusion="pass",
+                                       opinion="建设方案目标明确，课程体系和双导师制设计合理，同意进入实地评估。")
+        app = services.site_evaluation(
+            application=app, actor=prov_edu, visited_on=date(2024, 7, 3), experts=reviewers,
+            training_model="校企双导师联合培养，项目化课程", foundations="实训条件完善，专业与地方产业契合",
+            policy_support="马鞍山市出台配套支持政策", guarantees="经费、场地、师资保障到位", recommendation="recommend")
+        app = services.recognise(application=app, actor=prov_edu, office="provincial_education", decision="recognise")
+        app = services.recognise(application=app, actor=prov_hrss, office="provincial_hrss", decision="recognise")
+        app = services.grant_authority(application=app, actor=city_hrss,
+                                       majors=["车辆工程", "机械设计制造及其自动化", "智能制造工程"],
+                                       levels=["technician", "assistant_engineer", "engineer"], from_year=2024)
+        committee = services.create_committee(institution=ahut, actor=staff, values={
+            "name": "安徽工业大学产业工程师中级职称评审委员会", "level": "intermediate",
+            "by_provincial_department": False, "talent_pool": "试点专业应届毕业生约2200人，每年申报约600人",
+            "method": "对照自主评审标准条件评定，评委会无记名投票，同意票达到出席评委2/3以上为通过",
+            "standard": "安徽工业大学产业工程师中初级职称自主评审标准条件（不低于附件2基本条件）"})
+        services.set_members(committee=committee, actor=staff, members=[
+            {"expert": e, "is_chair": i == 0, "term_start": date(2024, 9, 1), "term_end": date(2027, 8, 31)}
+            for i, e in enumerate(experts[:7])])
+        committee = services.file_committee(committee=committee, actor=staff)
+        services.review_committee(committee=committee, actor=city_hrss, decision="approve")
+        stdout.write("  试点：安徽工业大学 已授予职称自主评审权，评委会已核准备案")
+
+    mas = Institution.objects.get(name="马鞍山学院")
+    mas_staff = _user("univ_mas", "周经办（马鞍山学院）", Role.UNIVERSITY_STAFF, institution=mas)
+    if not PilotApplication.objects.filter(institution=mas).exists():
+        app = services.start_application(institution=mas, actor=mas_staff)
+        app = _fill(app, mas_staff, industry="智能制造", leader="王海", majors=[
+            ("机械设计制造及其自动化", 2014, 640, 2500, 820), ("电气工程及其自动化", 2015, 520, 2480, 760)],
+            partners=[("马鞍山钢铁股份有限公司", "钢铁冶金"), ("安徽马钢智能装备有限公司", "智能制造")])
+        services.submit(application=app, actor=mas_staff)
+        stdout.write("  试点：马鞍山学院 已提交立项申请表，待市人社局、市教育局审核（univ_mas）")
+

@@ -1,0 +1,33 @@
+"""Track A models: 附件1 and its workflow (application), the offices' decisions (reviews), the committee."""
+
+from applications.track_a.models.application import (  # noqa: F401
+    EDITABLE_STATES,
+    TRANSITION_LABELS,
+    ApplicationPdf,
+    CooperationDocument,
+    FullTimeTeacher,
+    PartnerEnterprise,
+    PilotApplication,
+    PilotMajor,
+    State,
+    Submission,
+    TeacherSource,
+    Venue,
+)
+from applications.track_a.models.committee import (  # noqa: F401
+    CommitteeFiling,
+    CommitteeLevel,
+    CommitteeMember,
+    CommitteeState,
+    EvaluationCommittee,
+)
+from applications.track_a.models.reviews import (  # noqa: F401
+    CityReview,
+    CoConstructionAgreement,
+    Decision,
+    DocumentReview,
+    GrantedAuthority,
+    Office,
+    Recognition,
+    SiteEvaluation,
+)

@@ -1,0 +1,112 @@
+"""Reads for Track A, scoped by who asks — plus two unscoped reads for other apps' services
+(``granted_authority_for``, ``filed_committee_for``) that the evaluation round uses."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from applications.track_a.models import (
+    CommitteeState,
+    EvaluationCommittee,
+    GrantedAuthority,
+    PilotApplication,
+    State,
+)
+from portal import access
+from portal.models import CITY_ROLES, ExpertProfile, Role
+
+
+def applications_visible_to(user):
+    """Applications the user may see: the school's own; officials' once submitted; experts' they reviewed."""
+    qs = PilotApplication.objects.select_related("institution__city")
+    if not user.is_authenticated:
+        return qs.none()
+    if access.is_site_admin(user):
+        return qs
+    visible = Q(institution_id__in=access.institution_ids(user))
+    submitted = Q(submission_count__gt=0)
+    if access.has_role(user, *access.PROVINCIAL_ROLES):
+        visible |= submitted
+    cities = {a.city_id for a in access.roles_of(user) if a.role in CITY_ROLES}
+    if cities:
+        visible |= submitted & Q(institution__city_id__in=cities)
+    profile_id = ExpertProfile.objects.filter(user=user).values_list("pk", flat=True).first() \
+        if access.has_role(user, Role.EXPERT) else None
+    if profile_id:
+        visible |= submitted & (Q(document_reviews__experts=profile_id) | Q(site_evaluations__experts=profile_id))
+        return qs.filter(visible).distinct()
+    return qs.filter(visible)
+
+
+def committees_visible_to(user):
+    qs = EvaluationCommittee.objects.select_related("institution__city", "authority")
+    if not user.is_authenticated:
+        return qs.none()
+    if access.is_site_admin(user):
+        return qs
+    visible = Q(institution_id__in=access.institution_ids(user))
+    filed = Q(filing_count__gt=0)
+    if access.has_role(user, *access.PROVINCIAL_ROLES):
+        visible |= filed
+    cities = {a.city_id for a in access.roles_of(user) if a.role in CITY_ROLES}
+    if cities:
+        visible |= filed & Q(institution__city_id__in=cities)
+    return qs.filter(visible)
+
+
+# What awaits whom (dashboards): state → the role(s) that act next.
+WAITING_FOR = {
+    Role.CITY_HRSS: [State.SUBMITTED, State.CITY_EDU_APPROVED, State.CITY_APPROVED, State.AGREEMENT_SIGNED,
+                     State.RECOGNISED],
+    Role.CITY_EDUCATION: [State.SUBMITTED, State.CITY_HRSS_APPROVED, State.CITY_APPROVED, State.AGREEMENT_SIGNED],
+    Role.PROVINCIAL_EDUCATION: [State.AT_PROVINCE, State.DOCUMENT_REVIEWED, State.SITE_EVALUATED,
+                                State.PROV_HRSS_RECOGNISED],
+    Role.PROVINCIAL_HRSS: [State.SITE_EVALUATED, State.PROV_EDU_RECOGNISED],
+}
+
+
+def awaiting(user, role, *, city_code=None, limit=10):
+    """Applications waiting for ``role`` (in ``city_code`` for city offices), oldest submission first."""
+    qs = applications_visible_to(user).filter(state__in=WAITING_FOR[role])
+    if city_code:
+        qs = qs.filter(institution__city_id=city_code)
+    return list(qs.order_by("submitted_at", "id")[:limit])
+
+
+def committees_awaiting(user, role, *, city_code=None, limit=10):
+    qs = committees_visible_to(user).filter(state=CommitteeState.FILED)
+    if role == Role.PROVINCIAL_HRSS:
+        qs = qs.filter(by_provincial_department=True)
+    else:
+        qs = qs.filter(by_provincial_department=False, institution__city_id=city_code)
+    return list(qs.order_by("updated_at")[:limit])
+
+
+def expert_pool_for(application):
+    """Experts who may review ``application``: the pool, less those employed by the school (回避)."""
+    conflicted = get_user_model().objects.filter(roles__role=Role.EXPERT, roles__institution=application.institution_id)
+    return ExpertProfile.objects.select_related("user").exclude(user__in=conflicted).order_by("user__full_name")
+
+
+def committee_pool():
+    """Experts who may sit on a committee: the pool, with a professional title."""
+    return ExpertProfile.objects.select_related("user").order_by("title_level", "user__full_name")
+
+
+# --- for other apps' services (not scoped by user: the caller decides who may ask) ----------------------------------
+
+def granted_authority_for(institution):
+    """The school's self-evaluation authority (``GrantedAuthority``: majors, levels, from_year, ``covers()``) or None."""
+    return (GrantedAuthority.objects.filter(institution=institution, application__state=State.AUTHORISED)
+            .order_by("-decided_at").first())
+
+
+def filed_committee_for(institution, level=None):
+    """The school's approved (核准备案) evaluation committee, with its members and experts prefetched, or None.
+
+    With ``level`` (``rules.COMMITTEE_INTERMEDIATE``/``COMMITTEE_JUNIOR``) only a committee of that level; without,
+    the intermediate one if there is one (it also covers the 初级 levels).
+    """
+    qs = EvaluationCommittee.objects.filter(institution=institution, state=CommitteeState.APPROVED)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.prefetch_related("members__expert__user").order_by("level").first()  # "intermediate" < "junior"

@@ -1,0 +1,550 @@
+"""HTTP only: parse, ask access/selectors, call a service, render. An application or committee the user may not
+see is a 404; one they see but may not act on is a 403."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_fsm import has_transition_perm
+
+from applications import workflow
+from applications.track_a import forms, rules, sections, selectors, services, tasks
+from applications.track_a.models import (
+    TRANSITION_LABELS,
+    ApplicationPdf,
+    CommitteeState,
+    CooperationDocument,
+    Office,
+    State,
+)
+from applications.track_a.routing import committee_filing_office
+from applications.workflow import WorkflowError
+from portal import access
+from portal.models import Institution, Role
+
+
+def _application(request, pk):
+    app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    if not access.can(request.user, "track_a.view_application", app):
+        raise Http404
+    return app
+
+
+def _committee(request, pk):
+    committee = get_object_or_404(selectors.committees_visible_to(request.user), pk=pk)
+    if not access.can(request.user, "track_a.view_committee", committee):
+        raise Http404
+    return committee
+
+
+def _error_list(exc):
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+def _detail(app):
+    return redirect("track_a:detail", pk=app.pk)
+
+
+def _history(obj):
+    """The transition log with labels instead of codes."""
+    states = dict(type(obj)._meta.get_field("state").flatchoices)
+    roles = dict(Role.choices)
+    return [{"at": e.at, "who": e.actor.display_name if e.actor else e.actor_name, "role": roles.get(e.role, e.role),
+             "source": states.get(e.source, e.source), "target": states.get(e.target, e.target),
+             "transition": TRANSITION_LABELS.get(e.transition, e.transition), "comment": e.comment}
+            for e in workflow.history(obj)]
+
+
+def _can(user, app, name):
+    return has_transition_perm(getattr(app, name), user)
+
+
+# --- lists ------------------------------------------------------------------------------------------------------
+
+@login_required
+def index(request):
+    user = request.user
+    own = []
+    for institution in Institution.objects.filter(pk__in=access.institution_ids(user)).select_related("city"):
+        own.append({"institution": institution, "eligibility": services.eligibility_of(institution),
+                    "application": services.open_application_for(institution),
+                    "authority": selectors.granted_authority_for(institution)})
+    apps = selectors.applications_visible_to(user).order_by("-submitted_at", "-id")
+    state = request.GET.get("state", "")
+    if state in State.values:
+        apps = apps.filter(state=state)
+    page = Paginator(apps, 30).get_page(request.GET.get("page"))
+    committees = selectors.committees_visible_to(user).order_by("-updated_at")[:30]
+    return render(request, "track_a/index.html", {
+        "own": own, "page": page, "state": state, "states": State.choices, "committees": committees,
+        "query": f"state={state}" if state else "",
+    })
+
+
+@login_required
+@require_POST
+def start(request):
+    institution = get_object_or_404(Institution, pk=request.POST.get("institution") or 0) \
+        if request.POST.get("institution") else None
+    if institution is None:
+        ids = access.institution_ids(request.user)
+        institution = Institution.objects.filter(pk__in=ids).first()
+    access.require(request.user, "track_a.start", institution)
+    try:
+        app = services.start_application(institution=institution, actor=request.user)
+    except ValidationError as exc:
+        for message in _error_list(exc):
+            messages.error(request, message)
+        return redirect("track_a:index")
+    messages.success(request, _("已创建立项申请表草稿，请逐项填写。"))
+    return redirect("track_a:edit_section", pk=app.pk, section="basic")
+
+
+# --- the application --------------------------------------------------------------------------------------------
+
+def _actions(user, app):
+    """What this user can do now, for the detail page."""
+    can = {name: _can(user, app, name) for name in (
+        "submit", "city_hrss_approve", "city_hrss_return", "city_edu_approve", "city_edu_return",
+        "record_agreement", "forward_to_province", "pass_document_review", "record_site_evaluation",
+        "prov_edu_recognise", "prov_edu_refuse", "prov_hrss_recognise", "prov_hrss_refuse", "grant_authority")}
+    offices = []
+    if can["city_hrss_approve"] or can["city_hrss_return"]:
+        offices.append((Office.CITY_HRSS, Office.CITY_HRSS.label))
+    if can["city_edu_approve"] or can["city_edu_return"]:
+        offices.append((Office.CITY_EDUCATION, Office.CITY_EDUCATION.label))
+    recognisers = []
+    if can["prov_edu_recognise"] or can["prov_edu_refuse"]:
+        recognisers.append((Office.PROVINCIAL_EDUCATION, Office.PROVINCIAL_EDUCATION.label))
+    if can["prov_hrss_recognise"] or can["prov_hrss_refuse"]:
+        recognisers.append((Office.PROVINCIAL_HRSS, Office.PROVINCIAL_HRSS.label))
+    return {"can": can, "city_offices": offices, "recognisers": recognisers,
+            "edit": access.can(user, "track_a.edit", app)}
+
+
+@login_required
+def detail(request, pk):
+    app = _application(request, pk)
+    rows = services.rows_of(app)
+    actions = _actions(request.user, app)
+    context = {
+        "app": app, **rows, "actions": actions, "history": _history(app),
+        "submissions": services.submissions_with_changes(app),
+        "city_reviews": app.city_reviews.select_related("decided_by"),
+        "agreement": getattr(app, "agreement", None) if hasattr(app, "agreement") else None,
+        "document_reviews": app.document_reviews.prefetch_related("experts__user").select_related("decided_by"),
+        "site_evaluations": app.site_evaluations.prefetch_related("experts__user").select_related("decided_by"),
+        "recognitions": app.recognitions.select_related("decided_by"),
+        "authority": getattr(app, "authority", None) if app.state == State.AUTHORISED else None,
+        "current": sections.snapshot(app, **rows),
+        "expected_state": app.state,
+        "city_review_form": forms.CityReviewForm(initial={"expected_state": app.state}),
+        "recognition_form": forms.RecognitionForm(initial={"expected_state": app.state}),
+        "forward_form": forms.ForwardForm(initial={"expected_state": app.state}),
+    }
+    if actions["edit"] or app.state == State.DRAFT:
+        context["checklist"] = sections.checklist(app, **rows)
+    if app.state == State.AUTHORISED:
+        context["committees"] = list(app.institution.pilot_committees.all())
+        context["can_start_committee"] = access.can(request.user, "track_a.start_committee", app.institution)
+    return render(request, "track_a/detail.html", context)
+
+
+SECTION_TEMPLATES = {"majors": "rows", "partners": "rows", "teachers": "rows"}
+
+
+@login_required
+def edit_section(request, pk, section):
+    app = _application(request, pk)
+    if section not in sections.SECTION_KEYS:
+        raise Http404
+    access.require(request.user, "track_a.edit", app)
+    form = formset = upload_form = None
+    errors = []
+    is_rows = section in forms.ROW_FORMS
+    if request.method == "POST":
+        try:
+            if is_rows:
+                formset = forms.row_formset(section, app, data=request.POST)
+                if formset.is_valid():
+                    services.update_section(application=app, actor=request.user, section=section,
+                                            rows=formset.rows())
+                    return _saved(request, app, section)
+            elif section == "cooperation" and request.POST.get("action") == "upload":
+                upload_form = forms.DocumentUploadForm(request.POST, request.FILES)
+                if upload_form.is_valid():
+                    services.add_cooperation_document(application=app, actor=request.user,
+                                                      title=upload_form.cleaned_data["title"],
+                                                      file=upload_form.cleaned_data["file"])
+                    messages.success(request, _("附件已上传。"))
+                    return redirect("track_a:edit_section", pk=app.pk, section=section)
+            elif section == "cooperation" and request.POST.get("action", "").startswith("delete:"):
+                doc_id = int(request.POST["action"].split(":", 1)[1])
+                services.remove_cooperation_document(application=app, actor=request.user, document_id=doc_id)
+                messages.success(request, _("附件已删除。"))
+                return redirect("track_a:edit_section", pk=app.pk, section=section)
+            else:
+                form = forms.section_form_class(section)(request.POST, request.FILES, instance=app)
+                if form.is_valid():
+                    values = {f: form.cleaned_data[f] for f in sections.SECTION_FIELDS[section]}
+                    if "plan_file" in values:
+                        upload = values["plan_file"]
+                        if upload is False or upload is None:  # cleared
+                            values["plan_file"] = ""
+                        elif hasattr(upload, "instance"):  # unchanged: the stored file
+                            values["plan_file"] = upload.name or ""
+                    services.update_section(application=app, actor=request.user, section=section, values=values)
+                    return _saved(request, app, section)
+        except ValidationError as exc:
+            errors = _error_list(exc)
+        except (WorkflowError, CooperationDocument.DoesNotExist, ValueError) as exc:
+            messages.error(request, str(exc))
+            return _detail(app)
+        app.refresh_from_db()
+    if is_rows and formset is None:
+        formset = forms.row_formset(section, app)
+    if not is_rows and form is None:
+        form = forms.section_form_class(section)(instance=app)
+    if section == "cooperation" and upload_form is None:
+        upload_form = forms.DocumentUploadForm()
+    index = sections.SECTION_KEYS.index(section)
+    return render(request, "track_a/section.html", {
+        "app": app, "section": section, "title": sections.SECTION_TITLES[section], "form": form,
+        "formset": formset, "upload_form": upload_form, "errors": errors, "rows": services.rows_of(app),
+        "row_fields": forms.ROW_FIELDS.get(section, []), "max_rows": rules.MAX_PARTNERS if section == "partners"
+        else "", "sections": sections.SECTIONS,
+        "previous": sections.SECTION_KEYS[index - 1] if index else None,
+        "next": sections.SECTION_KEYS[index + 1] if index + 1 < len(sections.SECTION_KEYS) else None,
+    })
+
+
+def _saved(request, app, section):
+    messages.success(request, _("“%s”已保存（草稿）。") % sections.SECTION_TITLES[section])
+    index = sections.SECTION_KEYS.index(section)
+    if request.POST.get("then") == "next" and index + 1 < len(sections.SECTION_KEYS):
+        return redirect("track_a:edit_section", pk=app.pk, section=sections.SECTION_KEYS[index + 1])
+    if request.POST.get("then") == "overview":
+        return _detail(app)
+    return redirect("track_a:edit_section", pk=app.pk, section=section)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    app = _application(request, pk)
+    access.require(request.user, "track_a.submit", app)
+    try:
+        services.submit(application=app, actor=request.user, expected_state=request.POST.get("expected_state"))
+    except ValidationError as exc:
+        messages.error(request, _("尚不能提交，请先完善：") + "；".join(exc.messages))
+        return _detail(app)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return _detail(app)
+    messages.success(request, _("已提交。附件1的PDF（一式2份）可在本页下载打印。"))
+    return _detail(app)
+
+
+def _decision_view(request, app, *, rule, form, service, template_title, extra=None):
+    """Shared shape of the offices' action pages: GET shows the form, POST calls the service."""
+    access.require(request.user, rule, app)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            return _detail(app)
+        else:
+            messages.success(request, _("已办理。"))
+            return _detail(app)
+    return render(request, "track_a/action.html", {"app": app, "form": form, "title": template_title,
+                                                   **(extra or {})})
+
+
+@login_required
+def city_review(request, pk, office):
+    app = _application(request, pk)
+    rule = {Office.CITY_HRSS: "track_a.city_hrss_review", Office.CITY_EDUCATION: "track_a.city_edu_review"}.get(office)
+    if rule is None:
+        raise Http404
+    form = forms.CityReviewForm(request.POST or None, initial={"expected_state": app.state})
+    return _decision_view(
+        request, app, rule=rule, form=form, template_title=_("%s审核") % Office(office).label,
+        service=lambda d: services.city_review(application=app, actor=request.user, office=office,
+                                               decision=d["decision"], reasons=d["reasons"],
+                                               expected_state=d["expected_state"]))
+
+
+@login_required
+def agreement(request, pk):
+    app = _application(request, pk)
+    form = forms.AgreementForm(request.POST or None, request.FILES or None, initial={"expected_state": app.state})
+    return _decision_view(
+        request, app, rule="track_a.city_act", form=form, template_title=_("拟定共建协议"),
+        service=lambda d: services.record_agreement(
+            application=app, actor=request.user, school_duties=d["school_duties"],
+            city_hrss_duties=d["city_hrss_duties"], city_education_duties=d["city_education_duties"],
+            enterprise_duties=d["enterprise_duties"], signed_on=d["signed_on"], signed_copy=d["signed_copy"],
+            expected_state=d["expected_state"]))
+
+
+@login_required
+def forward(request, pk):
+    app = _application(request, pk)
+    form = forms.ForwardForm(request.POST or None, initial={"expected_state": app.state})
+    return _decision_view(
+        request, app, rule="track_a.city_act", form=form, template_title=_("报省教育厅"),
+        service=lambda d: services.forward_to_province(application=app, actor=request.user, comment=d["comment"],
+                                                       expected_state=d["expected_state"]))
+
+
+@login_required
+def document_review(request, pk):
+    app = _application(request, pk)
+    form = forms.DocumentReviewForm(request.POST or None, application=app, initial={"expected_state": app.state})
+    return _decision_view(
+        request, app, rule="track_a.province_review", form=form, template_title=_("专家论证"),
+        service=lambda d: services.document_review(
+            application=app, actor=request.user, held_on=d["held_on"], experts=d["experts"],
+            conclusion=d["conclusion"], opinion=d["opinion"], expected_state=d["expected_state"]))
+
+
+@login_required
+def site_evaluation(request, pk):
+    app = _application(request, pk)
+    form = forms.SiteEvaluationForm(request.POST or None, application=app, initial={"expected_state": app.state})
+    return _decision_view(
+        request, app, rule="track_a.province_review", form=form, template_title=_("实地评估"),
+        service=lambda d: services.site_evaluation(
+            application=app, actor=request.user, visited_on=d["visited_on"], experts=d["experts"],
+            training_model=d["training_model"], foundations=d["foundations"], policy_support=d["policy_support"],
+            guarantees=d["guarantees"], recommendation=d["recommendation"], expected_state=d["expected_state"]))
+
+
+@login_required
+def recognition(request, pk, office):
+    app = _application(request, pk)
+    rule = {Office.PROVINCIAL_EDUCATION: "track_a.prov_edu_recognise",
+            Office.PROVINCIAL_HRSS: "track_a.prov_hrss_recognise"}.get(office)
+    if rule is None:
+        raise Http404
+    form = forms.RecognitionForm(request.POST or None, initial={"expected_state": app.state})
+    return _decision_view(
+        request, app, rule=rule, form=form, template_title=_("%s认定试点单位") % Office(office).label,
+        service=lambda d: services.recognise(application=app, actor=request.user, office=office,
+                                             decision=d["decision"], reasons=d["reasons"],
+                                             expected_state=d["expected_state"]))
+
+
+@login_required
+def grant(request, pk):
+    app = _application(request, pk)
+    form = forms.GrantForm(request.POST or None, application=app, initial={"expected_state": app.state})
+    return _decision_view(
+        request, app, rule="track_a.grant", form=form, template_title=_("授予中初级职称自主评审权"),
+        service=lambda d: services.grant_authority(application=app, actor=request.user, majors=d["majors"],
+                                                   levels=d["levels"], from_year=d["from_year"],
+                                                   expected_state=d["expected_state"]))
+
+
+# --- documents ----------------------------------------------------------------------------------------------------
+
+def _serve(field, filename):
+    """The stored file, inline. Read whole (documents are ≤ 20 MB) so that every response has a body."""
+    if not field:
+        raise Http404
+    try:
+        with field.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def file(request, pk, kind, item):
+    app = _application(request, pk)
+    if kind == "plan":
+        return _serve(app.plan_file, app.plan_file.name.rsplit("/", 1)[-1] if app.plan_file else "")
+    if kind == "document":
+        doc = get_object_or_404(CooperationDocument, application=app, pk=item)
+        return _serve(doc.file, doc.file.name.rsplit("/", 1)[-1])
+    if kind == "agreement" and hasattr(app, "agreement"):
+        return _serve(app.agreement.signed_copy, app.agreement.signed_copy.name.rsplit("/", 1)[-1])
+    raise Http404
+
+
+def _pending(request, app, what):
+    return render(request, "track_a/pending.html", {"app": app, "what": what})
+
+
+@login_required
+def application_pdf(request, pk):
+    """附件1 (一式2份). Rendered by a Celery task; served when it is there, otherwise "being prepared"."""
+    app = _application(request, pk)
+    doc = ApplicationPdf.objects.filter(application=app, source_stamp=app.updated_at).exclude(sha256="").first()
+    if doc is None:
+        result = tasks.render_application_pdf.delay(app.pk)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            return _pending(request, app, _("附件1 PDF"))
+        doc = ApplicationPdf.objects.get(pk=result.get())
+    return _serve(doc.file, f"附件1-立项申请表-{app.unit_name}.pdf")
+
+
+@login_required
+def authority_pdf(request, pk):
+    app = _application(request, pk)
+    authority = getattr(app, "authority", None) if hasattr(app, "authority") else None
+    if authority is None:
+        raise Http404
+    if not authority.letter_sha256:
+        tasks.render_authority_letter.delay(authority.pk)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            return _pending(request, app, _("授权决定书"))
+        authority.refresh_from_db()
+    return _serve(authority.letter, f"职称自主评审权授权决定书-{authority.number}.pdf")
+
+
+# --- the committee --------------------------------------------------------------------------------------------------
+
+@login_required
+def committee_start(request):
+    institution = Institution.objects.filter(pk__in=access.institution_ids(request.user)).first()
+    access.require(request.user, "track_a.start_committee", institution)
+    authority = selectors.granted_authority_for(institution)
+    if authority is None:
+        messages.error(request, _("授予职称自主评审权后才能组建评委会。"))
+        return redirect("track_a:index")
+    level = rules.committee_levels_needed(authority.levels)
+    form = forms.CommitteeForm(request.POST or None, request.FILES or None, initial={
+        "level": level, "name": _("%(school)s产业工程师%(level)s职称评审委员会") % {
+            "school": institution.name, "level": _("中级") if level == rules.COMMITTEE_INTERMEDIATE else _("初级")}})
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee = services.create_committee(institution=institution, actor=request.user,
+                                                  values=form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("评委会已创建，请从专家库选择委员。"))
+            return redirect("track_a:committee_members", pk=committee.pk)
+    return render(request, "track_a/committee_form.html", {"form": form, "authority": authority,
+                                                           "institution": institution})
+
+
+@login_required
+def committee_detail(request, pk):
+    committee = _committee(request, pk)
+    members = services.committee_members(committee)
+    office = committee_filing_office(committee)
+    can_review = access.can(request.user, "track_a.review_committee", committee) \
+        and committee.state == CommitteeState.FILED
+    return render(request, "track_a/committee_detail.html", {
+        "committee": committee, "members": members,
+        "problems": services.committee_problems(committee, members) if committee.is_editable else [],
+        "office": office.label(committee.institution.city.name),
+        "can_edit": access.can(request.user, "track_a.edit_committee", committee),
+        "can_review": can_review,
+        "review_form": forms.CommitteeReviewForm(initial={"expected_state": committee.state}),
+        "filings": services.filings_with_changes(committee), "history": _history(committee),
+        "authority": committee.authority,
+    })
+
+
+@login_required
+def committee_edit(request, pk):
+    committee = _committee(request, pk)
+    access.require(request.user, "track_a.edit_committee", committee)
+    form = forms.CommitteeForm(request.POST or None, request.FILES or None, instance=committee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_committee(committee=committee, actor=request.user, values=form.cleaned_data)
+        except (ValidationError, WorkflowError) as exc:
+            form.add_error(None, "；".join(_error_list(exc)))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("track_a:committee_detail", pk=committee.pk)
+    committee.refresh_from_db()
+    return render(request, "track_a/committee_form.html", {"form": form, "committee": committee,
+                                                           "authority": committee.authority,
+                                                           "institution": committee.institution})
+
+
+@login_required
+def committee_members(request, pk):
+    committee = _committee(request, pk)
+    access.require(request.user, "track_a.edit_committee", committee)
+    formset = forms.member_formset(committee, data=request.POST or None)
+    errors = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.set_members(committee=committee, actor=request.user, members=formset.rows())
+        except (ValidationError, WorkflowError) as exc:
+            errors = _error_list(exc)
+        else:
+            messages.success(request, _("委员名单已保存。"))
+            return redirect("track_a:committee_detail", pk=committee.pk)
+    return render(request, "track_a/committee_members.html", {
+        "committee": committee, "formset": formset, "errors": errors,
+        "min_members": rules.COMMITTEE_MIN_MEMBERS})
+
+
+@login_required
+@require_POST
+def committee_file(request, pk):
+    committee = _committee(request, pk)
+    access.require(request.user, "track_a.file_committee", committee)
+    try:
+        services.file_committee(committee=committee, actor=request.user,
+                                expected_state=request.POST.get("expected_state"))
+    except ValidationError as exc:
+        messages.error(request, _("尚不能报送：") + "；".join(exc.messages))
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已报送核准备案。"))
+    return redirect("track_a:committee_detail", pk=committee.pk)
+
+
+@login_required
+def committee_review(request, pk):
+    committee = _committee(request, pk)
+    access.require(request.user, "track_a.review_committee", committee)
+    form = forms.CommitteeReviewForm(request.POST or None, initial={"expected_state": committee.state})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_committee(committee=committee, actor=request.user, decision=form.cleaned_data["decision"],
+                                      reasons=form.cleaned_data["reasons"],
+                                      expected_state=form.cleaned_data["expected_state"])
+        except ValidationError as exc:
+            form.add_error(None, "；".join(exc.messages))
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("track_a:committee_detail", pk=committee.pk)
+        else:
+            messages.success(request, _("已办理。"))
+            return redirect("track_a:committee_detail", pk=committee.pk)
+    return render(request, "track_a/committee_review.html", {"committee": committee, "form": form})
+
+
+@login_required
+def committee_rules_file(request, pk):
+    committee = _committee(request, pk)
+    return _serve(committee.rules_file, committee.rules_file.name.rsplit("/", 1)[-1] if committee.rules_file else "")
+

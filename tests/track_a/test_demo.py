@@ -1,0 +1,24 @@
+"""The demo hook: a school with a granted authority and an approved committee, one awaiting the city; idempotent."""
+
+import io
+
+from applications.track_a import demo, selectors
+from applications.track_a.models import PilotApplication, State
+from portal.demo import load_demo as load_portal_demo
+from portal.models import Institution
+
+
+def test_demo_data_is_ready_for_an_evaluation_round(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load_portal_demo()
+    out = io.StringIO()
+    demo.load_demo(out)
+    demo.load_demo(out)  # idempotent
+    ahut = Institution.objects.get(name="安徽工业大学")
+    authority = selectors.granted_authority_for(ahut)
+    assert authority.covers("车辆工程", "engineer", 2024)
+    committee = selectors.filed_committee_for(ahut)
+    assert committee.level == "intermediate" and len(committee.members.all()) == 7
+    mas = PilotApplication.objects.get(institution__name="马鞍山学院")
+    assert mas.state == State.SUBMITTED
+    assert PilotApplication.objects.count() == 2
