@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "applications.track_a.apps.TrackAConfig",
     "applications.track_b.apps.TrackBConfig",
     "evaluation.apps.EvaluationConfig",
+    "evaluation.rounds.apps.RoundsConfig",
     "certificates.apps.CertificatesConfig",
     "django.contrib.admin",
     "django.contrib.auth",
