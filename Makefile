@@ -9,7 +9,7 @@ PORT ?= 8000
 # System packages: WeasyPrint's Pango, HarfBuzz's subsetter (without it a Chinese PDF takes ~12 s
 # instead of ~0.2 s), a CJK font, poppler for PDF checks, and Chromium for the browser tests.
 PDF_PKGS := libpango-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-TEST_PKGS := $(PDF_PKGS) chromium poppler-utils
+TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools
 BENCH_PKGS := wrk
 
 .PHONY: demo test bench lint sysdeps-demo sysdeps-test sysdeps-bench serve

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("证书")
+
+    def ready(self):
+        from . import access, dashboard  # noqa: F401  (registers access rules and dashboard panels)

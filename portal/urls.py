@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from certificates import public as certificates_public
 from portal import views
 
 urlpatterns = [
@@ -19,6 +20,10 @@ urlpatterns = [
     path("pilot/", include("applications.track_a.urls")),
     path("filing/", include("applications.track_b.urls")),
     path("graduates/", include("evaluation.urls")),
+    path("rounds/", include("evaluation.rounds.urls")),
     path("certificates/", include("certificates.urls")),
+    # Contract certificate-qr.md: the QR link and the published key set live at the site root.
+    path("v/<str:verification_id>", certificates_public.verify_link, name="certificate_verify_link"),
+    path(".well-known/certificate-keys.json", certificates_public.key_set, name="certificate_keys"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,200 @@
+"""Certificate issuance and PDF rendering: 1,000 certificates, each its own PDF, in one worker process; then
+1,000 more with 2 worker processes.
+
+Seeded and repeatable: a fresh PostgreSQL database (SQLite in a temp dir when PostgreSQL is absent), a filed
+institution, 2,000 passed assessment results with synthetic photos, and the real code path — ``run_batch``,
+the Celery task a worker runs (issue, sign, render, store with SHA-256). Goals (issue 7):
+
+- ≤ 25 ms per certificate (each its own PDF file) in a batch of 1,000 in one worker process;
+- a single certificate PDF ≤ 150 KB with its photo;
+- a worker's peak memory ≤ 400 MB;
+- and, printed: the wall time of 1,000 certificates with 2 worker processes.
+
+``--profile`` prints a cProfile of rendering 50 certificates instead.
+"""
+
+import multiprocessing
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks._common import ROOT, fresh_pg_database, manage, pg_available  # noqa: E402
+
+N = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
+GOAL_MS, GOAL_KB, GOAL_MB = 25, 150, 400
+FONT_DIR = str(ROOT / "media" / "cache" / "fonts")
+
+
+def _env(url, tmp):
+    return {"DATABASE_URL": url, "MEDIA_ROOT": str(Path(tmp) / "media"), "CERTIFICATE_FONT_DIR": FONT_DIR,
+            "CERTIFICATE_KEYS_FILE": str(Path(tmp) / "keys.json"), "CERTIFICATE_BASE_URL": "https://verify.example.cn",
+            "DJANGO_SETTINGS_MODULE": "portal.settings"}
+
+
+def _setup(env):
+    os.environ.update(env)
+    os.environ.pop("REDIS_URL", None)
+    os.environ.pop("CELERY_BROKER_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def seed(env, n):
+    """Institution, filing, staff, 2 × n passed results with photos; returns their ids in two halves."""
+    _setup(env)
+    from datetime import date
+    from decimal import Decimal
+
+    from stdnum.cn import ric
+
+    from certificates import fonts
+    from certificates.models import AssessmentResult, FiledInstitution
+    from certificates.photos import synthetic_photo
+    from portal.demo import load_demo
+    from portal.models import Institution, Occupation, User
+
+    fonts.ensure_fonts()
+    load_demo()
+    school = Institution.objects.get(name="安徽工业大学")
+    staff = User.objects.get(username="univ")
+    occupation, _ = Occupation.objects.get_or_create(code="6-31-01-03", defaults={"name": "电工"})
+    filing = FiledInstitution.objects.create(institution=school, code="Y000034000017", name_as_filed=school.name,
+                                             max_level=3, filed_on=date(2025, 9, 1))
+    filing.occupations.set([occupation])
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+    photos = [synthetic_photo(i) for i in range(50)]
+    results = []
+    for i in range(2 * n):
+        body = f"340504{2000 + i % 5}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+        number = body + ric.calc_check_digit(body)
+        name = surnames[i % len(surnames)] + given[(i * 7) % len(given)] + given[(i * 13) % len(given)]
+        results.append(AssessmentResult(
+            institution=school, institution_code=filing.code, name=name, gender="M", id_number=number,
+            occupation=occupation, job_type="维修电工", level=3 if i < n else 4, exam_date=date(2026, 6, 20),
+            theory_score=Decimal(70 + i % 30), practical_score=Decimal(65 + i % 35), recorded_by=staff))
+    AssessmentResult.objects.bulk_create(results, batch_size=500)
+    from django.core.files.base import ContentFile
+
+    for i, result in enumerate(AssessmentResult.objects.order_by("id")):
+        result.photo.save(f"p{i}.jpg", ContentFile(photos[i % len(photos)]), save=True)
+    ids = list(AssessmentResult.objects.order_by("id").values_list("id", flat=True))
+    return ids[:n], ids[n:]
+
+
+def worker(env, result_ids, queue):
+    """One worker process: runs the batch task over ``result_ids``; reports time, sizes and peak RSS."""
+    _setup(env)
+    from django.db import connection
+
+    from certificates import tasks
+    from certificates.models import Certificate, IssuanceBatch
+    from portal.models import Institution, User
+
+    batch = IssuanceBatch.objects.create(institution=Institution.objects.get(name="安徽工业大学"),
+                                         result_ids=result_ids, total=len(result_ids),
+                                         issue_date=__import__("datetime").date(2026, 7, 10),
+                                         created_by=User.objects.get(username="univ"))
+    start, cpu = time.perf_counter(), time.process_time()
+    tasks.run_batch(batch.pk)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    certificates = list(Certificate.objects.filter(batch=batch).order_by("id"))
+    sizes = [c.pdf.size for c in certificates]
+    # Rendering alone (no issuance, no storage), on the same certificates: where the time goes.
+    from certificates.render import render_certificate_pdf
+
+    sample = certificates[:200]
+    render_start = time.process_time()
+    for certificate in sample:
+        render_certificate_pdf(certificate)
+    render_cpu = (time.process_time() - render_start) / max(len(sample), 1)
+    connection.close()
+    queue.put({"elapsed": elapsed, "cpu": cpu, "render_cpu": render_cpu, "count": len(sizes), "sizes": sizes,
+               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def profile(env, ids):
+    import cProfile
+    import pstats
+
+    _setup(env)
+    from certificates import services, tasks
+    from certificates.models import AssessmentResult, IssuanceBatch
+    from certificates.render import render_certificate_pdf
+    from portal.models import Institution, User
+
+    staff = User.objects.get(username="univ")
+    for r in AssessmentResult.objects.filter(pk__in=ids[:5]):
+        render_certificate_pdf(services.issue_from_result(r, issued_by=staff, render=False))
+    batch = IssuanceBatch.objects.create(institution=Institution.objects.get(name="安徽工业大学"),
+                                         result_ids=ids[5:55], total=50, issue_date=__import__("datetime").date.today(),
+                                         created_by=staff)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    start = time.process_time()
+    tasks.run_batch(batch.pk)
+    print(f"run_batch: {(time.process_time() - start) / 50 * 1000:.1f} CPU ms per certificate (profiled)")
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats(sys.argv[-1] if sys.argv[-1] in ("tottime", "cumulative") else
+                                      "cumulative").print_stats(45)
+
+
+def run(queue_ctx, env, groups):
+    queue = queue_ctx.Queue()
+    processes = [queue_ctx.Process(target=worker, args=(env, ids, queue)) for ids in groups]
+    start = time.perf_counter()
+    for p in processes:
+        p.start()
+    reports = [queue.get() for _ in processes]
+    for p in processes:
+        p.join()
+    return time.perf_counter() - start, reports
+
+
+def main():
+    ctx = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        use_pg = pg_available()
+        database = fresh_pg_database("portal_bench_certificates") if use_pg else nullcontext(
+            f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        with database as url:
+            env = _env(url, tmp)
+            manage("migrate", "--noinput", env={**os.environ, **env})
+            with ctx.Pool(1) as pool:
+                first, second = pool.apply(seed, (env, N))
+            if "--profile" in sys.argv:
+                p = ctx.Process(target=profile, args=(env, first))
+                p.start()
+                p.join()
+                return
+            _wall1, (one,) = run(ctx, env, [first])
+            half = len(second) // 2
+            wall2, two = run(ctx, env, [second[:half], second[half:]])
+    per_cert = one["elapsed"] / one["count"] * 1000
+    sizes = one["sizes"]
+    print(f"database: {'PostgreSQL' if use_pg else 'SQLite'}; {one['count']} certificates, each its own PDF, "
+          "issued + signed + rendered + stored by run_batch")
+    print(f"per certificate, 1 worker process: {per_cert:.1f} ms (goal ≤ {GOAL_MS} ms) "
+          f"{'OK' if per_cert <= GOAL_MS else 'MISSED'}")
+    print(f"  CPU per certificate in that worker: {one['cpu'] / one['count'] * 1000:.1f} ms, of which rendering the "
+          f"PDF alone ≈ {one['render_cpu'] * 1000:.1f} ms (WeasyPrint + QR); machine load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"single PDF with photo: median {statistics.median(sizes) / 1024:.0f} KB, max {max(sizes) / 1024:.0f} KB "
+          f"(goal ≤ {GOAL_KB} KB) {'OK' if max(sizes) <= GOAL_KB * 1024 else 'MISSED'}")
+    print(f"worker peak memory (max RSS): {one['peak_mb']:.0f} MB (goal ≤ {GOAL_MB} MB) "
+          f"{'OK' if one['peak_mb'] <= GOAL_MB else 'MISSED'}")
+    total = sum(r["count"] for r in two)
+    peaks = ", ".join(f"{r['peak_mb']:.0f}" for r in two)
+    print(f"{total} certificates with 2 worker processes: wall {wall2:.1f} s "
+          f"({wall2 / total * 1000:.1f} ms per certificate; peaks {peaks} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal import identifiers
+from portal.models import Occupation
+from portal.uploads import check_upload
+
+from .models import AssessmentResult, CertificateKind, RevocationReason, SkillLevel
+from .services import CORRECTABLE, check_result
+
+IMPORT_MAX_MB = 5
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=_("证书编号"), max_length=32)
+    name = forms.CharField(label=_("姓名"), max_length=50, help_text=_("请输入持证人完整姓名。"))
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper().replace(" ", "")
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+class IdCheckForm(forms.Form):
+    id_number = forms.CharField(label=_("完整证件号码"), max_length=20)
+
+
+class ResultForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentResult
+        fields = ["name", "gender", "id_number", "student_number", "photo", "occupation", "job_type", "level",
+                  "exam_date", "theory_score", "practical_score", "pass_mark", "exemption", "exemption_certificate"]
+        widgets = {"exam_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, filing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filing = filing
+        ids = list(filing.occupations) if filing else []
+        self.fields["occupation"].queryset = Occupation.objects.filter(pk__in=ids)
+        max_level = filing.max_level if filing else SkillLevel.JUNIOR
+        self.fields["level"].choices = [(v, label) for v, label in SkillLevel.choices if v >= max_level]
+        self.fields["photo"].help_text = _("JPG/PNG，不超过2MB，用于证书照片。")
+
+    def clean_id_number(self):
+        result = identifiers.check_ric(self.cleaned_data["id_number"])
+        if result.error:
+            raise ValidationError(result.error)
+        return result.number
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        instance = self.instance
+        for name in self.Meta.fields:
+            if name in cleaned and name != "photo":
+                setattr(instance, name, cleaned[name])
+        for field, message in check_result(instance, self.filing).items():
+            self.add_error(None if field == "__all__" else field, message)
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("评价结果文件（CSV 或 XLSX）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if name.endswith(".csv"):
+            if upload.size > IMPORT_MAX_MB * 1024 * 1024:
+                raise ValidationError(_("文件“%(name)s”超过上限%(max)dMB。") % {"name": upload.name, "max": IMPORT_MAX_MB})
+            return upload
+        check_upload(upload, kinds=("xlsx",), max_mb=IMPORT_MAX_MB)
+        return upload
+
+
+class PhotoZipForm(forms.Form):
+    file = forms.FileField(label=_("照片压缩包（ZIP，文件名为证件号码）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload, kinds=("zip",), max_mb=50)
+        return upload
+
+
+class RevokeForm(forms.Form):
+    reason = forms.ChoiceField(label=_("撤销原因"), choices=RevocationReason.choices)
+    note = forms.CharField(label=_("撤销说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(label=_("我确认撤销该证书。撤销后不可恢复，证书编号不再使用。"))
+
+
+CORRECT_LABELS = {
+    "name": _("姓名"), "id_number": _("证件号码"), "job_type": _("工种/职业方向"), "gender": _("性别"),
+    "birth_date": _("出生日期"), "employer": _("工作单位"), "major": _("专业"), "approval_no": _("批准文号"),
+}
+
+
+class CorrectForm(forms.Form):
+    note = forms.CharField(label=_("更正说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+    def __init__(self, *args, certificate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.certificate = certificate
+        for name in CORRECTABLE[CertificateKind(certificate.kind)]:
+            self.fields[name] = forms.CharField(label=CORRECT_LABELS[name], initial=certificate.data.get(name),
+                                                max_length=100)
+        self.order_fields([*CORRECTABLE[CertificateKind(certificate.kind)], "note"])
+
+    def clean_id_number(self):
+        result = identifiers.check_ric(self.cleaned_data["id_number"])
+        if result.error:
+            raise ValidationError(result.error)
+        return result.number
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in CORRECTABLE[CertificateKind(self.certificate.kind)]
+                if self.cleaned_data.get(name) != self.certificate.data.get(name)}

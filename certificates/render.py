@@ -1,0 +1,116 @@
+"""Certificate PDFs: one A4 page per certificate, rendered from the frozen data only.
+
+Uses ``portal.pdf`` (one shared WeasyPrint ``FontConfiguration`` per process). Fonts: the GB2312 subset of
+Noto Sans CJK SC (``certificates.fonts``), regular and bold, with the full system font as per-glyph
+fallback. The QR code is one PNG image; the photo is the frozen copy stored with the certificate.
+"""
+
+import atexit
+import base64
+import gc
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from portal import pdf
+
+from . import fonts, qr
+from .models import CertificateKind
+
+TEMPLATE = "pdf/certificates/certificate.html"
+STYLESHEET = Path(settings.BASE_DIR) / "templates" / "pdf" / "certificates" / "certificate.css"
+# A minimal user-agent stylesheet: WeasyPrint matches every element against its default HTML stylesheet
+# (~18 KB, hundreds of rules); a certificate needs a handful. Measured: ~10 % of the rendering time.
+UA_CSS = """
+html, body, div, h1, p { display: block; } html { line-height: normal; } head, style, title, meta, script { display: none; }
+span, b, br { display: inline; } img { display: inline-block; } b { font-weight: bold; }
+br::before { content: "\\A"; white-space: pre-line; }
+h1 { font-weight: bold; }
+"""
+SKILL_QUERY = (
+    "证书查询：技能人才评价证书全国联网查询 http://zscx.osta.org.cn",
+    "人力资源和社会保障部 http://www.mohrss.gov.cn",
+)
+
+
+def _data_uri(mime, data):
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _image_mime(data):
+    return "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+
+
+def context_for(certificate, *, photo=None):
+    d = certificate.data
+    if photo is None and certificate.photo:
+        with certificate.photo.open("rb") as handle:
+            photo = handle.read()
+    qr_uri = _data_uri("image/png", qr.qr_png(qr.qr_text(certificate), scale=1))  # drawn pixelated
+    verify_line = f"电子证书核验：{qr.base_url()}/certificates/verify/（证书编号＋姓名）或扫描右侧二维码"
+    if certificate.kind == CertificateKind.SKILL:
+        rows = [("姓　　名", d["name"]), ("证件类型", d["id_type"]), ("证件号码", d["id_number"]),
+                ("职业名称", d["occupation"]), ("工种/职业方向", d["job_type"] or "--"),
+                ("职业技能等级", d["level"]), ("证书编号", d["number"]), ("发证日期", _cn_date(d["issue_date"]))]
+        return {"d": d, "rows": rows, "subtitle": "Vocational Skill Level Certificate", "show_photo": True,
+                "photo_uri": _data_uri(_image_mime(photo), photo) if photo else "", "qr_uri": qr_uri,
+                "issuer_label": "评价机构名称", "issuer_name": d["institution_name"],
+                "query_lines": [*SKILL_QUERY, verify_line]}
+    rows = [("姓　　名", d["name"]), ("性　　别", d["gender"]), ("出生日期", _cn_date(d["birth_date"])),
+            ("身份证号", d["id_number"]), ("工作单位", d["employer"]), ("系　　列", d["series"]),
+            ("专　　业", d["major"]), ("资格名称", d["qualification"]), ("级　　别", d["grade"]),
+            ("取得方式", d["method"]), ("评  委  会", d["committee"]), ("批准文号", d["approval_no"]),
+            ("取得时间", _cn_date(d["obtained_on"])), ("证书编号", d["number"])]
+    return {"d": d, "rows": rows, "subtitle": "Professional Title Certificate · Engineering Series",
+            "show_photo": bool(photo), "photo_uri": _data_uri(_image_mime(photo), photo) if photo else "",
+            "qr_uri": qr_uri, "issuer_label": "发证单位", "issuer_name": d["issuer_name"],
+            "query_lines": [f"发证日期：{_cn_date(d['issue_date'])}", verify_line]}
+
+
+def _cn_date(iso):
+    year, month, day = iso.split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
+@lru_cache(maxsize=1)
+def _stylesheets():
+    """(user-agent, author) stylesheets, parsed once per process with the shared FontConfiguration."""
+    from weasyprint import CSS
+
+    font_config = pdf.font_config()
+    author = CSS(string=fonts.font_face_css() + "\n" + STYLESHEET.read_text(encoding="utf-8"),
+                 font_config=font_config)
+    return CSS(string=UA_CSS), author
+
+
+def _html_class():
+    from weasyprint import HTML
+
+    class CertificateHTML(HTML):
+        def _ua_stylesheets(self, forms=False):  # WeasyPrint's hook for the default stylesheet (pinned < 71)
+            return [_stylesheets()[0]]
+
+    return CertificateHTML
+
+
+def render_certificate_pdf(certificate, *, photo=None):
+    """PDF bytes of one certificate (many per process: fonts and stylesheets are loaded once)."""
+    html = render_to_string(TEMPLATE, context_for(certificate, photo=photo))
+    _ua, author = _stylesheets()
+    return _HTML()(string=html).write_pdf(stylesheets=[author], font_config=pdf.font_config())
+
+
+@lru_cache(maxsize=1)
+def _HTML():
+    return _html_class()
+
+
+@atexit.register
+def _release_fonts():
+    """Frees the shared FontConfiguration while the interpreter is intact: its ``__del__`` (a temp-folder
+    cleanup) otherwise runs during shutdown, when the modules it needs are gone, and prints a traceback."""
+    _stylesheets.cache_clear()
+    pdf.font_config.cache_clear()
+    gc.collect()

@@ -1,0 +1,342 @@
+"""Certificate use cases: record results, issue (single and batch), revoke, correct.
+
+``issue_certificate`` is the one door every certificate goes through, whatever its source: skill
+certificates from assessment results (here), title certificates from the final decisions of an
+evaluation round (a later issue calls it with frozen title fields built by ``title_fields``).
+"""
+
+import hashlib
+import secrets
+from base64 import b32encode
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.workflow import run_transition
+from portal import audit, identifiers
+from portal.models import Role
+
+from . import keys, numbering, qr
+from .filing import filing_of
+from .models import (
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    Exemption,
+    IdType,
+    IssuanceBatch,
+    RevocationReason,
+)
+
+SKILL_TITLE = "职业技能等级证书"
+TITLE_TITLE = "专业技术资格证书"
+SKILL_FIELDS = ("name", "id_type", "id_number", "occupation", "occupation_code", "job_type", "level",
+                "level_digit", "institution_name", "institution_code")
+TITLE_FIELDS = ("name", "gender", "birth_date", "id_number", "employer", "series", "major", "qualification",
+                "grade", "method", "committee", "approval_no", "obtained_on", "issuer_name", "issuer_uscc")
+# What a correction may change (the rest is the certificate's substance: revoke and issue anew instead).
+ID_TYPE_LABELS = {IdType.RIC: "居民身份证"}  # printed in Chinese whatever the UI language
+CORRECTABLE = {
+    CertificateKind.SKILL: ("name", "id_number", "job_type"),
+    CertificateKind.TITLE: ("name", "gender", "birth_date", "id_number", "employer", "major", "approval_no"),
+}
+
+
+class IssuanceError(Exception):
+    """A certificate that cannot be issued, with a message for the person who tried."""
+
+
+def new_verification_id():
+    """128 random bits, base32 (RFC 4648) lower case without padding: 26 characters."""
+    return b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
+
+
+# --- frozen field builders ------------------------------------------------------------------------
+def skill_fields_from_result(result, filing=None):
+    """The printed fields of a skill certificate, from an assessment result and its institution's filing."""
+    filing = filing or filing_of(result.institution)
+    return {
+        "name": result.name,
+        "id_type": ID_TYPE_LABELS[result.id_type],
+        "id_number": result.id_number,
+        "occupation": result.occupation.name,
+        "occupation_code": result.occupation.code,
+        "job_type": result.job_type or "--",
+        "level": numbering.SKILL_LEVEL_LABELS[result.level],
+        "level_digit": result.level,
+        "institution_name": filing.name if filing else result.institution.name,
+        "institution_code": result.institution_code,
+    }
+
+
+def title_fields(*, name, gender, birth_date, id_number, employer, major, qualification, committee, approval_no,
+                 obtained_on, issuer):
+    """The printed fields of an engineering-series title certificate (issue 7 §2).
+
+    ``qualification`` is 技术员, 助理工程师 or 工程师; ``gender`` 男/女; dates are ``date`` objects;
+    ``issuer`` the pilot school (its name and 统一社会信用代码 are printed and frozen).
+    """
+    if qualification not in numbering.TITLE_LEVEL_DIGITS:
+        raise IssuanceError(_("资格名称须为技术员、助理工程师或工程师。"))
+    return {
+        "name": name, "gender": gender, "birth_date": birth_date.isoformat(), "id_number": id_number,
+        "employer": employer, "series": "工程系列", "major": major, "qualification": qualification,
+        "grade": numbering.TITLE_GRADES[qualification], "method": "评审", "committee": committee,
+        "approval_no": approval_no, "obtained_on": obtained_on.isoformat(), "issuer_name": issuer.name,
+        "issuer_uscc": issuer.uscc,
+    }
+
+
+def _check_fields(kind, fields):
+    required = SKILL_FIELDS if kind == CertificateKind.SKILL else TITLE_FIELDS
+    missing = [k for k in required if fields.get(k) in (None, "")]
+    if missing:
+        raise IssuanceError(_("证书字段缺失：%(fields)s") % {"fields": "、".join(missing)})
+    result = identifiers.check_ric(fields["id_number"])
+    if result.error:
+        raise IssuanceError(_("证件号码无效：%(error)s") % {"error": result.error})
+    if kind == CertificateKind.SKILL:
+        models = apps.get_app_config("certificates").models_module
+        models.validate_institution_code(fields["institution_code"])
+        if int(fields["level_digit"]) not in (3, 4, 5):
+            raise IssuanceError(_("本试点只认定三级/高级工及以下等级。"))
+
+
+def _holder_user_for(id_number):
+    """The student account of the graduate with this ID number (evaluation app), if any."""
+    try:
+        graduate_model = apps.get_model("evaluation", "Graduate")
+    except LookupError:
+        return None
+    try:
+        with transaction.atomic():
+            graduate = (graduate_model.objects.filter(id_number=id_number, user__isnull=False)
+                        .select_related("user").order_by("-pk").first())
+    except DatabaseError:
+        return None
+    return graduate.user if graduate else None
+
+
+# --- issuance ---------------------------------------------------------------------------------------
+def issue_certificate(*, kind, frozen_fields, issuer, source_key, issued_by, issue_date=None, photo=None,
+                      holder_user=None, assessment_result=None, batch=None, replaces=None, render=True):
+    """Issues one certificate, or returns the one already issued from ``source_key`` (idempotent).
+
+    - ``kind``: ``"skill"`` or ``"title"``; ``frozen_fields``: every printed field (``SKILL_FIELDS`` or
+      ``TITLE_FIELDS``; build them with ``skill_fields_from_result`` / ``title_fields``). They are copied
+      into the certificate and never read live again.
+    - ``issuer``: the ``portal.Institution`` that issues and answers for it (谁评价、谁发证、谁负责).
+    - ``source_key``: what it is issued from, e.g. ``"skill-result:12"`` or ``"title-decision:34"``; one
+      certificate per source (per version: a correction is the next version of the same source).
+    - ``photo``: bytes of a JPEG/PNG, frozen with the certificate; ``holder_user``: the holder's account
+      (found from the graduate's record by ID number when not given).
+    - ``render``: queue the PDF after commit (a batch renders itself, in its own worker).
+
+    Allocates the number (gap-free per scope), a random verification id, signs the QR payload with the key
+    that covers the issue date, stores all of it in one transaction and writes the audit row.
+    """
+    kind = CertificateKind(kind)
+    issue_date = issue_date or timezone.localdate()
+    version = replaces.version + 1 if replaces is not None else 1
+    existing = Certificate.objects.filter(source_key=source_key, version=version).first()
+    if existing is not None:
+        return existing
+    _check_fields(kind, frozen_fields)
+    key = keys.signing_key(issue_date)
+    try:
+        with transaction.atomic():
+            certificate = _create(kind=kind, fields=dict(frozen_fields), issuer=issuer, source_key=source_key,
+                                  issued_by=issued_by, issue_date=issue_date, photo=photo, holder_user=holder_user,
+                                  assessment_result=assessment_result, batch=batch, replaces=replaces,
+                                  version=version, key=key)
+    except IntegrityError:
+        # Someone issued the same source at the same moment: theirs stands, ours rolled back (number too).
+        existing = Certificate.objects.filter(source_key=source_key, version=version).first()
+        if existing is None:
+            raise
+        return existing
+    if render:
+        from .tasks import render_certificate
+
+        transaction.on_commit(lambda: render_certificate.delay(certificate.pk))
+    return certificate
+
+
+def _create(*, kind, fields, issuer, source_key, issued_by, issue_date, photo, holder_user, assessment_result,
+            batch, replaces, version, key):
+    if kind == CertificateKind.SKILL:
+        number = numbering.skill_number(fields["institution_code"], issue_date.year, int(fields["level_digit"]))
+        org, level, field_label = fields["institution_code"], fields["level"], fields["occupation"]
+        title = SKILL_TITLE
+    else:
+        number = numbering.title_number(fields["issuer_uscc"], issue_date.year, fields["qualification"])
+        org, level, field_label = fields["issuer_uscc"], fields["qualification"], fields["major"]
+        title = TITLE_TITLE
+    verification_id = new_verification_id()
+    data = {
+        **fields, "kind": kind.value, "title": title, "number": number, "issue_date": issue_date.isoformat(),
+        "verification_id": verification_id, "version": version,
+        "replaces": replaces.number if replaces is not None else "",
+        "photo_sha256": hashlib.sha256(photo).hexdigest() if photo else "",
+    }
+    h = qr.data_hash(data)
+    payload = qr.payload_for(kid=key.kid, kind=kind.value, number=number, name=fields["name"],
+                             id_number=fields["id_number"], level=level, field_label=field_label, org=org,
+                             issue_date=issue_date, h=h)
+    payload_b64, signature_b64 = qr.sign_payload(payload, key)
+    certificate = Certificate(
+        kind=kind, number=number, verification_id=verification_id, version=version, source_key=source_key,
+        issuer=issuer, issuer_code=org, holder_name=fields["name"], holder_id_number=fields["id_number"],
+        holder_user=holder_user or _holder_user_for(fields["id_number"]), level_label=level,
+        field_label=field_label, issue_date=issue_date, data=data, data_hash=h, kid=key.kid,
+        qr_payload=payload_b64, qr_signature=signature_b64, assessment_result=assessment_result, batch=batch,
+        replaces=replaces, issued_by=issued_by,
+    )
+    if photo:
+        certificate.photo.save(f"{verification_id}.jpg", ContentFile(photo), save=False)
+    certificate.save()
+    audit.record(actor=issued_by, action="certificates.issue", obj=certificate, role=Role.UNIVERSITY_STAFF,
+                 changes={"number": number, "kind": kind.value, "source": source_key, "version": version})
+    return certificate
+
+
+def issue_from_result(result, *, issued_by, issue_date=None, batch=None, render=True, filing=None):
+    """A skill certificate from a passed assessment result (idempotent per result).
+
+    ``filing``: the institution's filing when the caller has it already (a batch reads it once).
+    """
+    if not result.passed:
+        raise IssuanceError(_("%(name)s 的评价结果未达合格分数线，不能发证。") % {"name": result.name})
+    filing = filing or filing_of(result.institution)
+    if filing is None:
+        raise IssuanceError(_("%(inst)s 不是备案评价机构，不能颁发职业技能等级证书。") % {"inst": result.institution})
+    photo = None
+    if result.photo:
+        with result.photo.open("rb") as handle:
+            photo = handle.read()
+    return issue_certificate(
+        kind=CertificateKind.SKILL, frozen_fields=skill_fields_from_result(result, filing),
+        issuer=result.institution, source_key=f"skill-result:{result.pk}", issued_by=issued_by,
+        issue_date=issue_date, photo=photo, assessment_result=result, batch=batch, render=render,
+    )
+
+
+# --- assessment results -----------------------------------------------------------------------------
+def check_result(result, filing=None):
+    """Errors (field -> Chinese message) of a result against its institution's filing (issue 7 §1)."""
+    errors = {}
+    filing = filing or filing_of(result.institution)
+    if filing is None:
+        errors["__all__"] = _("本单位尚未备案为职业技能等级评价机构，不能登记评价结果。")
+        return errors
+    filed = filing.occupations.get(result.occupation_id)
+    if filed is None:
+        errors["occupation"] = _("本单位未备案该职业（工种）：%(occ)s。") % {"occ": result.occupation.name}
+    elif result.level is not None and int(result.level) < filed.level:
+        errors["level"] = _("等级不能高于备案等级（%(level)s）。") % {
+            "level": numbering.SKILL_LEVEL_LABELS[filed.level]}
+    elif result.job_type and filed.job_types and result.job_type not in filed.job_types:
+        errors["job_type"] = _("工种“%(job)s”不在备案范围内，可选：%(choices)s。") % {
+            "job": result.job_type, "choices": "、".join(filed.job_types)}
+    if result.level is not None and int(result.level) < 3:
+        errors["level"] = _("本试点只认定三级/高级工及以下等级。")
+    if result.exemption and not result.exemption_certificate:
+        errors["exemption_certificate"] = _("免试科目须填写1+X证书编号。")
+    if result.exemption != Exemption.THEORY and result.theory_score is None:
+        errors["theory_score"] = _("请填写理论知识成绩（免试的除外）。")
+    if result.exemption != Exemption.PRACTICAL and result.practical_score is None:
+        errors["practical_score"] = _("请填写操作技能成绩（免试的除外）。")
+    return errors
+
+
+def save_result(result, *, actor):
+    """Validates and stores one result (form path); the institution code is frozen from the filing."""
+    filing = filing_of(result.institution)
+    errors = check_result(result, filing)
+    if errors:
+        raise ValidationError(errors)
+    result.institution_code = filing.code
+    result.id_number = identifiers.normalize_ric(result.id_number)
+    if not result.pk:
+        result.recorded_by = actor
+    if result.pk and result.certificates.exists():
+        raise ValidationError(_("该结果已发证，不能修改；如需更正请更正证书。"))
+    result.full_clean()
+    with transaction.atomic():
+        result.save()
+        audit.record(actor=actor, action="certificates.record_result", obj=result, role=Role.UNIVERSITY_STAFF)
+    return result
+
+
+# --- batch issuance ---------------------------------------------------------------------------------
+def start_batch(*, institution, results, issued_by, issue_date=None):
+    """Queues a batch issuance of the passed, not yet issued results; returns the batch."""
+    ids = sorted(r.pk for r in results if r.passed)
+    if not ids:
+        raise IssuanceError(_("没有可发证的合格评价结果。"))
+    with transaction.atomic():
+        batch = IssuanceBatch.objects.create(institution=institution, result_ids=ids, total=len(ids),
+                                             issue_date=issue_date or timezone.localdate(), created_by=issued_by)
+        audit.record(actor=issued_by, action="certificates.start_batch", obj=batch, role=Role.UNIVERSITY_STAFF,
+                     changes={"results": len(ids)})
+    from .tasks import run_batch
+
+    transaction.on_commit(lambda: run_batch.delay(batch.pk))
+    return batch
+
+
+# --- revocation and correction ------------------------------------------------------------------------
+def revoke_certificate(certificate, *, actor, reason, note, expected_status=CertificateStatus.VALID):
+    """Revokes (irreversible, logged): the certificate verifies as revoked, with the reason category."""
+    if reason not in RevocationReason.values:
+        raise ValidationError(_("请选择撤销原因。"))
+    if not (note or "").strip():
+        raise ValidationError(_("请填写撤销说明。"))
+    holder = [certificate.holder_user] if certificate.holder_user_id else []
+    return run_transition(
+        certificate, "revoke", actor=actor, role=Role.UNIVERSITY_STAFF, comment=note, data={"reason": reason},
+        expected_state=expected_status, state_field="status", reason=reason, note=note, at=timezone.now(),
+        notify_users=holder, notice_title=_("您的证书 %(no)s 已被撤销") % {"no": certificate.number},
+        notice_link="",
+    )
+
+
+def correct_certificate(certificate, *, actor, changes, note, issue_date=None):
+    """Issues a corrected version (new number, new verification id); the old one verifies as superseded."""
+    allowed = CORRECTABLE[certificate.kind]
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(_("这些字段不能更正：%(fields)s") % {"fields": "、".join(sorted(unknown))})
+    if not (note or "").strip():
+        raise ValidationError(_("请填写更正说明。"))
+    fields = {k: certificate.data[k] for k in (SKILL_FIELDS if certificate.kind == "skill" else TITLE_FIELDS)}
+    fields.update({k: v for k, v in changes.items() if v not in (None, "")})
+    if "id_number" in changes:
+        fields["id_number"] = identifiers.normalize_ric(fields["id_number"])
+    if fields == {k: certificate.data[k] for k in fields}:
+        raise ValidationError(_("没有需要更正的内容。"))
+    photo = None
+    if certificate.photo:
+        with certificate.photo.open("rb") as handle:
+            photo = handle.read()
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != CertificateStatus.VALID:
+            raise ValidationError(_("只有有效的证书可以更正。"))
+        new = issue_certificate(kind=old.kind, frozen_fields=fields, issuer=old.issuer, source_key=old.source_key,
+                                issued_by=actor, issue_date=issue_date, photo=photo, holder_user=old.holder_user,
+                                assessment_result=old.assessment_result, replaces=old)
+        run_transition(old, "supersede", actor=actor, role=Role.UNIVERSITY_STAFF, comment=note,
+                       data={"replacement": new.number}, expected_state=CertificateStatus.VALID,
+                       state_field="status")
+    return new
+
+
+def record_pdf_download(certificate, *, actor):
+    """Downloading a PDF exports the full ID number: logged (DOMAIN §8)."""
+    audit.record(actor=actor, action="certificates.download_pdf", obj=certificate)
+

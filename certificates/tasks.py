@@ -1,0 +1,80 @@
+"""Celery tasks: take ids, idempotent, safe to redo after a worker died (late acknowledgement is on for
+every task in settings: ``CELERY_TASK_ACKS_LATE`` and ``CELERY_TASK_REJECT_ON_WORKER_LOST``).
+
+A batch renders its certificates in the worker that runs it — many certificates per process, one shared
+WeasyPrint ``FontConfiguration`` — rather than one task or one process per certificate.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal import pdf
+
+logger = logging.getLogger(__name__)
+
+
+def ensure_pdf(certificate, *, force=False):
+    """Renders and stores the certificate's PDF unless a stored one matches its hash. Returns True if rendered."""
+    from .render import render_certificate_pdf
+
+    if certificate.pdf and certificate.pdf_sha256 and not force:
+        try:
+            with certificate.pdf.open("rb") as handle:
+                if pdf.sha256(handle.read()) == certificate.pdf_sha256:
+                    return False
+        except FileNotFoundError:
+            pass
+    data = render_certificate_pdf(certificate)
+    pdf.store_pdf(certificate, "pdf", f"{certificate.number}.pdf", data, sha_field="pdf_sha256")
+    return True
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_certificate(certificate_id, force=False):
+    from .models import Certificate
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+    return ensure_pdf(certificate, force=force)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_batch(batch_id):
+    """Issues every result of the batch that has no certificate yet, renders missing PDFs, reports progress.
+
+    Redone after a crash, it skips what is already issued (unique per source) and rendered (hash check).
+    """
+    from .filing import filing_of
+    from .models import AssessmentResult, Certificate, IssuanceBatch
+    from .services import IssuanceError, issue_from_result
+
+    batch = IssuanceBatch.objects.select_related("created_by", "institution").filter(pk=batch_id).first()
+    if batch is None or batch.status == IssuanceBatch.Status.DONE:
+        return 0
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.RUNNING, done=0, error="")
+    results = {r.pk: r for r in AssessmentResult.objects.filter(pk__in=batch.result_ids)
+               .select_related("institution", "occupation")}
+    errors = []
+    filing = filing_of(batch.institution)
+    for result_id in batch.result_ids:
+        result = results.get(result_id)
+        try:
+            if result is not None:
+                certificate = (Certificate.objects.filter(source_key=f"skill-result:{result_id}")
+                               .order_by("-version").first())
+                if certificate is None:
+                    certificate = issue_from_result(result, issued_by=batch.created_by, issue_date=batch.issue_date,
+                                                    batch=batch, render=False, filing=filing)
+                ensure_pdf(certificate)
+        except IssuanceError as exc:
+            errors.append(str(exc))
+        IssuanceBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
+    with transaction.atomic():
+        IssuanceBatch.objects.filter(pk=batch.pk).update(
+            status=IssuanceBatch.Status.DONE, finished_at=timezone.now(), error="\n".join(errors)[:5000])
+    return len(batch.result_ids)

@@ -1,0 +1,151 @@
+"""Certificate PDFs: one A4 page, the right Chinese text, embedded subset CJK fonts, 生僻字 printed from a font
+that has them, photo and QR as images, size; a rendering saved as PNG under test-artifacts to look at."""
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from fontTools.ttLib import TTCollection, TTFont
+
+from certificates import fonts, services, tasks
+from tests.certificates.conftest import ric
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "certificates"
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing (make test installs it)")
+
+
+def _run(*args):
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def _pdf(cert, tmp_path):
+    tasks.ensure_pdf(cert)
+    path = tmp_path / f"{cert.number}.pdf"
+    with cert.pdf.open("rb") as handle:
+        path.write_bytes(handle.read())
+    return path
+
+
+def _fonts(path):
+    rows = _run("pdffonts", str(path)).splitlines()[2:]
+    return [(line.split()[0], line) for line in rows]
+
+
+@pytest.fixture
+def skill_cert(make_result, filed, photo):
+    result = make_result(name="张明", id_number=ric(1))
+    result.photo.save("p.jpg", ContentFile(photo))
+    return services.issue_from_result(result, issued_by=filed.staff, issue_date=date(2026, 7, 10), render=False)
+
+
+def test_skill_certificate_text_fonts_page(skill_cert, tmp_path):
+    path = _pdf(skill_cert, tmp_path)
+    info = _run("pdfinfo", str(path))
+    assert re.search(r"Pages:\s+1\b", info)
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+", info), info  # A4
+    text = _run("pdftotext", "-layout", str(path), "-")
+    for expected in ("职业技能等级证书", "张明", "居民身份证", ric(1), "电工", "维修电工", "三级/高级工",
+                     skill_cert.number, "安徽工业大学", "2026年7月10日", "评价机构名称", "zscx.osta.org.cn"):
+        assert expected in text, expected
+    embedded = _fonts(path)
+    assert embedded, "no fonts"
+    for name, line in embedded:
+        assert " yes yes yes " in f" {' '.join(line.split()[-5:-2])} ", line  # embedded, subset, ToUnicode
+        assert "Cert-Sans-GB" in name  # the GB2312 subset (regular and bold), nothing else
+    assert path.stat().st_size <= 150 * 1024
+    images = _run("pdfimages", "-list", str(path)).splitlines()[2:]
+    assert len(images) >= 2  # photo and QR code: images, not hundreds of vector rectangles
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _run("pdftoppm", "-png", "-r", "80", "-singlefile", str(path), str(ARTIFACTS / "skill-certificate"))
+    assert (ARTIFACTS / "skill-certificate.png").stat().st_size > 10_000
+
+
+def test_title_certificate_text(filed, tmp_path):
+    fields = services.title_fields(name="刘晓雯", gender="女", birth_date=date(2002, 6, 3), id_number=ric(2),
+                                   employer="奇瑞汽车股份有限公司", major="车辆工程", qualification="助理工程师",
+                                   committee="安徽工业大学工程系列中初级职称自主评审委员会",
+                                   approval_no="安工大职评〔2025〕1号", obtained_on=date(2025, 12, 20),
+                                   issuer=filed.inst)
+    cert = services.issue_certificate(kind="title", frozen_fields=fields, issuer=filed.inst, source_key="t:pdf",
+                                      issued_by=filed.staff, issue_date=date(2025, 12, 28), render=False)
+    path = _pdf(cert, tmp_path)
+    text = _run("pdftotext", str(path), "-")
+    for expected in ("专业技术资格证书", "刘晓雯", "女", "2002年6月3日", ric(2), "奇瑞汽车股份有限公司", "工程系列",
+                     "车辆工程", "助理工程师", "助理级", "评审", "自主评审委员会", "安工大职评〔2025〕1号",
+                     "2025年12月20日", cert.number, "安徽工业大学"):
+        assert expected in text, expected
+    assert re.search(r"Pages:\s+1\b", _run("pdfinfo", str(path)))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _run("pdftoppm", "-png", "-r", "80", "-singlefile", str(path), str(ARTIFACTS / "title-certificate"))
+
+
+def _all_to_unicode(path):
+    """{font name: characters its ToUnicode CMap maps to} for every font of the PDF's page."""
+    from pypdf import PdfReader
+
+    page = PdfReader(str(path)).pages[0]
+    result = {}
+    for font in page["/Resources"]["/Font"].values():
+        font = font.get_object()
+        data = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+        chars = set()
+        for hexes in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", data):
+            target = hexes[1]
+            if len(target) % 4 == 0:
+                chars.add(bytes.fromhex(target).decode("utf-16-be", "replace"))
+        result[str(font["/BaseFont"])] = "".join(chars)
+    return result
+
+
+def _to_unicode_of(path, family):
+    return "".join(chars for name, chars in _all_to_unicode(path).items() if family in name)
+
+
+def _has_glyph(font, char):
+    return ord(char) in font.getBestCmap()
+
+
+@pytest.mark.parametrize("name, rare", [("王堃", "堃"), ("李玥", "玥"), ("张䶮", "䶮")])
+def test_rare_characters_print_from_a_font_that_has_them(make_result, filed, tmp_path, name, rare):
+    """Outside GB2312: the subset lacks the glyph, the full Noto Sans CJK SC has it and is embedded for it."""
+    assert not fonts.in_subset(rare)
+    subset = TTFont(fonts.font_path("bold"))
+    assert not _has_glyph(subset, rare)
+    full = next(f for f in TTCollection(fonts.SOURCES["bold"]).fonts if f["name"].getDebugName(1) == fonts.SOURCE_FAMILY)
+    assert _has_glyph(full, rare)
+    cert = services.issue_from_result(make_result(name=name, id_number=ric(5)), issued_by=filed.staff, render=False)
+    path = _pdf(cert, tmp_path)
+    assert name in _run("pdftotext", str(path), "-")  # not an empty box: extracted as the character itself
+    names = [n for n, _line in _fonts(path)]
+    assert any("Noto-Sans-CJK-SC" in n for n in names), names  # the fallback font, embedded (subset)
+    # The character is drawn with the fallback font: its ToUnicode map (not the subset's) holds it.
+    assert rare in _to_unicode_of(path, "Noto-Sans-CJK-SC")
+    assert all(rare not in chars for font, chars in _all_to_unicode(path).items() if "Cert-Sans-GB" in font)
+    png = tmp_path / "page"
+    _run("pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(png))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(f"{png}.png", ARTIFACTS / f"rare-{rare}.png")
+
+
+def test_regenerating_gives_the_same_pdf(skill_cert):
+    tasks.ensure_pdf(skill_cert)
+    first = skill_cert.pdf_sha256
+    assert not tasks.ensure_pdf(skill_cert)  # stored and intact: not rendered again
+    tasks.ensure_pdf(skill_cert, force=True)
+    assert skill_cert.pdf_sha256 == first  # deterministic rendering from frozen data
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools not installed: the printed QR is not scanned")
+def test_printed_qr_code_scans_to_the_signed_text(skill_cert, tmp_path):
+    from certificates import keys, qr
+
+    path = _pdf(skill_cert, tmp_path)
+    _run("pdftoppm", "-png", "-r", "300", "-singlefile", str(path), str(tmp_path / "scan"))
+    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "scan.png")], capture_output=True,
+                             text=True).stdout.strip()
+    assert scanned == qr.qr_text(skill_cert)
+    assert qr.verify_qr_text(scanned, keys.public_key_set()).ok

@@ -1,0 +1,132 @@
+"""Certificates in real Chromium: the student downloads their certificate, an employer opens its QR link and
+sees "有效" (with the signature checked in the browser), the issuer revokes it, the employer sees "已撤销".
+Also the offline verifier with both engines (WebCrypto and the vendored @noble/ed25519) and a tampered code."""
+
+import io
+import os
+
+import pytest
+
+from certificates import keys, qr
+from certificates.demo import load_demo as load_certificate_demo
+from certificates.models import Certificate
+from portal.demo import DEMO_PASSWORD, load_demo
+from tests.e2e.conftest import shot, sign_in
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture
+def demo(transactional_db, live_server, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("CERTIFICATE_KEYS_FILE", str(tmp_path / "keys.json"))
+    monkeypatch.setenv("CERTIFICATE_BASE_URL", live_server.url)
+    monkeypatch.setenv("CERTIFICATE_FONT_DIR", os.path.join(ROOT, "media", "cache", "fonts"))
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e2e-cert"}}
+    keys._cache.clear()
+    load_demo()
+    load_certificate_demo(io.StringIO())
+    yield
+    keys._cache.clear()
+
+
+def test_download_verify_revoke_verify(demo, browser, live_server, tmp_path):
+    cert = Certificate.objects.get(kind="skill", holder_name="张明")
+    link = qr.qr_text(cert)
+    assert link.startswith(f"{live_server.url}/v/{cert.verification_id}#")
+
+    # 1. The student downloads their certificate from the dashboard.
+    student = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
+    page = student.new_page()
+    sign_in(page, "student", DEMO_PASSWORD)
+    page.wait_for_url("**/")
+    section = page.locator('section[data-role="student"]')
+    assert "我的证书" in section.inner_text() and cert.number in section.inner_text()
+    shot(page, "certificates-student-dashboard")
+    with page.expect_download() as info:
+        section.locator("a", has_text="职业技能等级证书").first.click()
+    download = info.value
+    assert download.suggested_filename == f"{cert.number}.pdf"
+    saved = tmp_path / "mine.pdf"
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    student.close()
+
+    # 2. An employer scans the QR code: the link opens the status page, the signature is checked locally.
+    employer = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    epage = employer.new_page()
+    epage.goto(link)
+    status = epage.locator('[data-testid="certificate-status"]')
+    assert "有效" in status.inner_text()
+    verdict = epage.locator('#offline-check [data-role="verdict"]')
+    epage.wait_for_function("document.querySelector('#offline-check [data-role=verdict]').dataset.result")
+    assert verdict.get_attribute("data-result") == "ok", verdict.inner_text()
+    assert "签名有效" in verdict.inner_text() and "张*" in epage.locator("#offline-check").inner_text()
+    shot(epage, "certificates-employer-valid")
+
+    # 3. The issuer revokes it.
+    issuer = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    ipage = issuer.new_page()
+    sign_in(ipage, "univ", DEMO_PASSWORD)
+    ipage.wait_for_url("**/")
+    ipage.goto(f"/certificates/{cert.pk}/")
+    form = ipage.locator('[data-testid="revoke-form"]')
+    form.locator("select[name=reason]").select_option("fraud")
+    form.locator("textarea[name=note]").fill("经核查，考核材料弄虚作假。")
+    form.locator("input[name=confirm]").check()
+    form.locator("button[type=submit]").click()
+    ipage.wait_for_load_state()
+    assert "已撤销" in ipage.locator('[data-testid="certificate-status"]').inner_text()
+    shot(ipage, "certificates-issuer-revoked")
+    issuer.close()
+
+    # 4. The employer looks again: revoked, a red page (not a 404), with the reason category.
+    response = epage.reload()
+    assert response.status == 200
+    status = epage.locator('[data-testid="certificate-status"]')
+    assert "已撤销" in status.inner_text() and "以不正当手段取得" in status.inner_text()
+    assert "cert-revoked" in status.get_attribute("class")
+    shot(epage, "certificates-employer-revoked")
+    employer.close()
+
+
+def test_offline_verifier_both_engines_and_tampering(demo, page, live_server):
+    cert = Certificate.objects.filter(kind="title").order_by("id").first()
+    text = qr.qr_text(cert)
+    page.goto("/certificates/verify/offline/")
+    page.fill("#qr-text", text)
+    page.click('[data-role="check"]')
+    verdict = page.locator('[data-role="verdict"]')
+    page.wait_for_function("document.querySelector('[data-role=verdict]').dataset.result")
+    assert verdict.get_attribute("data-result") == "ok"
+    assert "WebCrypto" in verdict.inner_text()
+    page.wait_for_selector('[data-role="online-status"]')
+    assert "有效" in page.locator('[data-role="online-status"]').inner_text()
+    shot(page, "certificates-offline-verifier")
+    # Both engines, genuine and tampered (one character of the payload changed), inside the browser.
+    results = page.evaluate("""async ([text]) => {
+        const m = await import('/static/certificates/verify.js');
+        const keys = JSON.parse(document.getElementById('certificate-keys').textContent);
+        const i = text.indexOf('#') + 5;
+        const bad = text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1);
+        const out = {};
+        for (const fallback of [false, true]) {
+            const good = await m.verifyQrText(text, keys, {forceFallback: fallback});
+            const tampered = await m.verifyQrText(bad, keys, {forceFallback: fallback});
+            out[fallback ? 'noble' : 'webcrypto'] = [good.ok, good.engine, tampered.ok, good.payload && good.payload.no];
+        }
+        return out;
+    }""", [text])
+    assert results["webcrypto"] == [True, "WebCrypto", False, cert.number]
+    assert results["noble"] == [True, "@noble/ed25519", False, cert.number]
+
+
+def test_verification_pages_fit_a_phone(demo, phone):
+    cert = Certificate.objects.filter(status="revoked").first()
+    phone.goto(qr.qr_text(cert))
+    assert "已撤销" in phone.locator('[data-testid="certificate-status"]').inner_text()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide on a 390px phone"
+    shot(phone, "certificates-revoked-phone")
+    phone.goto("/certificates/verify/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
