@@ -6,3 +6,6 @@ class TrackBConfig(AppConfig):
     name = "applications.track_b"
     label = "track_b"
     verbose_name = _("职业技能等级认定备案")
+
+    def ready(self):
+        from . import access, dashboard  # noqa: F401  (access rules, dashboard panels)

@@ -1,0 +1,185 @@
+"""Who may do what in Track B (registered in portal.access; imported by TrackBConfig.ready).
+
+- The university's own staff fill, submit and withdraw its application (本单位).
+- Only officials of the *derived* receiving authority act on it (DOMAIN §4.2): the provincial HRSS for
+  部属 and 在肥省属 schools, otherwise the HRSS of the school's city. They see a case once it has been
+  submitted at least once; a draft is the university's own business.
+- Experts see only the cases whose panel they sit on; the leader drafts 附件5, every member signs.
+- 1+X exemption requests go to the provincial HRSS and education officials; the student sees their own,
+  the student's school follows them (the school organises the requests, 通知 三(二)1).
+"""
+
+from portal import access
+from portal.models import Role
+
+from .models import EDITABLE_STATES, ENTRUSTMENT_EDITABLE, FilingState, PanelMember
+
+SIGNED_STATES = (FilingState.REPORT_SIGNED, FilingState.FILED, FilingState.NOT_FILED)
+
+
+def staff_of(user, institution_id):
+    return institution_id in access.institution_ids(user)
+
+
+def is_authority_official(user, obj):
+    """Officials of the receiving office of ``obj`` (an application or an entrustment report)."""
+    if obj.authority_role == Role.PROVINCIAL_HRSS:
+        return access.has_role(user, Role.PROVINCIAL_HRSS)
+    if obj.authority_role == Role.CITY_HRSS:
+        return obj.authority_city_id in access.city_codes(user, Role.CITY_HRSS)
+    return False
+
+
+def membership(user, application):
+    """The user's PanelMember row on this case, or None (one query, cached on the object)."""
+    if not user.is_authenticated or not access.has_role(user, Role.EXPERT):
+        return None
+    cache = application.__dict__.setdefault("_track_b_membership", {})
+    if user.pk not in cache:
+        prefetched = getattr(application, "_prefetched_objects_cache", {}).get("panel")
+        if prefetched is not None:
+            cache[user.pk] = next((m for m in prefetched if m.expert_id == user.pk), None)
+        else:
+            cache[user.pk] = PanelMember.objects.filter(application=application, expert=user).first()
+    return cache[user.pk]
+
+
+def acting_role(user, application):
+    """The role in which ``user`` acts on ``application`` (for the transition log and audit)."""
+    if staff_of(user, application.institution_id):
+        return Role.UNIVERSITY_STAFF
+    if is_authority_official(user, application):
+        return application.authority_role
+    if membership(user, application) is not None:
+        return Role.EXPERT
+    if access.is_site_admin(user):
+        return Role.SITE_ADMIN
+    return ""
+
+
+@access.rule("track_b.list")
+def _list(user, obj):
+    return access.is_site_admin(user) or access.has_role(
+        user, Role.UNIVERSITY_STAFF, Role.CITY_HRSS, Role.PROVINCIAL_HRSS, Role.EXPERT)
+
+
+@access.rule("track_b.create")
+def _create(user, obj):
+    return bool(access.institution_ids(user))
+
+
+@access.rule("track_b.view")
+def _view(user, application):
+    if access.is_site_admin(user) or staff_of(user, application.institution_id):
+        return True
+    if application.revision > 0 and is_authority_official(user, application):
+        return True
+    return membership(user, application) is not None
+
+
+@access.rule("track_b.edit")
+def _edit(user, application):
+    return staff_of(user, application.institution_id) and application.state in EDITABLE_STATES
+
+
+@access.rule("track_b.submit")
+def _submit(user, application):
+    """Submit and withdraw: the institution's own staff (the state machine says when)."""
+    return staff_of(user, application.institution_id)
+
+
+@access.rule("track_b.review")
+def _review(user, application):
+    """Accept, return, form the panel, file or refuse: officials of the receiving authority only."""
+    return application.revision > 0 and is_authority_official(user, application)
+
+
+@access.rule("track_b.view_ids")
+def _view_ids(user, application):
+    """Full ID numbers of listed people (logged): the applicant's staff and the receiving office."""
+    return staff_of(user, application.institution_id) or _review(user, application)
+
+
+@access.rule("track_b.view_report")
+def _view_report(user, application):
+    if membership(user, application) is not None or _review(user, application) or access.is_site_admin(user):
+        return True
+    return staff_of(user, application.institution_id) and application.state in SIGNED_STATES
+
+
+@access.rule("track_b.edit_report")
+def _edit_report(user, application):
+    member = membership(user, application)
+    return member is not None and member.is_leader
+
+
+@access.rule("track_b.sign_report")
+def _sign_report(user, application):
+    return membership(user, application) is not None
+
+
+@access.rule("track_b.registry")
+def _registry(user, obj):
+    """The list of filed evaluation institutions is public information (备案机构名录)."""
+    return True
+
+
+# --- 委托报备 ------------------------------------------------------------------------------------------
+
+@access.rule("track_b.entrustment_list")
+def _entrustment_list(user, obj):
+    return access.is_site_admin(user) or access.has_role(user, Role.UNIVERSITY_STAFF, Role.CITY_HRSS,
+                                                         Role.PROVINCIAL_HRSS)
+
+
+@access.rule("track_b.entrustment_create")
+def _entrustment_create(user, obj):
+    return bool(access.institution_ids(user))
+
+
+@access.rule("track_b.entrustment_view")
+def _entrustment_view(user, entrustment):
+    if access.is_site_admin(user) or staff_of(user, entrustment.institution_id):
+        return True
+    return entrustment.reported_at is not None and is_authority_official(user, entrustment)
+
+
+@access.rule("track_b.entrustment_edit")
+def _entrustment_edit(user, entrustment):
+    return staff_of(user, entrustment.institution_id) and entrustment.state in ENTRUSTMENT_EDITABLE
+
+
+@access.rule("track_b.entrustment_acknowledge")
+def _entrustment_acknowledge(user, entrustment):
+    return entrustment.reported_at is not None and is_authority_official(user, entrustment)
+
+
+# --- 1+X 免试科目 ---------------------------------------------------------------------------------------
+
+@access.rule("track_b.exemption_list")
+def _exemption_list(user, obj):
+    return access.is_site_admin(user) or access.has_role(user, Role.STUDENT, Role.UNIVERSITY_STAFF,
+                                                         *access.PROVINCIAL_ROLES)
+
+
+@access.rule("track_b.exemption_create")
+def _exemption_create(user, obj):
+    return bool(access.institution_ids(user, Role.STUDENT))
+
+
+@access.rule("track_b.exemption_view")
+def _exemption_view(user, request):
+    if request.student_id == user.pk or access.is_site_admin(user):
+        return True
+    return access.has_role(user, *access.PROVINCIAL_ROLES) or staff_of(user, request.institution_id)
+
+
+@access.rule("track_b.exemption_decide")
+def _exemption_decide(user, request):
+    return access.has_role(user, *access.PROVINCIAL_ROLES)
+
+
+@access.rule("track_b.exemption_withdraw")
+def _exemption_withdraw(user, request):
+    return request.student_id == user.pk
+

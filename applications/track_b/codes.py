@@ -1,0 +1,54 @@
+"""The evaluation-institution code = the filing number (备案编号, DOMAIN §6).
+
+``Y`` (a university filing as an employer-type institution) + ``0000`` (the ministry's four digits,
+0000 when first filed with a provincial HRSS) + ``34`` (Anhui) + a 6-digit sequence that the provincial
+HRSS allocates — province-wide, whichever city files the school. Example: ``Y000034000017``.
+
+``allocate`` must run inside the filing transaction: it locks the province's counter row, so
+concurrent filings queue, and a filing that rolls back gives its number back (no gaps, no reuse).
+"""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+PREFIX = "Y"
+MINISTRY = "0000"
+PROVINCE = "34"
+CODE_RE = re.compile(rf"^{PREFIX}{MINISTRY}{PROVINCE}\d{{6}}$")
+MAX_SEQUENCE = 999_999
+
+
+class CodeSpaceExhausted(Exception):
+    pass
+
+
+def format_code(sequence):
+    return f"{PREFIX}{MINISTRY}{PROVINCE}{sequence:06d}"
+
+
+def is_valid(code):
+    return bool(code and CODE_RE.match(code)) and code[-6:] != "000000"
+
+
+def allocate():
+    """The next code of the province. Call inside ``transaction.atomic()`` (the filing's)."""
+    from .models import FilingCodeCounter
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("codes.allocate() must run inside the filing transaction")
+    try:
+        counter = FilingCodeCounter.objects.select_for_update().get(pk=PROVINCE)
+    except FilingCodeCounter.DoesNotExist:
+        try:
+            with transaction.atomic():  # a savepoint: another filing may create the row at the same moment
+                FilingCodeCounter.objects.create(pk=PROVINCE, last_sequence=0)
+        except IntegrityError:
+            pass
+        counter = FilingCodeCounter.objects.select_for_update().get(pk=PROVINCE)
+    if counter.last_sequence >= MAX_SEQUENCE:
+        raise CodeSpaceExhausted(_("本省备案编号顺序号已用尽。"))
+    counter.last_sequence += 1
+    counter.save(update_fields=["last_sequence"])
+    return format_code(counter.last_sequence)
