@@ -53,12 +53,11 @@ def seed(env, n):
     from datetime import date
     from decimal import Decimal
 
-    from stdnum.cn import ric
-
     from certificates import fonts
     from certificates.models import AssessmentResult, FiledInstitution
     from certificates.photos import synthetic_photo
     from portal.demo import load_demo
+    from portal.identifiers import ric_check_digit
     from portal.models import Institution, Occupation, User
 
     fonts.ensure_fonts()
@@ -74,7 +73,7 @@ def seed(env, n):
     results = []
     for i in range(2 * n):
         body = f"340504{2000 + i % 5}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
-        number = body + ric.calc_check_digit(body)
+        number = body + ric_check_digit(body)
         name = surnames[i % len(surnames)] + given[(i * 7) % len(given)] + given[(i * 13) % len(given)]
         results.append(AssessmentResult(
             institution=school, institution_code=filing.code, name=name, gender="M", id_number=number,

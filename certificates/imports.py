@@ -56,7 +56,7 @@ class ImportFileError(Exception):
 
 def template_rows():
     header = [zh for _k, zh, _e, _r in COLUMNS]
-    example = ["张明", "男", "340504199801010015", "2022010101", "6-31-01-03", "维修电工", "三级/高级工",
+    example = ["张明", "男", "340504199801010017", "2022010101", "6-31-01-03", "维修电工", "三级/高级工",
                "2026-06-20", "78", "85", "60", "", ""]
     return header, example
 

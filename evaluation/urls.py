@@ -1,2 +1,30 @@
+from django.urls import path
+
+from evaluation import views
+
 app_name = "evaluation"
-urlpatterns = []
+urlpatterns = [
+    path("", views.graduate_list, name="graduate_list"),
+    path("<int:pk>/", views.graduate_detail, name="graduate_detail"),
+    path("<int:pk>/reveal-id/", views.graduate_reveal_id, name="graduate_reveal_id"),
+    path("<int:pk>/achievements/", views.achievement_add, name="achievement_add"),
+    path("<int:pk>/achievements/<int:achievement_pk>/delete/", views.achievement_delete, name="achievement_delete"),
+    path("<int:pk>/achievements/<int:achievement_pk>/evidence/", views.evidence, name="evidence"),
+    path("import/", views.import_start, name="import_start"),
+    path("import/template/", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/discard/", views.import_discard, name="import_discard"),
+    path("export/", views.export, name="export"),
+    path("evaluations/", views.run_list, name="run_list"),
+    path("evaluations/start/", views.run_start, name="run_start"),
+    path("evaluations/<int:pk>/", views.run_detail, name="run_detail"),
+    path("evaluations/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("standard/", views.standard_list, name="standard_list"),
+    path("standard/edit/", views.standard_edit, name="standard_edit"),
+    path("standard/<int:pk>/", views.standard_detail, name="standard_detail"),
+    path("accounts/", views.accounts_create, name="accounts_create"),
+    path("activate/", views.activate, name="activate"),
+    path("me/", views.my_record, name="my_record"),
+    path("me/what-if/", views.what_if, name="what_if"),
+]

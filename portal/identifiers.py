@@ -9,6 +9,7 @@ The checksums come from python-stdnum. Two decisions are ours:
   per six-digit code so that bulk imports pay it once per code, not once per row.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,12 @@ class RicResult:
         return self.error is None
 
 
+def ric_check_digit(body17):
+    """The GB 11643 check character of 17 digits. (stdnum's ``calc_check_digit`` expects the full 18
+    characters and ignores the last one, so it is given a placeholder.)"""
+    return ric.calc_check_digit(body17 + "0")
+
+
 def normalize_ric(value):
     return str(value or "").strip().replace(" ", "").upper()
 
@@ -38,7 +45,7 @@ def normalize_ric(value):
 def _place_warning(place_code, birth_year):
     """Returns a warning for a place code unknown in the birth year, or None. Cached."""
     sample = f"{place_code}{birth_year:04d}0101000"
-    sample += ric.calc_check_digit(sample)
+    sample += ric_check_digit(sample)
     try:
         ric.get_birth_place(sample)
     except (stdnum_exceptions.ValidationError, KeyError):  # stdnum raises KeyError for a code with no county
@@ -56,11 +63,13 @@ def check_ric(value):
     body = number[:17]
     if not body.isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return RicResult(number, _("身份证号前17位须为数字，末位为数字或X"))
-    if ric.calc_check_digit(body) != number[17]:
+    if ric_check_digit(body) != number[17]:
         return RicResult(number, _("身份证号校验位错误"))
     try:
-        birth = ric.get_birth_date(number)
-    except stdnum_exceptions.ValidationError:
+        # What stdnum.cn.ric.get_birth_date does, without its per-call clean-up of an already clean
+        # number (that clean-up is most of its cost; bulk imports check 10^5 numbers at once).
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         return RicResult(number, _("身份证号中的出生日期无效"))
     return RicResult(number, None, _place_warning(number[:6], birth.year))
 

@@ -7,9 +7,9 @@ services, so the demo has the same logs, audit rows and notifications as real us
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from stdnum.cn import ric
 
 from portal.demo import DEMO_PASSWORD
+from portal.identifiers import ric_check_digit
 from portal.models import ExpertProfile, Institution, Occupation, Role, RoleAssignment
 
 from . import services
@@ -30,7 +30,7 @@ from .models import (
 def fake_ric(place="340104", birth="19800101", seq="001"):
     """A well-formed 公民身份号码 for demo and test data (check digit computed; not a real person)."""
     body = f"{place}{birth}{seq}"
-    return body + ric.calc_check_digit(body)
+    return body + ric_check_digit(body)
 
 
 # username, full name, title, level, specialty, education, employer (institution name or "org:…"), id seq

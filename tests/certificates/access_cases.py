@@ -40,7 +40,7 @@ CASES = [
          hidden=lambda w, role: [cw(w).cert.holder_id_number, "秘密甲"]),
     Case("certificates:id_check", everyone(200), anonymous=200, method="post",
          kwargs=lambda w: {"verification_id": cw(w).cert.verification_id},
-         data=lambda w: {"id_number": "340504199801010015"},
+         data=lambda w: {"id_number": "340504199801010017"},
          hidden=lambda w, role: [cw(w).cert.holder_id_number]),
     # Signed in.
     Case("certificates:list", {"university_staff": 200, "student": 200, "city_hrss": 200, "provincial_hrss": 200,

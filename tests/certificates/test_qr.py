@@ -41,7 +41,7 @@ def test_qr_text_shape_and_payload(cert):
     assert payload["v"] == 1 and payload["kind"] == "skill"
     assert payload["no"] == cert.number and len(cert.number) == 22
     assert payload["name"] == "张*"
-    assert payload["idm"] == "3405**********0015"
+    assert payload["idm"] == "3405**********0017"
     assert payload["level"] == "三级/高级工" and payload["field"] == "电工"
     assert payload["org"] == "Y000034000017" and payload["date"] == "2026-07-01"
     assert payload["h"] == qr.data_hash(cert.data)

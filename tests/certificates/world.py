@@ -27,16 +27,16 @@ def certificate_world(w):
             job_type="维修电工", level=3, exam_date=date(2026, 6, 20), theory_score=Decimal(80),
             practical_score=Decimal(80), recorded_by=w.staff)
 
-    w.result = result("秘密甲", "340504199801010015")
+    w.result = result("秘密甲", "340504199801010017")
     w.batch = IssuanceBatch.objects.create(institution=w.inst, result_ids=[w.result.pk], total=1, done=1,
                                            status="done", issue_date=date(2026, 7, 1), created_by=w.staff)
     w.cert = services.issue_from_result(w.result, issued_by=w.staff, batch=w.batch, render=False)
     w.cert.holder_user = w.student
     w.cert.save(update_fields=["holder_user"])
-    w.revoked = services.issue_from_result(result("秘密乙", "340104199905050012"), issued_by=w.staff, render=False)
+    w.revoked = services.issue_from_result(result("秘密乙", "340104199905050011"), issued_by=w.staff, render=False)
     services.revoke_certificate(w.revoked, actor=w.staff, reason="fraud", note="测试撤销")
     fields = services.title_fields(name="秘密丙", gender="女", birth_date=date(2002, 2, 2),
-                                   id_number="340104200002020021", employer="某公司", major="车辆工程",
+                                   id_number="340104200002020028", employer="某公司", major="车辆工程",
                                    qualification="技术员", committee="评委会", approval_no="文号1",
                                    obtained_on=date(2025, 12, 20), issuer=w.inst)
     w.title = services.issue_certificate(kind="title", frozen_fields=fields, issuer=w.inst,

@@ -1,13 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
-from stdnum.cn import ric
 
 from portal.demo import make_uscc
-from portal.identifiers import check_ric, mask_name, mask_ric, validate_ric, validate_uscc
+from portal.identifiers import check_ric, mask_name, mask_ric, ric_check_digit, validate_ric, validate_uscc
 
 
 def with_check(body17):
-    return body17 + ric.calc_check_digit(body17)
+    return body17 + ric_check_digit(body17)
 
 
 def test_valid_ric():
@@ -18,7 +17,7 @@ def test_valid_ric():
 
 def test_lowercase_x_and_spaces_are_normalised():
     body = next(f"34010419900307{d:03d}" for d in range(1000)
-                if ric.calc_check_digit(f"34010419900307{d:03d}") == "X")
+                if ric_check_digit(f"34010419900307{d:03d}") == "X")
     assert check_ric(f" {body}x ").ok
 
 
@@ -29,7 +28,7 @@ def test_lowercase_x_and_spaces_are_normalised():
     ("340104199003071230", "校验位错误"),
 ])
 def test_invalid_ric_messages(value, message):
-    if value == "340104199003071230" and ric.calc_check_digit("34010419900307123") == "0":
+    if value == "340104199003071230" and ric_check_digit("34010419900307123") == "0":
         value = "340104199003071231"
     result = check_ric(value)
     assert not result.ok and message in result.error

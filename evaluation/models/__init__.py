@@ -1,0 +1,32 @@
+"""Tables of the evaluation app: graduates and their achievements, school standards and their
+versions, stored verdicts and the cohort runs that produce them, transcript import batches and
+student activation codes."""
+
+from .graduates import (
+    Achievement,
+    ActivationCode,
+    Assessment,
+    DegreeLevel,
+    DesignGrade,
+    Gender,
+    Graduate,
+)
+from .imports import ImportBatch
+from .standards import SchoolStandard, StandardVersion
+from .verdicts import EvaluationRun, StoredVerdict, TitleLevel
+
+__all__ = [
+    "Achievement",
+    "ActivationCode",
+    "Assessment",
+    "DegreeLevel",
+    "DesignGrade",
+    "EvaluationRun",
+    "Gender",
+    "Graduate",
+    "ImportBatch",
+    "SchoolStandard",
+    "StandardVersion",
+    "StoredVerdict",
+    "TitleLevel",
+]

@@ -1,0 +1,55 @@
+"""A transcript upload between its preview and its confirmation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Institution
+
+from ..storage import private_storage
+
+
+class ImportBatch(models.Model):
+    """An uploaded transcript file: previewed (dry run), then imported all or nothing.
+
+    The file is kept, outside the public media, only until it is imported or discarded.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("待确认")
+        INVALID = "invalid", _("有错误")
+        IMPORTED = "imported", _("已导入")
+        DISCARDED = "discarded", _("已放弃")
+
+    class Path(models.TextChoices):
+        STANDARD = "standard", _("标准导入（django-import-export）")
+        FAST = "fast", _("大文件快速导入")
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("上传人"))
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("院校"),
+                                    help_text=_("高校经办人导入时为本校；系统管理员导入时为未写院校的行所用的默认院校。"))
+    file = models.FileField(_("文件"), upload_to="imports/", blank=True, storage=private_storage)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    path = models.CharField(_("导入方式"), max_length=10, choices=Path.choices, default=Path.STANDARD)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    new = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("成绩单导入")
+        verbose_name_plural = _("成绩单导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"

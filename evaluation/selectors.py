@@ -1,0 +1,134 @@
+"""Reads of graduates, standards, runs and imports — always scoped by who asks."""
+
+from django.db.models import Count, Q
+
+from portal import access
+from portal.models import CITY_ROLES, Institution
+
+from .models import EvaluationRun, Graduate, ImportBatch, SchoolStandard, StandardVersion, StoredVerdict
+
+
+def managed_institution_ids(user):
+    """Institutions whose graduates the user manages; None means all (site admins)."""
+    if access.is_site_admin(user):
+        return None
+    return access.institution_ids(user)
+
+
+def graduates_visible_to(user):
+    """Staff: their institution's; site admins: all; a student: their own record; others: none."""
+    qs = Graduate.objects.select_related("institution")
+    if not user.is_authenticated:
+        return qs.none()
+    if access.is_site_admin(user):
+        return qs
+    ids = access.institution_ids(user)
+    return qs.filter(Q(institution_id__in=ids) | Q(user=user))
+
+
+def graduates_managed_by(user, *, year=None, major="", level="", q=""):
+    """The list page: records the user manages (not merely their own), filtered, with the stored verdict."""
+    ids = managed_institution_ids(user)
+    qs = Graduate.objects.select_related("institution", "verdict")
+    if ids is not None:
+        qs = qs.filter(institution_id__in=ids)
+    if year:
+        qs = qs.filter(graduation_year=year)
+    if major:
+        qs = qs.filter(major=major)
+    if level == "unevaluated":
+        qs = qs.filter(verdict__isnull=True)
+    elif level:
+        qs = qs.filter(verdict__level=level)
+    if q:
+        qs = qs.filter(Q(student_number__startswith=q) | Q(name__contains=q))
+    return qs.order_by("-graduation_year", "institution_id", "student_number")
+
+
+def own_graduate(user):
+    """The student's own record (with its stored verdict), or None.
+
+    The answer is also left in ``user.graduate_record``'s cache, so that other panels of the same
+    request reading that reverse relation pay no query.
+    """
+    if not user.is_authenticated:
+        return None
+    graduate = (Graduate.objects.select_related("institution", "verdict", "verdict__standard_version")
+                .filter(user=user).first())
+    Graduate._meta.get_field("user").remote_field.set_cached_value(user, graduate)
+    return graduate
+
+
+def cohort_years(institution_ids):
+    """Graduation years with records, newest first (for filters and the run form)."""
+    qs = Graduate.objects.all()
+    if institution_ids is not None:
+        qs = qs.filter(institution_id__in=institution_ids)
+    return list(qs.order_by("-graduation_year").values_list("graduation_year", flat=True).distinct())
+
+
+def majors_of(institution_ids, year=None):
+    qs = Graduate.objects.all()
+    if institution_ids is not None:
+        qs = qs.filter(institution_id__in=institution_ids)
+    if year:
+        qs = qs.filter(graduation_year=year)
+    return list(qs.order_by("major").values_list("major", flat=True).distinct())
+
+
+def level_counts(institution_ids, year=None):
+    """{level or 'unevaluated': n} for the dashboard and the run page (one query)."""
+    qs = Graduate.objects.all()
+    if institution_ids is not None:
+        qs = qs.filter(institution_id__in=institution_ids)
+    if year:
+        qs = qs.filter(graduation_year=year)
+    rows = qs.values("verdict__level").annotate(n=Count("id")).order_by()
+    return {(r["verdict__level"] or "unevaluated"): r["n"] for r in rows}
+
+
+def standard_institutions_visible_to(user):
+    """Institutions whose standard the user may read."""
+    qs = Institution.objects.select_related("city")
+    if access.is_site_admin(user) or access.has_role(user, *access.PROVINCIAL_ROLES):
+        return qs
+    cities = {a.city_id for a in access.roles_of(user) if a.role in CITY_ROLES}
+    own = access.institution_ids(user)
+    if not cities and not own:
+        return qs.none()
+    return qs.filter(Q(city_id__in=cities) | Q(pk__in=own))
+
+
+def current_version(institution_id):
+    """The version in force for an institution, or None (the default standard of DOMAIN §3.6)."""
+    return (StandardVersion.objects.filter(standard__institution_id=institution_id)
+            .select_related("standard").order_by("-number").first())
+
+
+def versions_of(institution):
+    return (StandardVersion.objects.filter(standard__institution=institution)
+            .select_related("published_by").order_by("-number"))
+
+
+def standard_of(institution):
+    return SchoolStandard.objects.filter(institution=institution).first()
+
+
+def runs_visible_to(user):
+    ids = managed_institution_ids(user)
+    qs = EvaluationRun.objects.select_related("institution", "standard_version", "started_by")
+    if ids is not None:
+        qs = qs.filter(institution_id__in=ids)
+    return qs
+
+
+def imports_visible_to(user):
+    """Staff see their institution's uploads; site admins see all. Nobody sees another's file."""
+    qs = ImportBatch.objects.select_related("institution", "uploaded_by")
+    if access.is_site_admin(user):
+        return qs
+    return qs.filter(uploaded_by=user)
+
+
+def verdicts_of(graduate_ids):
+    return StoredVerdict.objects.filter(graduate_id__in=graduate_ids)

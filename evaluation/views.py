@@ -1,0 +1,513 @@
+"""HTTP only: parse, ask access/selectors/services, render.
+
+Graduates' records are personal data: every read goes through ``selectors`` (scoped by who asks),
+and an object the user may not see is a 404.
+"""
+
+import base64
+import csv
+import io
+import json
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from evaluation import selectors, whatif
+from evaluation.forms import (
+    PATH_TITLES,
+    AccountsForm,
+    AchievementForm,
+    ActivationForm,
+    CohortForm,
+    ExportForm,
+    GraduateFilterForm,
+    ImportForm,
+    RevealForm,
+    StandardForm,
+    WhatIfForm,
+)
+from evaluation.models import Achievement, StandardVersion, TitleLevel
+from evaluation.profiles import graduate_profile
+from evaluation.resources import GraduateResource, neutralise
+from evaluation.rules import evaluate, path_criteria
+from evaluation.rules.clauses import PATHS, path_clause
+from evaluation.services import accounts, cohort, imports, records, standards
+from evaluation.transcripts import COLUMNS, TableError, max_upload_bytes
+from evaluation.verdicts import VerdictView
+from portal import access, audit
+from portal.audit import client_ip
+from portal.models import Role
+
+PAGE_SIZE = 50
+
+
+def _staff_institution(user):
+    """The one institution a university staff user acts for (the first, if several), or 403."""
+    for assignment in access.roles_of(user):
+        if assignment.role == Role.UNIVERSITY_STAFF and assignment.institution_id:
+            return assignment.institution
+    raise PermissionDenied("evaluation.run_cohort")
+
+
+def _graduate_or_404(user, pk):
+    graduate = get_object_or_404(selectors.graduates_visible_to(user), pk=pk)
+    if not access.can(user, "evaluation.view_graduate", graduate):
+        raise Http404
+    return graduate
+
+
+def _is_own_record(user, graduate):
+    return graduate.user_id == user.pk and not access.can(user, "evaluation.edit_graduate", graduate)
+
+
+def _verdict_context(graduate):
+    """The stored verdict if there is one, else a live pre-evaluation under the standard in force."""
+    stored = getattr(graduate, "verdict", None)
+    if stored is not None:
+        return {"verdict": VerdictView(stored.result), "stored": stored}
+    version = selectors.current_version(graduate.institution_id)
+    live = evaluate(graduate_profile(graduate), standards.rules_of(version))
+    return {"verdict": VerdictView.of(live), "stored": None, "live_version": version}
+
+
+# --- graduates ---------------------------------------------------------------------------------
+
+
+@login_required
+def graduate_list(request):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    ids = selectors.managed_institution_ids(request.user)
+    years = selectors.cohort_years(ids)
+    year = request.GET.get("year")
+    majors = selectors.majors_of(ids, int(year) if year and year.isdigit() else None)
+    form = GraduateFilterForm(request.GET or None, years=years, majors=majors)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.graduates_managed_by(request.user, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "evaluation/graduate_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "show_institution": ids is None,
+        "export_form": ExportForm(years=years, initial={"year": filters.get("year")}),
+    })
+
+
+@login_required
+def graduate_detail(request, pk, full_id=None, achievement_form=None, status=200):
+    graduate = _graduate_or_404(request.user, pk)
+    if _is_own_record(request.user, graduate):
+        return redirect("evaluation:my_record")
+    achievements = list(graduate.achievements.all())
+    graduate._prefetched_objects_cache = {"achievements": achievements}
+    context = {
+        "graduate": graduate, "achievements": achievements, "full_id": full_id,
+        "can_edit": access.can(request.user, "evaluation.edit_graduate", graduate),
+        "achievement_form": achievement_form or AchievementForm(), "reveal_form": RevealForm(),
+        **_verdict_context(graduate),
+    }
+    return render(request, "evaluation/graduate_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def graduate_reveal_id(request, pk):
+    graduate = _graduate_or_404(request.user, pk)
+    if not access.can(request.user, "evaluation.edit_graduate", graduate):
+        raise PermissionDenied("evaluation.edit_graduate")
+    form = RevealForm(request.POST)
+    purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
+    full_id = records.reveal_id_number(graduate=graduate, actor=request.user, purpose=purpose)
+    return graduate_detail(request, pk, full_id=full_id)
+
+
+@login_required
+@require_POST
+def achievement_add(request, pk):
+    graduate = _graduate_or_404(request.user, pk)
+    if not access.can(request.user, "evaluation.edit_graduate", graduate):
+        raise PermissionDenied("evaluation.edit_graduate")
+    form = AchievementForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            records.add_achievement(graduate=graduate, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记成果。重新评价后结果将更新。"))
+            return redirect("evaluation:graduate_detail", pk=pk)
+    return graduate_detail(request, pk, achievement_form=form, status=400)
+
+
+@login_required
+@require_POST
+def achievement_delete(request, pk, achievement_pk):
+    graduate = _graduate_or_404(request.user, pk)
+    achievement = get_object_or_404(Achievement, pk=achievement_pk, graduate=graduate)
+    if not access.can(request.user, "evaluation.edit_graduate", graduate):
+        raise PermissionDenied("evaluation.edit_graduate")
+    records.delete_achievement(achievement=achievement, actor=request.user)
+    messages.success(request, _("已删除成果。"))
+    return redirect("evaluation:graduate_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def evidence(request, pk, achievement_pk):
+    graduate = _graduate_or_404(request.user, pk)
+    achievement = get_object_or_404(Achievement, pk=achievement_pk, graduate=graduate)
+    if not achievement.evidence:
+        raise Http404
+    try:
+        with achievement.evidence.open("rb") as handle:
+            body = handle.read()  # at most 10 MB (UploadValidator)
+    except FileNotFoundError:
+        raise Http404 from None
+    name = achievement.evidence.name.rsplit("/", 1)[-1]
+    response = HttpResponse(body, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- import / export ------------------------------------------------------------------------------
+
+
+@login_required
+def import_start(request):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    admin = access.is_site_admin(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, admin=admin)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = imports.upload_transcript(actor=request.user, upload=form.cleaned_data["file"],
+                                              default_institution=form.cleaned_data.get("default_institution"))
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("evaluation:import_detail", pk=batch.pk)
+    recent = selectors.imports_visible_to(request.user)[:10]
+    return render(request, "evaluation/import_start.html", {
+        "form": form, "recent": recent, "columns": COLUMNS, "max_mb": max_upload_bytes() // (1024 * 1024),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def import_template(request):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    headers = [c.header for c in COLUMNS]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse("\ufeff" + ",".join(headers) + "\r\n", content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="transcript-template.csv"'
+        return response
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "毕业生成绩单"
+    ws.append(headers)
+    for i, column in enumerate(COLUMNS, 1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True, color="C62828" if column.required else "000000")
+        note = "".join(part for part in ((_("必填。") if column.required else ""), column.help and column.help + "。",
+                                         column.example and _("例：%(e)s") % {"e": column.example}) if part)
+        if note:
+            cell.comment = Comment(note, "portal")
+        ws.column_dimensions[cell.column_letter].width = max(10, len(column.header) * 2 + 2)
+    for row in ws.iter_rows(min_row=2, max_row=2001, max_col=len(COLUMNS)):
+        for cell in row:
+            cell.number_format = "@"  # text: keeps ID numbers, student numbers and leading zeros as typed
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="transcript-template.xlsx"'
+    return response
+
+
+def _batch_or_404(user, pk):
+    return get_object_or_404(selectors.imports_visible_to(user), pk=pk)
+
+
+@login_required
+def import_detail(request, pk):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    batch = _batch_or_404(request.user, pk)
+    return render(request, "evaluation/import_detail.html", {"batch": batch})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    batch = _batch_or_404(request.user, pk)
+    try:
+        batch = imports.confirm_import(batch=batch, actor=request.user)
+    except (ValidationError, TableError) as exc:
+        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, _("导入未执行，数据库未作任何修改：%(e)s") % {"e": text})
+        return redirect("evaluation:import_detail", pk=batch.pk)
+    messages.success(request, _("导入完成：新增%(new)d条，更新%(updated)d条，未变化%(unchanged)d条。")
+                     % {"new": batch.new, "updated": batch.updated, "unchanged": batch.unchanged})
+    return redirect("evaluation:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    batch = _batch_or_404(request.user, pk)
+    imports.discard_import(batch=batch, actor=request.user)
+    messages.info(request, _("已放弃该文件。"))
+    return redirect("evaluation:import_start")
+
+
+@login_required
+@require_GET
+def export(request):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    ids = selectors.managed_institution_ids(request.user)
+    form = ExportForm(request.GET or None, years=selectors.cohort_years(ids))
+    if not form.is_valid():
+        return HttpResponse(_("导出参数无效。"), status=400)
+    data = form.cleaned_data
+    qs = selectors.graduates_managed_by(request.user, year=data["year"]).select_related(None).select_related(
+        "institution")
+    if data["full_ids"]:
+        audit.record(actor=request.user, action="evaluation.export_full_ids",
+                     role=Role.SITE_ADMIN if ids is None else Role.UNIVERSITY_STAFF,
+                     changes={"year": data["year"], "rows": qs.count(), "format": data["format"]})
+    dataset = GraduateResource(full_ids=data["full_ids"]).export(qs)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if data["format"] == "csv":
+        body = "\ufeff" + dataset.export("csv")
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(dataset.export("xlsx"),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="graduates-{stamp}.{data["format"]}"'
+    return response
+
+
+# --- cohort evaluation ------------------------------------------------------------------------------
+
+
+def _cohort_form(request, user, form_class=CohortForm):
+    institution = _staff_institution(user)
+    years = selectors.cohort_years([institution.pk])
+    year = request.POST.get("graduation_year") or (years[0] if years else None)
+    majors = selectors.majors_of([institution.pk], int(year) if str(year or "").isdigit() else None)
+    return institution, form_class(request.POST or None, years=years, majors=majors)
+
+
+@login_required
+def run_list(request):
+    access.require(request.user, "evaluation.manage_graduates", None)
+    runs = Paginator(selectors.runs_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    form = None
+    version = None
+    if access.can(request.user, "evaluation.run_cohort", None):
+        institution, form = _cohort_form(request, request.user)
+        version = selectors.current_version(institution.pk)
+    return render(request, "evaluation/run_list.html", {"page": runs, "form": form, "version": version})
+
+
+@login_required
+@require_POST
+def run_start(request):
+    access.require(request.user, "evaluation.run_cohort", None)
+    institution, form = _cohort_form(request, request.user)
+    if not form.is_valid():
+        messages.error(request, _("请选择毕业年份。"))
+        return redirect("evaluation:run_list")
+    run = cohort.start_run(institution=institution, actor=request.user,
+                           graduation_year=form.cleaned_data["graduation_year"], major=form.cleaned_data["major"])
+    return redirect("evaluation:run_detail", pk=run.pk)
+
+
+@login_required
+def run_detail(request, pk):
+    run = get_object_or_404(selectors.runs_visible_to(request.user), pk=pk)
+    counts = [(str(level.label), level.value, run.counts.get(level.value, 0)) for level in TitleLevel]
+    return render(request, "evaluation/run_detail.html", {"run": run, "counts": counts})
+
+
+@login_required
+@require_GET
+def run_progress(request, pk):
+    run = get_object_or_404(selectors.runs_visible_to(request.user), pk=pk)
+    return JsonResponse({"status": run.status, "status_label": str(run.get_status_display()), "done": run.done,
+                         "total": run.total, "percent": run.percent, "finished": run.finished,
+                         "counts": run.counts, "error": run.error})
+
+
+# --- standards ---------------------------------------------------------------------------------------
+
+
+@login_required
+def standard_list(request):
+    access.require(request.user, "evaluation.view_standard", None)
+    institutions = list(selectors.standard_institutions_visible_to(request.user)
+                        .annotate(n_versions=Count("school_standard__versions")).order_by("city_id", "name"))
+    own = access.institution_ids(request.user)
+    versions = []
+    own_institution = None
+    if own:
+        own_institution = _staff_institution(request.user)
+        versions = list(selectors.versions_of(own_institution))
+    return render(request, "evaluation/standard_list.html", {
+        "institutions": institutions, "own_institution": own_institution, "versions": versions,
+    })
+
+
+@login_required
+def standard_detail(request, pk):
+    version = get_object_or_404(StandardVersion.objects.select_related("standard__institution", "published_by"),
+                                pk=pk)
+    if not access.can(request.user, "evaluation.view_standard", version.standard.institution):
+        raise Http404
+    form = StandardForm(base=version.data)
+    rules = version.rules()
+    paths = [(PATH_TITLES[p], path_clause(p), path_criteria(p, rules)) for p in PATHS]
+    return render(request, "evaluation/standard_detail.html", {"version": version, "form": form, "paths": paths})
+
+
+@login_required
+def standard_edit(request):
+    institution = _staff_institution(request.user)
+    access.require(request.user, "evaluation.publish_standard", institution)
+    current = selectors.current_version(institution.pk)
+    form = StandardForm(request.POST or None, base=current.data if current else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = standards.publish_standard(institution=institution, data=form.standard_data(),
+                                                 actor=request.user, note=form.cleaned_data["note"])
+        except standards.StandardRefused as exc:
+            form.add_violations(exc.violations)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已发布第%(n)d版。之后的资格评价将使用该版本。") % {"n": version.number})
+            return redirect("evaluation:standard_detail", pk=version.pk)
+    return render(request, "evaluation/standard_edit.html", {"form": form, "current": current,
+                                                              "institution": institution},
+                  status=400 if form.errors else 200)
+
+
+# --- student accounts ----------------------------------------------------------------------------
+
+
+@login_required
+def accounts_create(request):
+    access.require(request.user, "evaluation.run_cohort", None)
+    institution, form = _cohort_form(request, request.user, AccountsForm)
+    if request.method == "POST" and form.is_valid():
+        issued = accounts.create_student_accounts(
+            institution=institution, actor=request.user, graduation_year=form.cleaned_data["graduation_year"],
+            major=form.cleaned_data["major"], regenerate=form.cleaned_data["regenerate"])
+        if not issued:
+            messages.info(request, _("没有需要生成激活码的学生：所选范围内的学生都已激活或已有未使用的激活码。"))
+            return redirect("evaluation:accounts_create")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["学号", "姓名", "专业", "登录账号", "激活码"])
+        for item in issued:
+            g = item.graduate
+            writer.writerow([neutralise(g.student_number), neutralise(g.name), neutralise(g.major), item.username,
+                             item.code])
+        csv_data = base64.b64encode(("\ufeff" + out.getvalue()).encode("utf-8")).decode("ascii")
+        response = render(request, "evaluation/accounts_codes.html", {
+            "issued": issued, "institution": institution, "csv_data": csv_data,
+            "activate_url": request.build_absolute_uri(reverse("evaluation:activate")),
+        })
+        response["Cache-Control"] = "no-store"
+        return response
+    stats = selectors.graduates_managed_by(request.user).filter(institution=institution).aggregate(
+        total=Count("id"), with_account=Count("user"))
+    return render(request, "evaluation/accounts_create.html", {"form": form, "stats": stats,
+                                                                "institution": institution})
+
+
+def activate(request):
+    """The student's first visit: student number + ID number + one-time code, then a password."""
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = accounts.activate_account(student_number=data["student_number"], id_number=data["id_number"],
+                                             code=data["code"], password=data["password1"],
+                                             client=client_ip(request) or "")
+        except accounts.ActivationError as exc:
+            form.add_error(None, exc)
+        except ValidationError as exc:  # the password validators
+            form.add_error("password1", exc)
+        else:
+            messages.success(request, _("账号已激活。请使用登录账号 %(username)s 和新密码登录。")
+                             % {"username": user.username})
+            return redirect("login")
+    return render(request, "evaluation/activate.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- the student's own page ----------------------------------------------------------------------------
+
+
+def _own_graduate(request):
+    access.require(request.user, "evaluation.view_own_record")
+    graduate = selectors.own_graduate(request.user)
+    if graduate is None:
+        raise Http404(_("您的账号尚未关联毕业生记录。"))
+    return graduate
+
+
+@login_required
+def my_record(request):
+    graduate = _own_graduate(request)
+    achievements = list(graduate.achievements.all())
+    graduate._prefetched_objects_cache = {"achievements": achievements}
+    form = WhatIfForm(request.POST or None)
+    what_if = None
+    if request.method == "POST" and form.is_valid():
+        version = selectors.current_version(graduate.institution_id)
+        what_if = VerdictView.of(whatif.what_if(graduate_profile(graduate, achievements),
+                                                form.cleaned_data["options"], standards.rules_of(version)))
+    chosen = set(form.cleaned_data["options"]) if form.is_bound and form.is_valid() else set()
+    return render(request, "evaluation/my_record.html", {
+        "graduate": graduate, "achievements": achievements, "what_if": what_if, "groups": whatif.groups(),
+        "chosen": chosen, **_verdict_context(graduate),
+    })
+
+
+@login_required
+@require_POST
+def what_if(request):
+    """{"options": [keys]} (JSON, or a form) -> the level the student's own record would reach, as JSON.
+    Nothing is saved."""
+    graduate = _own_graduate(request)
+    if request.content_type == "application/json":
+        try:
+            keys = json.loads(request.body or b"{}").get("options", [])
+            if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+                raise ValueError
+        except (ValueError, AttributeError):
+            return JsonResponse({"error": _("请求格式错误。")}, status=400)
+    else:
+        keys = request.POST.getlist("options")
+    unknown = set(keys) - set(whatif.KEYS)
+    if unknown:
+        return JsonResponse({"error": _("未知选项：%(keys)s") % {"keys": "、".join(sorted(unknown))}}, status=400)
+    version = selectors.current_version(graduate.institution_id)
+    verdict = whatif.what_if(graduate_profile(graduate), keys, standards.rules_of(version))
+    return JsonResponse(VerdictView.of(verdict).as_json())
