@@ -96,3 +96,23 @@ def _chinese_by_default():
     translation.activate("zh-hans")
     yield
     translation.activate("zh-hans")
+
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data loaded by migrations (cities, occupations) is emptied by the flush that follows
+    every transactional test; reload it for whichever test runs next."""
+    if not (request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.core.management import call_command
+
+    from portal.models import City, Occupation
+
+    if not City.objects.exists():
+        call_command("loaddata", "cities", verbosity=0)
+    if not Occupation.objects.exists():
+        call_command("loaddata", "occupations", verbosity=0)

@@ -6,3 +6,6 @@ class RoundsConfig(AppConfig):
     name = "evaluation.rounds"
     label = "rounds"
     verbose_name = _("职称评审工作")
+
+    def ready(self):
+        from evaluation.rounds import access, panels  # noqa: F401 — registers access rules and dashboard panels

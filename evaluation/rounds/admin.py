@@ -1,0 +1,68 @@
+"""Django admin: the holiday table is edited here (years ``chinese-calendar`` does not cover); the round's
+records are read-only (they change only through the workflow)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Decision, EvaluationRound, HolidayDay, HolidayYear, Objection, TitleApplication
+from .workdays import library_years
+
+
+class HolidayDayInline(admin.TabularInline):
+    model = HolidayDay
+    extra = 10
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "updated_at"]
+    inlines = [HolidayDayInline]
+    readonly_fields = ["entered_by"]
+
+    def changelist_view(self, request, extra_context=None):
+        years = library_years()
+        extra_context = {**(extra_context or {}), "subtitle": _(
+            "chinese-calendar 已包含 %(first)d—%(last)d 年的安排；此后年份须在此录入当年全部放假日和调休上班日，"
+            "否则平台拒绝计算公示期。此处录入的年份优先于程序库。") % {"first": years.start, "last": years.stop - 1}}
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationRound)
+class EvaluationRoundAdmin(ReadOnly):
+    list_display = ["name", "institution", "graduation_year", "state", "document_number"]
+    list_filter = ["state", "graduation_year"]
+
+
+@admin.register(TitleApplication)
+class TitleApplicationAdmin(ReadOnly):
+    list_display = ["graduate", "round", "level", "state"]
+    list_filter = ["state", "level"]
+    list_select_related = ["graduate", "round"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnly):
+    list_display = ["receipt", "notice", "state", "lodged_at"]
+    list_filter = ["state"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnly):
+    list_display = ["graduate", "round", "level", "passed", "approval_number", "decided_on", "supersedes"]
+    list_filter = ["passed", "level"]
+    list_select_related = ["graduate", "round", "supersedes"]

@@ -1,0 +1,152 @@
+"""Demo data of the evaluation round (``manage.py load_demo`` calls ``load_demo(stdout)``), made through the
+services so that the log, notifications, notices, minutes and decisions are what real use leaves behind.
+
+安徽工业大学 (staff ``univ``) ran its 2025 round on the dates of 2025 — it can no longer run today, 31 December
+2025 having passed — from applications to final decisions (批准文号 安工大职评〔2025〕1号):
+
+- 张明 (account ``student``) applied himself at 技术员, was returned once for an unreadable agreement,
+  resubmitted, passed the review, both notices and the committee: his final decision is on his page;
+- the school enrolled the other candidates of its pilot majors at the level their records reach; one applied
+  above it with a written justification (and did not pass the vote); one not yet on duty was refused;
+- an objection to the candidates' notice was answered (dismissed); the committee met with 6 of its 7 members;
+  members employed by a candidate's employer withdrew from that vote (回避, detected from employer data).
+
+Runs after ``evaluation.demo`` (graduates, standard) and ``applications.track_a.demo`` (authority, committee).
+Idempotent: a school that already has its 2025 round is skipped.
+"""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from evaluation.models import Graduate
+from portal.models import Institution
+
+from . import rules, selectors, services
+from .models import ApplicationState, EvaluationRound, PublicNotice, Stage
+
+INSTITUTION = "安徽工业大学"
+YEAR = 2025
+OPENED = date(2025, 9, 15)
+CANDIDATES_FROM = date(2025, 9, 22)  # ends Friday 26 September
+SESSION = date(2025, 9, 29)  # results notice 29 September – 11 October (国庆; 11 October a 调休 working day)
+FINALISED = date(2025, 10, 13)
+DOCUMENT = "安工大职评〔2025〕1号"
+STUDENT_NUMBER = "2021010101"  # 张明 (evaluation.demo)
+ENROLLED = 22
+_PDF = b"%PDF-1.4\n%demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(name):
+    return SimpleUploadedFile(name, _PDF, content_type="application/pdf")
+
+
+def _evidence(app, actor):
+    for kind, title in (("employment", "劳动合同"), ("tripartite", "三方就业协议"), ("on_duty", "到岗证明")):
+        services.add_evidence(application=app, actor=actor, kind=kind, upload=_pdf(f"{title}.pdf"))
+
+
+def _pick(rnd):
+    """Graduates of the round's majors, with the engine's verdict under the round's standard."""
+    out = []
+    for g in (Graduate.objects.filter(institution_id=rnd.institution_id, graduation_year=YEAR, pilot_major=True,
+                                      major__in=rnd.majors).prefetch_related("achievements")
+              .order_by("student_number")):
+        out.append((g, services.common.verdict_for(g, rnd)))
+    return out
+
+
+def _spread(pool, n):
+    """Everyone above 技术员 (they are few), then 技术员 taken in turn from each major, up to ``n``."""
+    higher = [(g, v) for g, v in pool if v.level != "technician"]
+    by_major = {}
+    for g, v in pool:
+        if v.level == "technician":
+            by_major.setdefault(g.major, []).append((g, v))
+    picked, queues = list(higher), list(by_major.values())
+    while len(picked) < n and any(queues):
+        for queue in queues:
+            if queue and len(picked) < n:
+                picked.append(queue.pop(0))
+    return sorted(picked, key=lambda gv: gv[0].student_number)
+
+
+@transaction.atomic
+def load_demo(stdout):
+    User = get_user_model()
+    institution = Institution.objects.get(name=INSTITUTION)
+    if EvaluationRound.objects.filter(institution=institution, graduation_year=YEAR).exists():
+        return None
+    staff = User.objects.get(username="univ")
+    student = User.objects.filter(username="student").first()
+    rnd = services.open_round(institution=institution, actor=staff, graduation_year=YEAR, today=OPENED)
+    pool = _pick(rnd)
+    by_number = {g.student_number: (g, v) for g, v in pool}
+
+    # 张明 applies himself; returned once, then resubmitted.
+    zhang, _verdict = by_number.pop(STUDENT_NUMBER)
+    actor = student if student is not None and zhang.user_id == student.pk else staff
+    app = services.create_application(round=rnd, graduate=zhang, actor=actor, level="technician", today=OPENED)
+    _evidence(app, actor)
+    app = services.submit_application(application=app, actor=actor, today=OPENED)
+    app = services.review_application(application=app, actor=staff, decision="return", today=date(2025, 9, 16),
+                                      reasons="三方就业协议扫描件不清晰，请重新上传清晰的扫描件。")
+    services.add_evidence(application=app, actor=actor, kind="tripartite", upload=_pdf("三方就业协议（重新扫描）.pdf"))
+    app = services.submit_application(application=app, actor=actor, today=date(2025, 9, 16))
+    services.review_application(application=app, actor=staff, decision="pass", today=date(2025, 9, 17))
+
+    eligible = _spread([(g, v) for g, v in by_number.values() if v.may_apply and v.level != "none"], ENROLLED)
+    blocked = [(g, v) for g, v in by_number.values() if not v.may_apply and g.employer and v.level != "none"]
+    above_done = False
+    for g, v in eligible:
+        level, why = v.level, ""
+        if v.level == "technician" and not above_done:
+            level, why, above_done = "assistant_engineer", (
+                "在校期间参与企业横向课题两项，实习单位出具了技术能力证明；企业实践时间即将满4个月，申请按助理工程师评审。"), True
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=level, justification=why,
+                                          today=OPENED)
+        _evidence(app, staff)
+        app = services.submit_application(application=app, actor=staff, today=OPENED)
+        services.review_application(application=app, actor=staff, decision="pass", today=date(2025, 9, 17))
+    for g, v in blocked[:1]:
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, today=OPENED)
+        _evidence(app, staff)
+        app = services.submit_application(application=app, actor=staff, today=OPENED)
+        services.review_application(application=app, actor=staff, decision="refuse", today=date(2025, 9, 17),
+                                    reasons="经核实，该生毕业当年尚未在省内企业到岗工作，不符合附件2 一(四)的条件。")
+
+    rnd = services.publish_candidates(round=rnd, actor=staff, starts_on=CANDIDATES_FROM, today=date(2025, 9, 19),
+                                      contact="安徽工业大学人事处 0555-2311000")
+    notice = PublicNotice.objects.get(round=rnd, stage=Stage.CANDIDATES)
+    entry = notice.entries.order_by("position")[1]
+    objection = services.lodge_objection(notice=notice, entry=entry, today=date(2025, 9, 24),
+                                         content="该同学的竞赛获奖是团队项目，排名是否属实？请核实。")
+    services.answer_objection(objection=objection, actor=staff, outcome="dismissed",
+                              answer="经核查获奖证书原件和竞赛组委会公布的名单，该生排名属实，异议不成立。")
+    rnd = services.close_candidates_notice(round=rnd, actor=staff, today=SESSION)
+
+    members = services.sessions.committee_members(rnd)
+    session = services.start_session(round=rnd, actor=staff, held_on=SESSION, place="安徽工业大学行政楼第一会议室",
+                                     present=[m.pk for m in members[:6]], today=SESSION)
+    session_members = list(session.members.all())
+    for i, a in enumerate(selectors.applications_of(rnd, state=ApplicationState.ELIGIBLE)):
+        detected = services.detected_conflicts(session_members, a)
+        voters = session.present_count - len(detected)
+        if a.above_verdict:
+            yes = rules.min_yes(voters) - 1  # one short of two thirds
+        elif i % 5 == 3:
+            yes = rules.min_yes(voters)  # exactly two thirds
+        else:
+            yes = voters
+        no = (voters - yes) // 2
+        services.record_ballot(session=session, application=a, actor=staff, yes=yes, no=no,
+                               abstain=voters - yes - no)
+    rnd = services.close_session(round=rnd, actor=staff, today=SESSION)
+    rnd = services.publish_results(round=rnd, actor=staff, starts_on=SESSION, today=SESSION,
+                                   contact="安徽工业大学人事处 0555-2311000")
+    rnd = services.finalise(round=rnd, actor=staff, document_number=DOCUMENT, today=FINALISED)
+    passed = selectors.final_passed_decisions(rnd).count()
+    stdout.write(f"  职称评审：{rnd.name} 已确定评审结果（{DOCUMENT}），通过 {passed} 人（univ、student 可查看）")
+    return rnd

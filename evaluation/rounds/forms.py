@@ -1,0 +1,175 @@
+"""Forms of the round's pages. They parse; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApplyAt, EvidenceKind, ObjectionState
+from .models.applications import EVIDENCE_KINDS
+from .rules import LEVEL_NAMES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FILE_ACCEPT = ",".join(f".{k}" for k in EVIDENCE_KINDS)
+
+
+class OpenRoundForm(forms.Form):
+    graduation_year = forms.TypedChoiceField(label=_("毕业年份"), coerce=int)
+    majors = forms.MultipleChoiceField(label=_("评审专业"), widget=forms.CheckboxSelectMultiple)
+    levels = forms.MultipleChoiceField(label=_("评审级别"), widget=forms.CheckboxSelectMultiple)
+    application_deadline = forms.DateField(label=_("申报截止日期"), required=False, widget=DATE,
+                                           help_text=_("可不填；不填则在公示评审对象前均可申报。"))
+
+    def __init__(self, *args, authority, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["graduation_year"].choices = [(y, f"{y}届") for y in years]
+        self.fields["majors"].choices = [(m, m) for m in authority.majors]
+        self.fields["majors"].initial = list(authority.majors)
+        self.fields["levels"].choices = [(lv, LEVEL_NAMES[lv]) for lv in ("technician", "assistant_engineer",
+                                                                           "engineer") if lv in authority.levels]
+        self.fields["levels"].initial = [c for c, _label in self.fields["levels"].choices]
+
+
+class ApplicationForm(forms.Form):
+    """Apply (a graduate), enrol (the school: with ``graduates``) or edit; evidence files may come along."""
+
+    level = forms.ChoiceField(label=_("申报级别"), widget=forms.RadioSelect)
+    apply_at = forms.ChoiceField(label=_("申报途径"), choices=ApplyAt.choices, initial=ApplyAt.SCHOOL,
+                                 widget=forms.RadioSelect,
+                                 help_text=_("在省内企业就业的毕业生可在试点学校或工作单位申报（附件2 一(四)）。"))
+    workplace = forms.CharField(label=_("工作单位"), max_length=100, required=False,
+                                help_text=_("在工作单位申报时填写；默认为毕业生记录中的就业单位。"))
+    justification = forms.CharField(
+        label=_("申报理由"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("申报级别高于资格评价结果时必须填写，评委会评审时可见。"))
+    employment = forms.FileField(label=EvidenceKind.EMPLOYMENT.label, required=False,
+                                 widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
+    tripartite = forms.FileField(label=EvidenceKind.TRIPARTITE.label, required=False,
+                                 widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
+    on_duty = forms.FileField(label=EvidenceKind.ON_DUTY.label, required=False,
+                              widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
+    other = forms.FileField(label=EvidenceKind.OTHER.label, required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
+
+    FILE_FIELDS = ("employment", "tripartite", "on_duty", "other")
+
+    def __init__(self, *args, round, graduates=None, verdict_level=None, with_files=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .rules import above
+
+        choices = []
+        for lv in round.levels:
+            label = LEVEL_NAMES[lv]
+            if verdict_level is not None and above(lv, verdict_level):
+                label = _("%(level)s（高于资格评价结果，须填写申报理由）") % {"level": label}
+            choices.append((lv, label))
+        self.fields["level"].choices = choices
+        if graduates is not None:
+            self.fields = {"graduate": forms.ModelChoiceField(
+                label=_("毕业生"), queryset=graduates, empty_label=_("请选择"),
+                help_text=_("本轮试点专业、本届毕业生中尚未申报的。")), **self.fields}
+            self.fields["graduate"].label_from_instance = lambda g: f"{g.student_number} {g.name}（{g.major}）"
+        if not with_files:
+            for name in self.FILE_FIELDS:
+                del self.fields[name]
+
+    def files_by_kind(self):
+        return [(name, self.cleaned_data[name]) for name in self.FILE_FIELDS
+                if name in self.cleaned_data and self.cleaned_data[name]]
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("材料类别"), choices=EvidenceKind.choices)
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG 或 PNG，不超过10MB。"),
+                           widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [("pass", _("资格审查通过")), ("return", _("退回修改")), ("refuse", _("资格审查不通过"))]
+    decision = forms.ChoiceField(label=_("审查结论"), choices=DECISIONS, widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("退回修改或不通过时必须写明理由，申报人可见。"))
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+
+class NoticeForm(forms.Form):
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DATE)
+    contact = forms.CharField(label=_("异议受理联系方式"), max_length=200, required=False,
+                              help_text=_("如：学校人事处 0555-2311000（可不填）"))
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+
+class FinaliseForm(forms.Form):
+    document_number = forms.CharField(label=_("批准文号"), max_length=60,
+                                      help_text=_("学校确认评审结果的发文字号，如：安工大职评〔2025〕1号"))
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+
+class ObjectionForm(forms.Form):
+    entry = forms.ChoiceField(label=_("所涉人员"), required=False)
+    content = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("请写明具体事实和依据。"))
+    name = forms.CharField(label=_("反映人（可不填）"), max_length=50, required=False)
+    contact = forms.CharField(label=_("联系方式（可不填）"), max_length=100, required=False,
+                              help_text=_("留下联系方式便于学校核实；也可凭受理编号查询书面答复。"))
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1",
+                                                                            "autocomplete": "off"}))
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [("", _("针对评审工作本身"))] + [
+            (str(e.pk), f"{e.position}. {e.masked_name}（{e.major}，{e.get_level_display()}）") for e in entries]
+
+
+class AnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处理结论"), widget=forms.RadioSelect,
+                                choices=[(ObjectionState.UPHELD, ObjectionState.UPHELD.label),
+                                         (ObjectionState.DISMISSED, ObjectionState.DISMISSED.label)])
+    answer = forms.CharField(label=_("书面答复"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("写明核查情况和理由；反映人可凭受理编号查看。"))
+    revoke = forms.BooleanField(label=_("异议成立时，取消所涉人员的评审资格（评审对象公示）或评审结果（评审结果公示）"),
+                                required=False, initial=True)
+
+
+class AttendanceForm(forms.Form):
+    held_on = forms.DateField(label=_("会议日期"), widget=DATE)
+    place = forms.CharField(label=_("会议地点"), max_length=100)
+    present = forms.MultipleChoiceField(label=_("出席委员"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [
+            (str(m.pk), f"{m.expert.user.display_name}（{m.expert.title}）" + ("·主任委员" if m.is_chair else ""))
+            for m in members]
+
+
+class BallotForm(forms.Form):
+    """Counts, and per present member: declared recusal with its reason (detected ones are shown fixed)."""
+
+    yes = forms.IntegerField(label=_("同意"), min_value=0)
+    no = forms.IntegerField(label=_("不同意"), min_value=0)
+    abstain = forms.IntegerField(label=_("弃权"), min_value=0)
+
+    def __init__(self, *args, members, detected, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = [m for m in members if m.present]
+        self.detected = detected
+        for m in self.members:
+            if m.pk in detected:
+                continue
+            self.fields[f"recuse_{m.pk}"] = forms.BooleanField(label=m.name, required=False)
+            self.fields[f"reason_{m.pk}"] = forms.CharField(label=_("回避事由"), max_length=200, required=False)
+
+    def recusal_fields(self):
+        """[(member, checkbox, reason)] for the members who may declare a conflict."""
+        return [(m, self[f"recuse_{m.pk}"], self[f"reason_{m.pk}"]) for m in self.members if m.pk not in self.detected]
+
+    def declared(self):
+        return {m.pk: self.cleaned_data.get(f"reason_{m.pk}", "") for m in self.members
+                if self.cleaned_data.get(f"recuse_{m.pk}")}
+
+
+class CorrectionForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("评审结果"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+                                    choices=[("1", _("通过")), ("0", _("未通过"))])
+    level = forms.ChoiceField(label=_("评审级别"), choices=[(k, v) for k, v in LEVEL_NAMES.items()])
+    approval_number = forms.CharField(label=_("更正决定批准文号"), max_length=60)
+    reason = forms.CharField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 3}))

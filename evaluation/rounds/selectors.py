@@ -1,0 +1,174 @@
+"""Reads of rounds, applications, notices, objections and decisions — scoped by who asks — and the two
+reads certificate issuance needs (``final_passed_decisions``, ``final_passed_decision_for``)."""
+
+import datetime
+
+from django.db.models import Count, Q
+
+from evaluation.models import Graduate
+from portal import access
+from portal.models import CITY_ROLES
+
+from .models import (
+    ApplicationState,
+    Decision,
+    EvaluationRound,
+    Objection,
+    ObjectionState,
+    PublicNotice,
+    RoundState,
+    TitleApplication,
+)
+
+ACTIVE_APPLICATION = ~Q(state=ApplicationState.WITHDRAWN)
+
+
+def rounds_visible_to(user):
+    """The school's own rounds; its city's offices those of their city; the province and site admins all."""
+    qs = EvaluationRound.objects.select_related("institution__city", "committee")
+    if not user.is_authenticated:
+        return qs.none()
+    if access.is_site_admin(user) or access.has_role(user, *access.PROVINCIAL_ROLES):
+        return qs
+    cities = {a.city_id for a in access.roles_of(user) if a.role in CITY_ROLES}
+    own = access.institution_ids(user)
+    if not cities and not own:
+        return qs.none()
+    return qs.filter(Q(institution_id__in=own) | Q(institution__city_id__in=cities))
+
+
+def with_counts(rounds_qs):
+    """Each round with its application figures (one query with the list)."""
+    return rounds_qs.annotate(
+        n_applied=Count("applications", filter=Q(applications__submission_count__gt=0), distinct=True),
+        n_pending=Count("applications", filter=Q(applications__state=ApplicationState.SUBMITTED), distinct=True),
+        n_candidates=Count("applications", filter=Q(applications__state__in=[
+            ApplicationState.ELIGIBLE, ApplicationState.PASSED, ApplicationState.FAILED,
+            ApplicationState.DISQUALIFIED]), distinct=True),
+        n_passed=Count("applications", filter=Q(applications__state=ApplicationState.PASSED), distinct=True),
+    )
+
+
+def applications_visible_to(user):
+    """Applications the user may read: their own (a graduate), their school's, those they supervise."""
+    qs = TitleApplication.objects.select_related("round__institution__city", "graduate")
+    if not user.is_authenticated:
+        return qs.none()
+    if access.is_site_admin(user) or access.has_role(user, *access.PROVINCIAL_ROLES):
+        return qs
+    cities = {a.city_id for a in access.roles_of(user) if a.role in CITY_ROLES}
+    own = access.institution_ids(user)
+    return qs.filter(Q(graduate__user=user) | Q(round__institution_id__in=own)
+                     | Q(round__institution__city_id__in=cities))
+
+
+def applications_of(rnd, *, state="", q=""):
+    """A round's applications for its list page (the caller has checked ``rounds.view_personal``)."""
+    qs = (TitleApplication.objects.filter(round=rnd).select_related("graduate")
+          .order_by("graduate__student_number", "id"))
+    if state:
+        qs = qs.filter(state=state)
+    if q:
+        qs = qs.filter(Q(graduate__student_number__startswith=q) | Q(graduate__name__contains=q))
+    return qs
+
+
+def state_counts(rnd):
+    rows = TitleApplication.objects.filter(round=rnd).values("state").annotate(n=Count("id")).order_by()
+    return {r["state"]: r["n"] for r in rows}
+
+
+def own_graduates(user):
+    """The graduate records linked to a student account (one, in practice)."""
+    if not user.is_authenticated:
+        return Graduate.objects.none()
+    return Graduate.objects.filter(user=user).select_related("institution")
+
+
+def my_applications(user):
+    if not user.is_authenticated:
+        return TitleApplication.objects.none()
+    return (TitleApplication.objects.filter(graduate__user=user)
+            .select_related("round__institution", "graduate").order_by("-round__graduation_year", "-id"))
+
+
+def open_rounds_for(graduates):
+    """Open rounds a student could apply in: their school, their graduation year."""
+    cond = Q(pk__in=[])
+    for g in graduates:
+        cond |= Q(institution_id=g.institution_id, graduation_year=g.graduation_year)
+    return EvaluationRound.objects.filter(cond, state=RoundState.OPEN).select_related("institution")
+
+
+def active_application(rnd, graduate):
+    return TitleApplication.objects.filter(ACTIVE_APPLICATION, round=rnd, graduate=graduate).first()
+
+
+def enrollable_graduates(rnd):
+    """Graduates of the round's cohort and majors without an active application in it."""
+    taken = TitleApplication.objects.filter(ACTIVE_APPLICATION, round=rnd).values("graduate_id")
+    return (Graduate.objects.filter(institution_id=rnd.institution_id, graduation_year=rnd.graduation_year,
+                                    major__in=rnd.majors, pilot_major=True)
+            .exclude(pk__in=taken).order_by("student_number"))
+
+
+def notice_of(rnd, stage):
+    return PublicNotice.objects.filter(round=rnd, stage=stage).first()
+
+
+def public_notices(today, *, recent_days=30):
+    """Notices running now or ended within ``recent_days`` (the public index), every school."""
+    since = today - datetime.timedelta(days=recent_days)
+    return (PublicNotice.objects.filter(starts_on__lte=today, ends_on__gte=since)
+            .select_related("round__institution").annotate(n_entries=Count("entries"))
+            .order_by("-starts_on", "-id"))
+
+
+def objections_of(rnd):
+    return (Objection.objects.filter(notice__round=rnd)
+            .select_related("notice", "entry", "answered_by").order_by("notice__starts_on", "lodged_at", "id"))
+
+
+def open_objections(rnd, stage=None):
+    qs = Objection.objects.filter(notice__round=rnd, state=ObjectionState.OPEN)
+    if stage:
+        qs = qs.filter(notice__stage=stage)
+    return qs
+
+
+def current_decisions(rnd):
+    """The round's decisions in force: corrections replace what they supersede."""
+    return (Decision.objects.filter(round=rnd, superseded_by__isnull=True)
+            .select_related("graduate", "application", "supersedes").order_by("graduate__student_number", "id"))
+
+
+# --- for certificate issuance (not scoped by user: the caller decides who may ask) ---------------------------------
+
+def final_passed_decisions(rnd):
+    """Every passed graduate of a finalised round, as the decisions in force say.
+
+    A queryset of ``Decision``: ``graduate`` (the ``evaluation.Graduate``), ``level`` (technician /
+    assistant_engineer / engineer; ``get_level_display()`` 技术员 / 助理工程师 / 工程师), ``major``,
+    ``committee`` (``track_a.EvaluationCommittee``, its ``name``), ``decided_on`` (date), ``approval_number``
+    (批准文号), ``round.institution`` (the issuer) and ``source_key`` (``title-decision:<pk>``, the
+    idempotency key for ``certificates.services.issue_certificate``). A correction is a new decision with a new
+    key; the one it replaces is no longer here (see ``superseded_decisions``).
+    """
+    return (Decision.objects.filter(round=rnd, round__state=RoundState.FINALISED, passed=True,
+                                    superseded_by__isnull=True)
+            .select_related("graduate", "committee", "round__institution", "supersedes")
+            .order_by("graduate__student_number", "id"))
+
+
+def final_passed_decision_for(graduate):
+    """The graduate's passed decision in force (the latest round's), or None."""
+    return (Decision.objects.filter(graduate=graduate, round__state=RoundState.FINALISED, passed=True,
+                                    superseded_by__isnull=True)
+            .select_related("graduate", "committee", "round__institution")
+            .order_by("-round__graduation_year", "-id").first())
+
+
+def superseded_decisions(rnd):
+    """Decisions a correction has replaced (a certificate issued from one of these must be revoked/reissued)."""
+    return (Decision.objects.filter(round=rnd, superseded_by__isnull=False)
+            .select_related("graduate", "superseded_by").order_by("id"))

@@ -1,0 +1,251 @@
+"""Applications: a graduate applies (or the school enrols them) at one level, attests 附件2 一(四) with
+evidence files, submits; the school reviews eligibility (pass / return with reasons / refuse with reasons)."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from evaluation.rounds import clock
+from evaluation.rounds.models import (
+    REQUIRED_EVIDENCE,
+    ApplicationEvidence,
+    ApplyAt,
+    EvidenceKind,
+    RoundState,
+    TitleApplication,
+)
+from evaluation.rounds.models.applications import EVIDENCE_KINDS
+from evaluation.rounds.rules import LEVEL_NAMES, above
+from evaluation.rounds.selectors import active_application
+from portal import access, audit
+from portal.models import Role
+from portal.notify import notify
+from portal.uploads import check_upload
+
+from .common import application_link, graduate_user, school_staff, transition, verdict_snapshot
+
+STAFF = Role.UNIVERSITY_STAFF
+
+
+def _refuse(message, code="invalid"):
+    raise ValidationError(message, code=code)
+
+
+def _is_applicant(actor, graduate):
+    return graduate.user_id is not None and graduate.user_id == actor.pk
+
+
+def role_of(actor, application):
+    return Role.STUDENT if _is_applicant(actor, application.graduate) else STAFF
+
+
+def _check_open(rnd, today):
+    if rnd.state != RoundState.OPEN:
+        _refuse(_("本轮评审的申报和资格审查已结束。"), "closed")
+    if today > rnd.year_end:
+        _refuse(_("已过%(year)d年12月31日，本轮评审不再受理（附件2 一(五)）。") % {"year": rnd.graduation_year},
+                "after_year_end")
+    if rnd.application_deadline and today > rnd.application_deadline:
+        _refuse(_("申报已于%(date)s截止。") % {"date": rnd.application_deadline}, "deadline")
+
+
+def _check_scope(rnd, graduate, level):
+    """附件2 一(三)、(四): a graduate of the round's school, graduation year and pilot majors; a level in scope."""
+    if graduate.institution_id != rnd.institution_id or graduate.graduation_year != rnd.graduation_year:
+        _refuse(_("本轮评审只受理%(school)s%(year)d届毕业生的申报。")
+                % {"school": rnd.institution.name, "year": rnd.graduation_year}, "cohort")
+    if not graduate.pilot_major or graduate.major not in rnd.majors:
+        _refuse(_("“%(major)s”不在本轮评审的试点专业范围内（%(majors)s）。")
+                % {"major": graduate.major, "majors": "、".join(rnd.majors)}, "major")
+    if level not in rnd.levels:
+        _refuse(_("本轮评审不评审该级别；可申报：%(levels)s。") % {"levels": "、".join(rnd.level_labels)}, "level")
+
+
+def _check_place(apply_at, workplace, graduate):
+    if apply_at not in ApplyAt.values:
+        _refuse(_("请选择申报途径。"), "apply_at")
+    if apply_at == ApplyAt.WORKPLACE and not (workplace or graduate.employer):
+        _refuse(_("在工作单位申报的，请填写工作单位名称。"), "workplace")
+
+
+def create_application(*, round, graduate, actor, level, apply_at=ApplyAt.SCHOOL, workplace="", justification="",
+                       today=None):
+    """A draft application: by the graduate themself (``rounds.apply``) or enrolled by the school (``rounds.enrol``)."""
+    rnd = round
+    own = _is_applicant(actor, graduate)
+    access.require(actor, "rounds.apply" if own else "rounds.enrol", rnd)
+    today = today or clock.today()
+    _check_open(rnd, today)
+    _check_scope(rnd, graduate, level)
+    _check_place(apply_at, workplace, graduate)
+    if active_application(rnd, graduate) is not None:
+        _refuse(_("该毕业生在本轮评审中已有申报。"), "duplicate")
+    _verdict, snapshot = verdict_snapshot(graduate, rnd)
+    application = TitleApplication(
+        round=rnd, graduate=graduate, level=level, major=graduate.major, apply_at=apply_at,
+        workplace=(workplace or graduate.employer) if apply_at == ApplyAt.WORKPLACE else "",
+        justification=justification.strip(), created_by=actor, enrolled_by_school=not own, **snapshot)
+    try:
+        with transaction.atomic():
+            application.save()
+            audit.record(actor=actor, action="rounds.create_application", obj=application,
+                         role=Role.STUDENT if own else STAFF,
+                         changes={"round": rnd.pk, "graduate": graduate.pk, "level": level, "apply_at": apply_at})
+    except IntegrityError:
+        _refuse(_("该毕业生在本轮评审中已有申报。"), "duplicate")
+    return application
+
+
+def update_application(*, application, actor, level, apply_at, workplace="", justification="", today=None):
+    access.require(actor, "rounds.edit_application", application)
+    today = today or clock.today()
+    rnd = application.round
+    _check_open(rnd, today)
+    _check_scope(rnd, application.graduate, level)
+    _check_place(apply_at, workplace, application.graduate)
+    _verdict, snapshot = verdict_snapshot(application.graduate, rnd)
+    values = {"level": level, "apply_at": apply_at,
+              "workplace": (workplace or application.graduate.employer) if apply_at == ApplyAt.WORKPLACE else "",
+              "justification": justification.strip(), **snapshot}
+    with transaction.atomic():
+        # Only the editable fields, and only while the state is still the one we checked.
+        updated = TitleApplication.objects.filter(pk=application.pk, state=application.state).update(**values)
+        if not updated:
+            _refuse(_("该申报已由他人处理，请刷新页面后再操作。"), "stale")
+        audit.record(actor=actor, action="rounds.update_application", obj=application,
+                     role=role_of(actor, application), changes={"level": level, "apply_at": apply_at})
+    return TitleApplication.objects.select_related("round__institution", "graduate").get(pk=application.pk)
+
+
+def add_evidence(*, application, actor, kind, upload):
+    access.require(actor, "rounds.edit_application", application)
+    if kind not in EvidenceKind.values:
+        _refuse(_("请选择材料类别。"), "kind")
+    check_upload(upload, kinds=EVIDENCE_KINDS, max_mb=10)
+    with transaction.atomic():
+        evidence = ApplicationEvidence(application=application, kind=kind, original_name=upload.name[:200],
+                                       uploaded_by=actor)
+        evidence.file.save(upload.name, upload, save=False)
+        evidence.save()
+        audit.record(actor=actor, action="rounds.add_evidence", obj=application, role=role_of(actor, application),
+                     changes={"kind": kind, "file": evidence.original_name})
+    return evidence
+
+
+def remove_evidence(*, evidence, actor):
+    application = evidence.application
+    access.require(actor, "rounds.edit_application", application)
+    with transaction.atomic():
+        audit.record(actor=actor, action="rounds.remove_evidence", obj=application,
+                     role=role_of(actor, application), changes={"kind": evidence.kind, "file": evidence.original_name})
+        stored = evidence.file
+        evidence.delete()
+        if stored:
+            transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+def missing_evidence(application):
+    present = set(application.evidence.values_list("kind", flat=True))
+    return [kind for kind in REQUIRED_EVIDENCE if kind not in present]
+
+
+def submit_application(*, application, actor, expected_state=None, today=None):
+    """提交: the three facts of 附件2 一(四) evidenced, a justification when above the engine's verdict."""
+    access.require(actor, "rounds.edit_application", application)
+    today = today or clock.today()
+    rnd = application.round
+    _check_open(rnd, today)
+    _check_scope(rnd, application.graduate, application.level)
+    missing = missing_evidence(application)
+    if missing:
+        _refuse(_("请上传以下证明材料后再提交：%(kinds)s。")
+                % {"kinds": "、".join(str(EvidenceKind(k).label) for k in missing)}, "evidence")
+    verdict, snapshot = verdict_snapshot(application.graduate, rnd)
+    if above(application.level, verdict.level) and not application.justification:
+        _refuse(_("申报级别（%(level)s）高于资格评价结果（%(verdict)s），须填写申报理由，供评委会评审时参阅。")
+                % {"level": application.get_level_display(),
+                   "verdict": LEVEL_NAMES.get(verdict.level, _("未达到技术员条件"))}, "justification")
+    own = _is_applicant(actor, application.graduate)
+    name = application.graduate.name
+    application = transition(
+        application, "submit", actor=actor, role=role_of(actor, application), expected_state=expected_state,
+        snapshot=snapshot, tell=school_staff(rnd.institution_id), link=application_link,
+        title=_("新的职称申报待资格审查：%(name)s（%(level)s）") % {"name": name,
+                                                            "level": application.get_level_display()})
+    if not own:
+        notify(graduate_user(application), title=_("学校已为您提交%(round)s的申报（%(level)s）")
+               % {"round": rnd.name, "level": application.get_level_display()}, link=application_link(application))
+    return application
+
+
+def withdraw_application(*, application, actor, reason="", expected_state=None, today=None):
+    today = today or clock.today()
+    if application.round.state != RoundState.OPEN:
+        _refuse(_("本轮评审的申报和资格审查已结束，不能撤回。"), "closed")
+    rnd = application.round
+    own = _is_applicant(actor, application.graduate)
+    tell = school_staff(rnd.institution_id) if own else graduate_user(application)
+    return transition(application, "withdraw", actor=actor, role=role_of(actor, application), comment=reason,
+                      expected_state=expected_state, tell=tell, link=application_link,
+                      title=_("职称申报已撤回：%(app)s") % {"app": application})
+
+
+def _number(value):
+    """3.0 → '3', 53.60 → '53.6'."""
+    from decimal import Decimal
+
+    return f"{Decimal(str(value)).normalize():f}"
+
+
+def public_summary(graduate, verdict):
+    """The evidence summary a public notice shows: degree, practice, rank, achievements, employment evidence."""
+    from evaluation.models import DegreeLevel
+
+    parts = [str(DegreeLevel(graduate.degree_level).label)
+             + ("（毕业证、学位证）" if graduate.has_degree else "（毕业证）" if graduate.has_diploma else "")]
+    parts.append(_("企业实习实践%(m)s个月") % {"m": _number(graduate.practice_months)})
+    if graduate.major_rank_percent is not None:
+        parts.append(_("专业排名前%(r)s%%") % {"r": _number(graduate.major_rank_percent)})
+    items = [a.describe() for a in graduate.achievements.all()]
+    if items:
+        parts.append(_("成果：") + "；".join(items))
+    parts.append(_("就业证明、三方就业协议、到岗证明已提交"))
+    text = "；".join(parts)
+    return text if len(text) <= 400 else text[:399] + "…"
+
+
+def review_application(*, application, actor, decision, reasons="", expected_state=None, today=None):
+    """资格审查: ``decision`` is pass / return / refuse; return and refuse need written reasons."""
+    access.require(actor, "rounds.review_application", application)
+    today = today or clock.today()
+    rnd = application.round
+    if rnd.state != RoundState.OPEN:
+        _refuse(_("本轮评审的资格审查已结束。"), "closed")
+    if today > rnd.year_end:
+        _refuse(_("已过%(year)d年12月31日（附件2 一(五)）。") % {"year": rnd.graduation_year}, "after_year_end")
+    reasons = (reasons or "").strip()
+    link = application_link
+    tell = graduate_user(application)
+    label = application.get_level_display()
+    if decision == "pass":
+        verdict, snapshot = verdict_snapshot(application.graduate, rnd)
+        if not verdict.may_apply:
+            _refuse(_("资格评价结果为“暂不能参评”：%(reasons)s。请核实毕业生记录；不符合条件的，请退回修改或不予通过。")
+                    % {"reasons": "；".join(verdict.blocking)}, "may_not_apply")
+        if above(application.level, verdict.level) and not application.justification:
+            _refuse(_("申报级别高于资格评价结果且没有申报理由，请退回修改。"), "justification")
+        snapshot["public_summary"] = public_summary(application.graduate, verdict)
+        return transition(application, "pass_review", actor=actor, role=STAFF, comment=reasons,
+                          expected_state=expected_state, snapshot=snapshot, reasons=reasons, tell=tell, link=link,
+                          title=_("您的职称申报（%(level)s）已通过资格审查") % {"level": label})
+    if not reasons:
+        _refuse(_("退回修改或不予通过时，请写明理由。"), "reasons")
+    if decision == "return":
+        return transition(application, "return_for_correction", actor=actor, role=STAFF, comment=reasons,
+                          expected_state=expected_state, reasons=reasons, tell=tell, link=link,
+                          title=_("您的职称申报（%(level)s）被退回修改") % {"level": label})
+    if decision == "refuse":
+        return transition(application, "refuse", actor=actor, role=STAFF, comment=reasons,
+                          expected_state=expected_state, reasons=reasons, tell=tell, link=link,
+                          title=_("您的职称申报（%(level)s）未通过资格审查") % {"level": label})
+    _refuse(_("请选择审查结论。"), "decision")

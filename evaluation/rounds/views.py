@@ -1,0 +1,673 @@
+"""HTTP only: parse, ask access/selectors, call a service, render. A round or application the user may not
+see is a 404; one they see but may not act on is a 403. The public notices are in ``public.py``."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import workflow
+from applications.workflow import WorkflowError
+from evaluation import selectors as evaluation_selectors
+from evaluation.verdicts import VerdictView
+from portal import access, audit
+from portal.models import Role
+
+from . import clock, deadlines, forms, reports, selectors, services, tasks
+from .labels import TRANSITION_LABELS
+from .models import (
+    ROUND_STEPS,
+    ApplicationEvidence,
+    ApplicationState,
+    CommitteeSession,
+    Decision,
+    EvaluationRound,
+    EvidenceKind,
+    Objection,
+    ObjectionState,
+    RoundState,
+    Stage,
+)
+from .panels import outcome
+from .services.common import verdict_for
+from .workdays import CalendarMissing
+
+PAGE_SIZE = 50
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------------
+
+def _round(request, pk):
+    rnd = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
+    if not access.can(request.user, "rounds.view_round", rnd):
+        raise Http404
+    return rnd
+
+
+def _application(request, pk):
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    if not access.can(request.user, "rounds.view_application", application):
+        raise Http404
+    return application
+
+
+def _errors(request, exc):
+    for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
+        messages.error(request, message)
+
+
+def _to_round(rnd):
+    return redirect("rounds:detail", pk=rnd.pk)
+
+
+def _to_application(application):
+    return redirect("rounds:application", pk=application.pk)
+
+
+def history(obj):
+    """The transition log with labels instead of codes."""
+    states = dict(type(obj)._meta.get_field("state").flatchoices)
+    roles = dict(Role.choices)
+    return [{"at": e.at, "who": e.actor.display_name if e.actor else e.actor_name, "role": roles.get(e.role, e.role),
+             "source": states.get(e.source, e.source), "target": states.get(e.target, e.target),
+             "transition": TRANSITION_LABELS.get(e.transition, e.transition), "comment": e.comment}
+            for e in workflow.history(obj)]
+
+
+def _serve(field, filename):
+    if not field:
+        raise Http404
+    try:
+        with field.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type=mimetypes.guess_type(field.name)[0] or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _staff_institution(user):
+    for assignment in access.roles_of(user):
+        if assignment.role == Role.UNIVERSITY_STAFF and assignment.institution_id:
+            return assignment.institution
+    return None
+
+
+def deadline_info(rnd, today):
+    """Days left to 31 December, working days left, and the earliest finish — or the calendar's error."""
+    info = {"days_left": deadlines.days_left(rnd, today), "year_end": rnd.year_end}
+    try:
+        info["working_days_left"] = deadlines.working_days_left(rnd, today)
+        info["finish"] = deadlines.earliest_finish(rnd, today)
+        info["late"] = info["finish"] is None
+    except CalendarMissing as exc:
+        info["calendar_error"] = exc.messages[0]
+        info["late"] = False
+    return info
+
+
+# --- lists ------------------------------------------------------------------------------------------------------------
+
+@login_required
+def index(request):
+    user = request.user
+    rounds = selectors.with_counts(selectors.rounds_visible_to(user)).order_by("-graduation_year", "institution_id")
+    page = Paginator(rounds, 30).get_page(request.GET.get("page"))
+    institution = _staff_institution(user)
+    return render(request, "rounds/index.html", {
+        "page": page, "institution": institution, "today": clock.today(),
+        "can_open": institution is not None and access.can(user, "rounds.open_round", institution),
+        "mine": list(selectors.my_applications(user)[:20]),
+    })
+
+
+@login_required
+def my(request):
+    """A graduate's own applications, and the open rounds they may apply in."""
+    graduates = list(selectors.own_graduates(request.user))
+    applications = list(selectors.my_applications(request.user))
+    taken = {(a.round_id, a.graduate_id) for a in applications if a.state != ApplicationState.WITHDRAWN}
+    open_rounds = [(r, g) for r in selectors.open_rounds_for(graduates) for g in graduates
+                   if g.institution_id == r.institution_id and g.graduation_year == r.graduation_year
+                   and (r.pk, g.pk) not in taken]
+    return render(request, "rounds/my.html", {"graduates": graduates, "applications": applications,
+                                              "open_rounds": open_rounds, "today": clock.today()})
+
+
+# --- opening a round ---------------------------------------------------------------------------------------------------
+
+@login_required
+def open_round(request):
+    from applications.track_a.selectors import filed_committee_for, granted_authority_for
+
+    institution = _staff_institution(request.user)
+    access.require(request.user, "rounds.open_round", institution)
+    authority = granted_authority_for(institution)
+    committee = filed_committee_for(institution)
+    version = evaluation_selectors.current_version(institution.pk)
+    today = clock.today()
+    years = sorted({y for y in evaluation_selectors.cohort_years([institution.pk]) if y >= today.year}
+                   | {today.year}, reverse=True)
+    form = None
+    if authority is not None:
+        form = forms.OpenRoundForm(request.POST or None, authority=authority, years=years)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                rnd = services.open_round(institution=institution, actor=request.user,
+                                          graduation_year=data["graduation_year"], majors=data["majors"],
+                                          levels=data["levels"], application_deadline=data["application_deadline"])
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("已发起%(name)s。") % {"name": rnd.name})
+                return _to_round(rnd)
+    return render(request, "rounds/open.html", {"institution": institution, "authority": authority,
+                                                "committee": committee, "version": version, "form": form,
+                                                "today": today})
+
+
+# --- the round ---------------------------------------------------------------------------------------------------------
+
+@login_required
+def detail(request, pk):
+    rnd = _round(request, pk)
+    user = request.user
+    today = clock.today()
+    state = request.GET.get("state", "")
+    if state not in ApplicationState.values:
+        state = ""
+    q = request.GET.get("q", "").strip()[:32]
+    apps = selectors.applications_of(rnd, state=state, q=q)
+    page = Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.state_counts(rnd)
+    notices = {n.stage: n for n in rnd.notices.all()}
+    manage = access.can(user, "rounds.manage_round", rnd)
+    open_objections = selectors.open_objections(rnd).count()
+    context = {
+        "round": rnd, "page": page, "state": state, "q": q, "today": today,
+        "query": "&".join(p for p in (f"state={state}" if state else "", f"q={q}" if q else "") if p),
+        "counts": [(s, label, counts.get(s, 0)) for s, label in ApplicationState.choices if counts.get(s)],
+        "total": sum(counts.values()), "deadline": deadline_info(rnd, today), "steps": ROUND_STEPS,
+        "step_labels": dict(RoundState.choices), "candidates_notice": notices.get(Stage.CANDIDATES),
+        "results_notice": notices.get(Stage.RESULTS), "open_objections": open_objections,
+        "manage": manage, "can_enrol": manage and rnd.state == RoundState.OPEN,
+        "session": CommitteeSession.objects.filter(round=rnd).first(),
+        "history": history(rnd), "standard": rnd.standard_version, "authority": rnd.authority,
+    }
+    if manage:
+        notice_form = forms.NoticeForm(initial={"starts_on": today, "expected_state": rnd.state})
+        context["notice_form"] = notice_form
+        context["finalise_form"] = forms.FinaliseForm(initial={"expected_state": rnd.state})
+        if rnd.state == RoundState.OPEN:
+            try:
+                context["preview_end"] = deadlines.notice_end(today, limit=rnd.year_end)
+            except CalendarMissing:
+                context["preview_end"] = None
+    return render(request, "rounds/detail.html", context)
+
+
+def _round_post(request, pk, service, success, *, form_class=None, **extra):
+    rnd = _round(request, pk)
+    access.require(request.user, "rounds.manage_round", rnd)
+    values = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for e in errors:
+                    messages.error(request, e)
+            return _to_round(rnd)
+        values = dict(form.cleaned_data)
+    expected = values.pop("expected_state", None) or request.POST.get("expected_state") or None
+    try:
+        rnd = service(round=rnd, actor=request.user, expected_state=expected, **values, **extra)
+    except (ValidationError, WorkflowError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, success)
+    return _to_round(rnd)
+
+
+@login_required
+@require_POST
+def publish_candidates(request, pk):
+    return _round_post(request, pk, services.publish_candidates, _("评审对象公示已发布。"), form_class=forms.NoticeForm)
+
+
+@login_required
+@require_POST
+def close_notice(request, pk):
+    return _round_post(request, pk, services.close_candidates_notice, _("公示期满，评审对象已提交评委会评审。"))
+
+
+@login_required
+@require_POST
+def publish_results(request, pk):
+    return _round_post(request, pk, services.publish_results, _("评审结果公示已发布。"), form_class=forms.NoticeForm)
+
+
+@login_required
+@require_POST
+def finalise(request, pk):
+    return _round_post(request, pk, services.finalise, _("评审结果已确定。"), form_class=forms.FinaliseForm)
+
+
+# --- the session ---------------------------------------------------------------------------------------------------------
+
+@login_required
+def session(request, pk):
+    rnd = _round(request, pk)
+    user = request.user
+    manage = access.can(user, "rounds.manage_round", rnd)
+    today = clock.today()
+    members = services.sessions.committee_members(rnd)
+    current = CommitteeSession.objects.filter(round=rnd).first()
+    if request.method == "POST":
+        access.require(user, "rounds.manage_round", rnd)
+        form = forms.AttendanceForm(request.POST, members=members)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.start_session(round=rnd, actor=user, held_on=data["held_on"], place=data["place"],
+                                       present=data["present"])
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("已记录评审会议出席情况。"))
+                return redirect("rounds:session", pk=rnd.pk)
+    else:
+        initial = {"held_on": today, "present": [str(m.pk) for m in members]}
+        if current is not None:
+            initial = {"held_on": current.held_on, "place": current.place,
+                       "present": [str(sm.member_id) for sm in current.members.all() if sm.present]}
+        form = forms.AttendanceForm(initial=initial, members=members)
+    rows, session_members = [], []
+    if current is not None:
+        session_members = list(current.members.all())
+        candidates = (rnd.applications.filter(state__in=[ApplicationState.ELIGIBLE, ApplicationState.PASSED,
+                                                         ApplicationState.FAILED])
+                      .select_related("graduate", "ballot").prefetch_related("ballot__recusals__member")
+                      .order_by("major", "level", "graduate__student_number"))
+        for a in candidates:
+            detected = services.detected_conflicts(session_members, a)
+            ballot = getattr(a, "ballot", None)
+            initial = {}
+            if ballot is not None:
+                initial = {"yes": ballot.yes, "no": ballot.no, "abstain": ballot.abstain}
+                for r in ballot.recusals.all():
+                    if not r.detected:
+                        initial[f"recuse_{r.member_id}"] = True
+                        initial[f"reason_{r.member_id}"] = r.reason
+            rows.append({"application": a, "ballot": ballot, "detected": detected,
+                         "detected_members": [(m, detected[m.pk]) for m in session_members if m.pk in detected],
+                         "form": forms.BallotForm(initial=initial, members=session_members, detected=detected,
+                                                  prefix=f"a{a.pk}")})
+    return render(request, "rounds/session.html", {
+        "round": rnd, "session": current, "form": form, "members": members, "rows": rows, "manage": manage,
+        "editable": manage and rnd.state == RoundState.AWAITING_SESSION and (current is None or not current.is_closed),
+        "min_present": services.sessions.rules.min_present(len(members)), "today": today,
+        "missing": sum(1 for r in rows if r["ballot"] is None),
+        "present_members": [m for m in session_members if m.present],
+        "absent_members": [m for m in session_members if not m.present],
+    })
+
+
+@login_required
+@require_POST
+def ballot(request, pk, application_pk):
+    rnd = _round(request, pk)
+    access.require(request.user, "rounds.manage_round", rnd)
+    current = get_object_or_404(CommitteeSession, round=rnd)
+    application = get_object_or_404(rnd.applications.select_related("graduate", "round"), pk=application_pk)
+    session_members = list(current.members.all())
+    detected = services.detected_conflicts(session_members, application)
+    form = forms.BallotForm(request.POST, members=session_members, detected=detected, prefix=f"a{application.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            b = services.record_ballot(session=current, application=application, actor=request.user,
+                                       yes=data["yes"], no=data["no"], abstain=data["abstain"],
+                                       declared=form.declared())
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已记录%(name)s的表决结果：同意%(yes)d票，参加表决%(voters)d人，%(result)s。")
+                             % {"name": application.graduate.name, "yes": b.yes, "voters": b.voters,
+                                "result": _("通过") if b.passed else _("未通过")})
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect(reverse("rounds:session", args=[rnd.pk]) + f"#a{application.pk}")
+
+
+@login_required
+@require_POST
+def close_session(request, pk):
+    return _round_post(request, pk, services.close_session, _("评审会议已结束，会议纪要已生成。"))
+
+
+@login_required
+def minutes(request, pk):
+    rnd = _round(request, pk)
+    current = get_object_or_404(CommitteeSession, round=rnd, closed_at__isnull=False)
+    if not current.minutes_sha256:
+        tasks.render_minutes.delay(current.pk)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            messages.info(request, _("会议纪要正在生成，请稍后刷新。"))
+            return redirect("rounds:session", pk=rnd.pk)
+        current = CommitteeSession.objects.get(pk=current.pk)
+    return _serve(current.minutes, f"评审会议纪要-{rnd.name}.pdf")
+
+
+# --- objections ----------------------------------------------------------------------------------------------------------
+
+@login_required
+def objections(request, pk):
+    rnd = _round(request, pk)
+    answer = access.can(request.user, "rounds.answer_objection", rnd) and rnd.state != RoundState.FINALISED
+    items = list(selectors.objections_of(rnd))
+    return render(request, "rounds/objections.html", {
+        "round": rnd, "objections": items, "can_answer": answer, "form": forms.AnswerForm(),
+        "open_count": sum(1 for o in items if o.state == ObjectionState.OPEN)})
+
+
+@login_required
+@require_POST
+def answer_objection(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("notice__round", "entry__application"), pk=pk)
+    rnd = _round(request, objection.notice.round_id)
+    access.require(request.user, "rounds.answer_objection", objection)
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_objection(objection=objection, actor=request.user, outcome=form.cleaned_data["outcome"],
+                                      answer=form.cleaned_data["answer"], revoke=form.cleaned_data["revoke"])
+        except (ValidationError, WorkflowError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已书面答复异议（受理编号 %(receipt)s）。") % {"receipt": objection.receipt})
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("rounds:objections", pk=rnd.pk)
+
+
+# --- reports and decisions -----------------------------------------------------------------------------------------------
+
+@login_required
+def report(request, pk):
+    rnd = _round(request, pk)
+    return render(request, "rounds/report.html", {"round": rnd, "report": reports.round_report(rnd)})
+
+
+@login_required
+def report_xlsx(request, pk):
+    rnd = _round(request, pk)
+    with_people = access.can(request.user, "rounds.view_personal", rnd)
+    data = reports.report_xlsx(rnd, reports.round_report(rnd), with_people=with_people)
+    audit.record(actor=request.user, action="rounds.export_report", obj=rnd,
+                 role=Role.UNIVERSITY_STAFF if rnd.institution_id in access.institution_ids(request.user) else "",
+                 changes={"with_people": with_people})
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, f"{rnd.name}-统计.xlsx")
+    return response
+
+
+@login_required
+def decisions(request, pk):
+    rnd = _round(request, pk)
+    current = list(selectors.current_decisions(rnd))
+    earlier = list(selectors.superseded_decisions(rnd))
+    return render(request, "rounds/decisions.html", {
+        "round": rnd, "decisions": current, "earlier": earlier,
+        "can_correct": access.can(request.user, "rounds.manage_round", rnd),
+        "passed": sum(1 for d in current if d.passed)})
+
+
+@login_required
+def correct_decision(request, pk):
+    decision = get_object_or_404(Decision.objects.select_related("round__institution", "graduate", "application"),
+                                 pk=pk)
+    rnd = _round(request, decision.round_id)
+    access.require(request.user, "rounds.correct_decision", decision)
+    form = forms.CorrectionForm(request.POST or None, initial={"passed": "1" if decision.passed else "0",
+                                                              "level": decision.level})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_decision(decision=decision, actor=request.user, passed=data["passed"],
+                                      level=data["level"], reason=data["reason"],
+                                      approval_number=data["approval_number"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已作出更正决定，原决定保留在记录中。"))
+            return redirect("rounds:decisions", pk=rnd.pk)
+    return render(request, "rounds/decision_correct.html", {"round": rnd, "decision": decision, "form": form})
+
+
+# --- applications --------------------------------------------------------------------------------------------------------
+
+def _save_files(request, application, form):
+    for kind, upload in form.files_by_kind():
+        services.add_evidence(application=application, actor=request.user, kind=kind, upload=upload)
+
+
+def _application_form_view(request, rnd, *, graduate=None, graduates=None, template="rounds/application_form.html"):
+    """Apply (``graduate`` given) or enrol (``graduates`` given): create, attach files, and submit if asked."""
+    verdict = verdict_for(graduate, rnd) if graduate is not None else None
+    form = forms.ApplicationForm(request.POST or None, request.FILES or None, round=rnd, graduates=graduates,
+                                 verdict_level=verdict.level if verdict else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        who = data.get("graduate") or graduate
+        try:
+            application = services.create_application(
+                round=rnd, graduate=who, actor=request.user, level=data["level"], apply_at=data["apply_at"],
+                workplace=data["workplace"], justification=data["justification"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            try:
+                _save_files(request, application, form)
+                if "submit" in request.POST:
+                    services.submit_application(application=application, actor=request.user,
+                                                expected_state=ApplicationState.DRAFT)
+                    messages.success(request, _("申报已提交，等待学校资格审查。"))
+                else:
+                    messages.success(request, _("已保存申报草稿。"))
+            except (ValidationError, WorkflowError) as exc:
+                _errors(request, exc)
+                messages.info(request, _("申报已保存为草稿，请补充后提交。"))
+            return _to_application(application)
+    return render(request, template, {"round": rnd, "form": form, "graduate": graduate,
+                                      "verdict": VerdictView.of(verdict) if verdict else None,
+                                      "enrol": graduates is not None})
+
+
+@login_required
+def apply(request, pk):
+    """A graduate applies from their own account."""
+    rnd = get_object_or_404(EvaluationRound.objects.select_related("institution", "standard_version"), pk=pk)
+    access.require(request.user, "rounds.apply", rnd)
+    graduate = selectors.own_graduates(request.user).filter(institution_id=rnd.institution_id,
+                                                            graduation_year=rnd.graduation_year).first()
+    existing = selectors.active_application(rnd, graduate)
+    if existing is not None:
+        return _to_application(existing)
+    return _application_form_view(request, rnd, graduate=graduate)
+
+
+@login_required
+def enrol(request, pk):
+    """The school enrols a graduate (代为申报)."""
+    rnd = _round(request, pk)
+    access.require(request.user, "rounds.enrol", rnd)
+    return _application_form_view(request, rnd, graduates=selectors.enrollable_graduates(rnd))
+
+
+@login_required
+def application(request, pk):
+    app = _application(request, pk)
+    user = request.user
+    rnd = app.round
+    view = VerdictView(app.verdict) if app.verdict else None
+    evidence = list(app.evidence.all())
+    ballot = getattr(app, "ballot", None) if rnd.state in (RoundState.VOTED, RoundState.RESULTS_NOTICE,
+                                                           RoundState.FINALISED) else None
+    decisions_ = list(Decision.objects.filter(application=app).select_related("supersedes").order_by("id"))
+    editable = access.can(user, "rounds.edit_application", app)
+    return render(request, "rounds/application.html", {
+        "app": app, "round": rnd, "graduate": app.graduate, "verdict": view, "evidence": evidence,
+        "missing": services.missing_evidence(app) if app.is_editable else [],
+        "editable": editable, "evidence_form": forms.EvidenceForm() if editable else None,
+        "can_review": access.can(user, "rounds.review_application", app) and app.state == ApplicationState.SUBMITTED
+        and rnd.state == RoundState.OPEN,
+        "review_form": forms.ReviewForm(initial={"expected_state": app.state}),
+        "can_withdraw": access.can(user, "rounds.withdraw_application", app) and rnd.state == RoundState.OPEN
+        and app.state in (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED),
+        "ballot": ballot, "decisions": decisions_, "history": history(app),
+        "status": outcome(app, decisions_[-1] if decisions_ else None),
+        "is_applicant": app.graduate.user_id == user.pk,
+        "can_correct": access.can(user, "rounds.manage_round", rnd),
+        "required_kinds": [EvidenceKind(k).label for k in services.applications.REQUIRED_EVIDENCE],
+    })
+
+
+@login_required
+def application_edit(request, pk):
+    app = _application(request, pk)
+    access.require(request.user, "rounds.edit_application", app)
+    rnd = app.round
+    verdict = verdict_for(app.graduate, rnd)
+    form = forms.ApplicationForm(request.POST or None, request.FILES or None, round=rnd,
+                                 verdict_level=verdict.level,
+                                 initial={"level": app.level, "apply_at": app.apply_at, "workplace": app.workplace,
+                                          "justification": app.justification})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            app = services.update_application(application=app, actor=request.user, level=data["level"],
+                                              apply_at=data["apply_at"], workplace=data["workplace"],
+                                              justification=data["justification"])
+            _save_files(request, app, form)
+            if "submit" in request.POST:
+                services.submit_application(application=app, actor=request.user, expected_state=app.state)
+                messages.success(request, _("申报已提交，等待学校资格审查。"))
+            else:
+                messages.success(request, _("已保存。"))
+        except (ValidationError, WorkflowError) as exc:
+            _errors(request, exc)
+        return _to_application(app)
+    return render(request, "rounds/application_form.html", {
+        "round": rnd, "form": form, "graduate": app.graduate, "verdict": VerdictView.of(verdict), "app": app,
+        "evidence": list(app.evidence.all())})
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    app = _application(request, pk)
+    access.require(request.user, "rounds.edit_application", app)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_evidence(application=app, actor=request.user, kind=form.cleaned_data["kind"],
+                                  upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已上传证明材料。"))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return _to_application(app)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk, evidence_pk):
+    app = _application(request, pk)
+    access.require(request.user, "rounds.edit_application", app)
+    item = get_object_or_404(ApplicationEvidence, application=app, pk=evidence_pk)
+    services.remove_evidence(evidence=item, actor=request.user)
+    messages.success(request, _("已删除证明材料。"))
+    return _to_application(app)
+
+
+@login_required
+def evidence(request, pk, evidence_pk):
+    app = _application(request, pk)
+    item = get_object_or_404(ApplicationEvidence, application=app, pk=evidence_pk)
+    if app.graduate.user_id != request.user.pk:
+        audit.record(actor=request.user, action="rounds.view_evidence", obj=app,
+                     changes={"evidence": item.pk, "kind": item.kind})
+    return _serve(item.file, item.original_name)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    app = _application(request, pk)
+    access.require(request.user, "rounds.edit_application", app)
+    try:
+        services.submit_application(application=app, actor=request.user,
+                                    expected_state=request.POST.get("expected_state") or None)
+    except (ValidationError, WorkflowError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("申报已提交，等待学校资格审查。"))
+    return _to_application(app)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    app = _application(request, pk)
+    if not access.can(request.user, "rounds.withdraw_application", app):
+        raise PermissionDenied("rounds.withdraw_application")
+    try:
+        services.withdraw_application(application=app, actor=request.user, reason=request.POST.get("reason", ""),
+                                      expected_state=request.POST.get("expected_state") or None)
+    except (ValidationError, WorkflowError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("申报已撤回。"))
+    return _to_application(app)
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    app = _application(request, pk)
+    access.require(request.user, "rounds.review_application", app)
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_application(application=app, actor=request.user, decision=data["decision"],
+                                        reasons=data["reasons"], expected_state=data["expected_state"])
+        except (ValidationError, WorkflowError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已记录资格审查结论。"))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return _to_application(app)

@@ -1,0 +1,226 @@
+"""Evaluation-round test data on top of the shared ``world`` (tests/conftest.py) and the Track A factories
+(authority, approved committee of five from the expert pool): graduates who reach a chosen level, and helpers
+that drive a round through the services, as the school would, on fixed dates of 2025.
+
+Dates (2025; 国庆 1–8 October off, Sunday 28 September and Saturday 11 October make-up working days):
+opened and candidates' notice from Monday 22 September (ends Friday 26th); session Monday 29 September; results
+notice from the 29th (ends Saturday 11 October — a 调休 working day); finalised Monday 13 October.
+"""
+
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from evaluation.models import Achievement
+from evaluation.rounds import services
+from evaluation.rounds.models import (
+    ApplicationState,
+    CommitteeSession,
+    EvaluationRound,
+    RoundState,
+    TitleApplication,
+)
+from evaluation.rules import DEFAULT_STANDARD
+from evaluation.services.standards import publish_standard
+from tests.evaluation.factories import GraduateFactory
+from tests.track_a import factories as ta
+
+YEAR = 2025
+OPENED = date(2025, 9, 22)
+CANDIDATES_FROM = date(2025, 9, 22)
+CANDIDATES_END = date(2025, 9, 26)
+SESSION = date(2025, 9, 29)
+RESULTS_FROM = date(2025, 9, 29)
+RESULTS_END = date(2025, 10, 11)
+FINALISED = date(2025, 10, 13)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MAJOR = "车辆工程"
+
+
+def pdf(name="evidence.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def school(w):
+    """``w.inst`` authorised (车辆工程, 机械设计制造及其自动化; all levels; from 2024), its intermediate committee of
+    five approved, and the default standard published. Idempotent per world."""
+    if getattr(w, "school_ready", False):
+        return w.committee
+    ta.committee(w, "approved")
+    publish_standard(institution=w.inst, data=DEFAULT_STANDARD.to_dict(), actor=w.staff)
+    w.school_ready = True
+    return w.committee
+
+
+# What a record needs to reach each level under the default standard (DOMAIN §3.6).
+LEVEL_RECORDS = {
+    "technician": ({"practice_months": 3, "major_rank_percent": 60, "design_grade": "medium", "ncre_level": 0},
+                   [{"kind": "competition", "level": "school", "rank": 1, "title": "校机械创新设计竞赛"}]),
+    "assistant_engineer": ({"practice_months": 6, "major_rank_percent": 40, "design_grade": "good", "ncre_level": 2},
+                           []),
+    "engineer": ({"practice_months": 12, "major_rank_percent": 20, "design_grade": "excellent", "ncre_level": 3},
+                 [{"kind": "competition", "level": "provincial", "rank": 1, "title": "安徽省大学生机器人大赛"}]),
+    "none": ({"practice_months": 0.5, "major_rank_percent": 80, "design_grade": "pass", "ncre_level": 0}, []),
+}
+
+
+def graduate(w, number, *, reaches="technician", user=None, **fields):
+    """A 2025 graduate of ``w.inst`` whose record reaches ``reaches`` (employed in Anhui, on duty)."""
+    base, achievements = LEVEL_RECORDS[reaches]
+    values = {"graduation_year": YEAR, "major": MAJOR, **base, **fields}
+    g = GraduateFactory(institution=w.inst, student_number=number, user=user, **values)
+    for a in achievements:
+        Achievement.objects.create(graduate=g, **a)
+    return g
+
+
+def open_round(w, today=OPENED):
+    school(w)
+    return services.open_round(institution=w.inst, actor=w.staff, graduation_year=YEAR, today=today)
+
+
+def application(w, rnd, g, *, level="technician", actor=None, submit=True, justification="", today=OPENED):
+    """An application of ``g`` with the three evidence files, submitted unless ``submit`` is False."""
+    actor = actor or w.staff
+    app = services.create_application(round=rnd, graduate=g, actor=actor, level=level, justification=justification,
+                                      today=today)
+    for kind in ("employment", "tripartite", "on_duty"):
+        services.add_evidence(application=app, actor=actor, kind=kind, upload=pdf(f"{kind}.pdf"))
+    if submit:
+        app = services.submit_application(application=app, actor=actor, today=today)
+    return app
+
+
+def candidates(w, rnd, n=3, *, prefix="R"):
+    """``n`` graduates applied and passed the eligibility review."""
+    out = []
+    for i in range(n):
+        g = graduate(w, f"{prefix}{i:04d}")
+        app = application(w, rnd, g)
+        out.append(services.review_application(application=app, actor=w.staff, decision="pass", today=OPENED))
+    return out
+
+
+def present_ids(rnd, count=None):
+    members = services.sessions.committee_members(rnd)
+    return [m.pk for m in members[:count or len(members)]]
+
+
+def round_in(w, state, *, n=3):
+    """A round of ``w.inst`` brought to ``state`` with ``n`` candidates (all passing), cached per world."""
+    cache = w.__dict__.setdefault("rounds", {})
+    if state in cache:
+        return cache[state]
+    if EvaluationRound.objects.filter(institution=w.inst, graduation_year=YEAR).exists():
+        raise AssertionError("one round per world")
+    rnd = open_round(w)
+    apps = candidates(w, rnd, n)
+    if state == RoundState.OPEN:
+        return cache.setdefault(state, rnd)
+    rnd = services.publish_candidates(round=rnd, actor=w.staff, starts_on=CANDIDATES_FROM, today=OPENED)
+    if state == RoundState.CANDIDATES_NOTICE:
+        return cache.setdefault(state, rnd)
+    rnd = services.close_candidates_notice(round=rnd, actor=w.staff, today=SESSION)
+    if state == RoundState.AWAITING_SESSION:
+        return cache.setdefault(state, rnd)
+    session = services.start_session(round=rnd, actor=w.staff, held_on=SESSION, place="学校会议室",
+                                     present=present_ids(rnd), today=SESSION)
+    for app in apps:
+        app = TitleApplication.objects.get(pk=app.pk)
+        services.record_ballot(session=session, application=app, actor=w.staff, yes=5, no=0, abstain=0)
+    rnd = services.close_session(round=rnd, actor=w.staff, today=SESSION)
+    if state == RoundState.VOTED:
+        return cache.setdefault(state, rnd)
+    rnd = services.publish_results(round=rnd, actor=w.staff, starts_on=RESULTS_FROM, today=SESSION)
+    if state == RoundState.RESULTS_NOTICE:
+        return cache.setdefault(state, rnd)
+    rnd = services.finalise(round=rnd, actor=w.staff, document_number="安工大职评〔2025〕1号", today=FINALISED)
+    return cache.setdefault(state, rnd)
+
+
+def session_of(rnd):
+    return CommitteeSession.objects.get(round=rnd)
+
+
+def eligible(rnd):
+    return list(TitleApplication.objects.filter(round=rnd, state=ApplicationState.ELIGIBLE).order_by("id"))
+
+
+# --- for the access matrix ---------------------------------------------------------------------------------------------
+
+def student_application(w, *, round_state=RoundState.OPEN, app_state="draft"):
+    """``w.student`` linked to a graduate with an application (``draft`` or ``submitted``) in a round."""
+    from django.utils import timezone
+
+    cache = w.__dict__.setdefault("student_apps", {})
+    key = (round_state, app_state)
+    if key in cache:
+        return cache[key]
+    rnd = round_in(w, round_state, n=1)
+    g = graduate(w, "S0001", user=w.student, name="王学生")
+    if rnd.state == RoundState.OPEN:
+        app = application(w, rnd, g, actor=w.student, submit=app_state != "draft")
+    else:  # a round past the application stage: the application is built directly, as it was submitted then
+        app = TitleApplication.objects.create(round=rnd, graduate=g, level="technician", major=g.major,
+                                              created_by=w.student, submitted_at=timezone.now())
+    cache[key] = app
+    return app
+
+
+def student_candidate(w):
+    """``w.student``'s graduate as a candidate of an open round (passed the review)."""
+    app = student_application(w, app_state="submitted")
+    return services.review_application(application=app, actor=w.staff, decision="pass", today=OPENED)
+
+
+def running_notice(w, state=RoundState.CANDIDATES_NOTICE):
+    """The round's notice, its dates moved around the real today (so that anyone may lodge an objection)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from evaluation.rounds.models import PublicNotice
+
+    rnd = round_in(w, state, n=2)
+    notice = PublicNotice.objects.filter(round=rnd).order_by("-id").first()
+    today = timezone.localdate()
+    PublicNotice.objects.filter(pk=notice.pk).update(starts_on=today - timedelta(days=1),
+                                                     ends_on=today + timedelta(days=7))
+    return notice
+
+
+def objection(w):
+    from evaluation.rounds.models import Objection, PublicNotice
+
+    rnd = round_in(w, RoundState.CANDIDATES_NOTICE, n=2)
+    notice = PublicNotice.objects.get(round=rnd)
+    if not Objection.objects.filter(notice=notice).exists():
+        services.lodge_objection(notice=notice, entry=notice.entries.first(), content="获奖证书疑似不实，请核查。",
+                                 today=CANDIDATES_FROM)
+    return Objection.objects.get(notice=notice)
+
+
+def other_city_round(w):
+    """A round of a 芜湖 school (another city), built directly: for scoping tests."""
+    from applications.track_a.models import EvaluationCommittee, GrantedAuthority
+    from evaluation.models import SchoolStandard, StandardVersion
+    from portal.models import Role
+    from tests.conftest import make_institution, make_user
+
+    if getattr(w, "wuhu_round", None) is not None:
+        return w.wuhu_round
+    inst = make_institution("安徽工程大学", city="3402", uscc_body="12340000485960498")
+    staff = make_user("wuhu_round_staff", Role.UNIVERSITY_STAFF, institution=inst)
+    app = ta.complete_application(w, inst)
+    authority = GrantedAuthority.objects.create(application=app, institution=inst, number="ZP3402TEST", majors=[MAJOR],
+                                                levels=["technician"], from_year=2024, decided_by=staff)
+    committee = EvaluationCommittee.objects.create(institution=inst, authority=authority, name="安徽工程大学评委会",
+                                                   level="intermediate", talent_pool="—", method="—", standard="—",
+                                                   created_by=staff)
+    standard = SchoolStandard.objects.create(institution=inst)
+    version = StandardVersion.objects.create(standard=standard, number=1, name="安徽工程大学标准",
+                                             data=DEFAULT_STANDARD.to_dict(), published_by=staff)
+    w.wuhu_round = EvaluationRound.objects.create(
+        institution=inst, graduation_year=YEAR, name="安徽工程大学2025届毕业生产业工程师职称评审", authority=authority,
+        committee=committee, standard_version=version, majors=[MAJOR], levels=["technician"], opened_by=staff)
+    return w.wuhu_round
