@@ -16,6 +16,7 @@ urlpatterns = [
     path("results/import/<int:pk>/", views.import_detail, name="import_detail"),
     path("results/photos/", views.result_photos, name="result_photos"),
     path("results/template.<str:fmt>", views.result_template, name="result_template"),
+    path("rounds/<int:round_pk>/issue-titles/", views.issue_round_titles, name="issue_round_titles"),
     path("batches/new/", views.batch_start, name="batch_start"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
     path("batches/<int:pk>/progress/", views.batch_progress, name="batch_progress"),

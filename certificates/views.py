@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -318,3 +319,24 @@ def batch_zip(request, pk):
     response["Content-Disposition"] = f'attachment; filename="certificates-batch{batch.pk}-{stamp}.zip"'
     return response
 
+
+
+@login_required
+@require_POST
+def issue_round_titles(request, round_pk):
+    """Issues the title certificates of a finalised round (staff of the school that evaluated)."""
+    from certificates.titles import issue_round_titles as issue
+    from evaluation.rounds.models import EvaluationRound
+
+    rnd = get_object_or_404(EvaluationRound.objects.select_related("institution"), pk=round_pk)
+    access.require(request.user, "certificates.manage", rnd.institution)
+    if rnd.state != "finalised":
+        messages.error(request, _("评审结果尚未最终确定，不能颁发证书。"))
+        return redirect("rounds:detail", pk=rnd.pk)
+    try:
+        issued = issue(rnd, actor=request.user)
+    except services.IssuanceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已颁发（或已存在）职称证书 %(n)d 份。") % {"n": len(issued)})
+    return redirect(f"{reverse('certificates:list')}?kind=title")

@@ -152,3 +152,7 @@ CASES = [
          data=lambda w: {"content": "该同学的实习时间与实际不符，请核实。", "entry": ""}),
     Case("rounds:objection_receipt", everyone(200), anonymous=200, kwargs=lambda w: {"receipt": f.objection(w).receipt}),
 ]
+
+# Issuing the title certificates of a finalised round: the school's staff and site admins (谁评价、谁发证).
+CASES.append(Case("certificates:issue_round_titles", {"university_staff": 302, "site_admin": 302}, method="post",
+                  kwargs=lambda w: {"round_pk": f.round_in(w, RoundState.FINALISED, n=2).pk}))
