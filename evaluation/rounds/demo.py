@@ -6,8 +6,8 @@ services so that the log, notifications, notices, minutes and decisions are what
 
 - 张明 (account ``student``) applied himself at 技术员, was returned once for an unreadable agreement,
   resubmitted, passed the review, both notices and the committee: his final decision is on his page;
-- the school enrolled the other candidates of its pilot majors at the level their records reach; one applied
-  above it with a written justification (and did not pass the vote); one not yet on duty was refused;
+- the school enrolled the other candidates of its pilot majors at the level their records reach (never above it:
+  通知 四(四)), one of whom did not reach two thirds of the vote; one not yet on duty was refused;
 - an objection to the candidates' notice was answered (dismissed); the committee met with 6 of its 7 members;
   members employed by a candidate's employer withdrew from that vote (回避, detected from employer data).
 
@@ -99,14 +99,8 @@ def load_demo(stdout):
 
     eligible = _spread([(g, v) for g, v in by_number.values() if v.may_apply and v.level != "none"], ENROLLED)
     blocked = [(g, v) for g, v in by_number.values() if not v.may_apply and g.employer and v.level != "none"]
-    above_done = False
     for g, v in eligible:
-        level, why = v.level, ""
-        if v.level == "technician" and not above_done:
-            level, why, above_done = "assistant_engineer", (
-                "在校期间参与企业横向课题两项，实习单位出具了技术能力证明；企业实践时间即将满4个月，申请按助理工程师评审。"), True
-        app = services.create_application(round=rnd, graduate=g, actor=staff, level=level, justification=why,
-                                          today=OPENED)
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, today=OPENED)
         _evidence(app, staff)
         app = services.submit_application(application=app, actor=staff, today=OPENED)
         services.review_application(application=app, actor=staff, decision="pass", today=date(2025, 9, 17))
@@ -134,7 +128,7 @@ def load_demo(stdout):
     for i, a in enumerate(selectors.applications_of(rnd, state=ApplicationState.ELIGIBLE)):
         detected = services.detected_conflicts(session_members, a)
         voters = session.present_count - len(detected)
-        if a.above_verdict:
+        if i == 1:
             yes = rules.min_yes(voters) - 1  # one short of two thirds
         elif i % 5 == 3:
             yes = rules.min_yes(voters)  # exactly two thirds

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ApplyAt, EvidenceKind, ObjectionState
 from .models.applications import EVIDENCE_KINDS
-from .rules import LEVEL_NAMES
+from .rules import LEVEL_NAMES, levels_within
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILE_ACCEPT = ",".join(f".{k}" for k in EVIDENCE_KINDS)
@@ -37,9 +37,6 @@ class ApplicationForm(forms.Form):
                                  help_text=_("在省内企业就业的毕业生可在试点学校或工作单位申报（附件2 一(四)）。"))
     workplace = forms.CharField(label=_("工作单位"), max_length=100, required=False,
                                 help_text=_("在工作单位申报时填写；默认为毕业生记录中的就业单位。"))
-    justification = forms.CharField(
-        label=_("申报理由"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("申报级别高于资格评价结果时必须填写，评委会评审时可见。"))
     employment = forms.FileField(label=EvidenceKind.EMPLOYMENT.label, required=False,
                                  widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
     tripartite = forms.FileField(label=EvidenceKind.TRIPARTITE.label, required=False,
@@ -53,15 +50,11 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, round, graduates=None, verdict_level=None, with_files=True, **kwargs):
         super().__init__(*args, **kwargs)
-        from .rules import above
-
-        choices = []
-        for lv in round.levels:
-            label = LEVEL_NAMES[lv]
-            if verdict_level is not None and above(lv, verdict_level):
-                label = _("%(level)s（高于资格评价结果，须填写申报理由）") % {"level": label}
-            choices.append((lv, label))
-        self.fields["level"].choices = choices
+        # 通知 四(四): never above the level the engine grants under the school's standard (the service refuses it too).
+        levels = round.levels if verdict_level is None else levels_within(round.levels, verdict_level)
+        self.fields["level"].choices = [(lv, LEVEL_NAMES[lv]) for lv in levels]
+        if verdict_level is not None:
+            self.fields["level"].help_text = _("只能申报资格评价结果及以下的级别；记录有误的，请学校更正记录后重新评价。")
         if graduates is not None:
             self.fields = {"graduate": forms.ModelChoiceField(
                 label=_("毕业生"), queryset=graduates, empty_label=_("请选择"),

@@ -29,6 +29,11 @@ def min_present(members):
     return (2 * members + 2) // 3
 
 
+def levels_within(levels, verdict_level):
+    """The levels of ``levels`` at or below ``verdict_level`` (none when the engine reaches no level)."""
+    return [lv for lv in levels if not above(lv, verdict_level)]
+
+
 def passes(yes, voters):
     """同意票数达到出席（且未回避）专家总数的2/3以上为通过. No voters, no decision."""
     return voters > 0 and 3 * yes >= 2 * voters
@@ -40,7 +45,11 @@ def min_yes(voters):
 
 
 def above(applied_level, verdict_level):
-    """Whether ``applied_level`` is higher than what the engine found (a written justification is then needed)."""
+    """Whether ``applied_level`` is higher than what the engine found under the school's standard.
+
+    Such an application is refused, whatever reason is given: 通知 四(四) 不得擅自降低评价标准, and 附件2 一(二)
+    对照条件直接申请相应级别职称 — a graduate whose records are wrong has them corrected and re-evaluated.
+    """
     return LEVEL_RANK[applied_level] > LEVEL_RANK.get(verdict_level or "none", 0)
 
 

@@ -478,7 +478,7 @@ def _application_form_view(request, rnd, *, graduate=None, graduates=None, templ
         try:
             application = services.create_application(
                 round=rnd, graduate=who, actor=request.user, level=data["level"], apply_at=data["apply_at"],
-                workplace=data["workplace"], justification=data["justification"])
+                workplace=data["workplace"])
         except ValidationError as exc:
             _errors(request, exc)
         else:
@@ -557,13 +557,12 @@ def application_edit(request, pk):
     form = forms.ApplicationForm(request.POST or None, request.FILES or None, round=rnd,
                                  verdict_level=verdict.level,
                                  initial={"level": app.level, "apply_at": app.apply_at, "workplace": app.workplace,
-                                          "justification": app.justification})
+                                          })
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             app = services.update_application(application=app, actor=request.user, level=data["level"],
-                                              apply_at=data["apply_at"], workplace=data["workplace"],
-                                              justification=data["justification"])
+                                              apply_at=data["apply_at"], workplace=data["workplace"])
             _save_files(request, app, form)
             if "submit" in request.POST:
                 services.submit_application(application=app, actor=request.user, expected_state=app.state)

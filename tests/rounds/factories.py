@@ -79,11 +79,10 @@ def open_round(w, today=OPENED):
     return services.open_round(institution=w.inst, actor=w.staff, graduation_year=YEAR, today=today)
 
 
-def application(w, rnd, g, *, level="technician", actor=None, submit=True, justification="", today=OPENED):
+def application(w, rnd, g, *, level="technician", actor=None, submit=True, today=OPENED):
     """An application of ``g`` with the three evidence files, submitted unless ``submit`` is False."""
     actor = actor or w.staff
-    app = services.create_application(round=rnd, graduate=g, actor=actor, level=level, justification=justification,
-                                      today=today)
+    app = services.create_application(round=rnd, graduate=g, actor=actor, level=level, today=today)
     for kind in ("employment", "tripartite", "on_duty"):
         services.add_evidence(application=app, actor=actor, kind=kind, upload=pdf(f"{kind}.pdf"))
     if submit:

@@ -1,5 +1,5 @@
-"""Applications: who may apply at what, the evidence of 附件2 一(四), the engine's verdict and the written
-justification above it, and the school's eligibility review."""
+"""Applications: who may apply at what, the evidence of 附件2 一(四), the engine's verdict (never above it),
+and the school's eligibility review."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,19 +77,12 @@ def test_evidence_is_checked_by_content(world):
         services.add_evidence(application=app, actor=world.staff, kind="employment", upload=fake)
 
 
-def test_applying_above_the_verdict_needs_a_written_justification(world):
+def test_applying_below_the_verdict_is_allowed(world):
     rnd = f.open_round(world)
-    g = f.graduate(world, "A0007")  # reaches 技术员
-    app = f.application(world, rnd, g, level="assistant_engineer", submit=False)
-    assert app.above_verdict
-    with pytest.raises(ValidationError, match="高于资格评价结果（技术员），须填写申报理由"):
-        services.submit_application(application=app, actor=world.staff, today=f.OPENED)
-    app = services.update_application(application=app, actor=world.staff, level="assistant_engineer",
-                                      apply_at="school", justification="企业实践已满4个月，附企业证明。",
-                                      today=f.OPENED)
-    app = services.submit_application(application=app, actor=world.staff, today=f.OPENED)
+    g = f.graduate(world, "A0007", reaches="assistant_engineer")
+    app = f.application(world, rnd, g, level="technician")
     app = services.review_application(application=app, actor=world.staff, decision="pass", today=f.OPENED)
-    assert app.state == ApplicationState.ELIGIBLE and app.justification
+    assert app.state == ApplicationState.ELIGIBLE and app.verdict_level == "assistant_engineer"
 
 
 def test_a_graduate_who_may_not_be_evaluated_cannot_pass_the_review(world):

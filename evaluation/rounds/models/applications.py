@@ -50,9 +50,6 @@ class TitleApplication(ConcurrentTransitionMixin, models.Model):
     major = models.CharField(_("专业"), max_length=100)
     apply_at = models.CharField(_("申报途径"), max_length=10, choices=ApplyAt.choices, default=ApplyAt.SCHOOL)
     workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
-    justification = models.TextField(
-        _("申报理由"), blank=True,
-        help_text=_("申报级别高于资格评价结果时必须填写：说明依据和理由，评委会评审时可见。"))
     employer = models.CharField(_("就业单位"), max_length=100, blank=True)
     # The engine's verdict under the round's standard, as it stood when last submitted or reviewed.
     verdict_level = models.CharField(_("资格评价结果"), max_length=20, blank=True)
@@ -93,12 +90,6 @@ class TitleApplication(ConcurrentTransitionMixin, models.Model):
     @property
     def is_editable(self):
         return self.state in EDITABLE
-
-    @property
-    def above_verdict(self):
-        from evaluation.rounds.rules import above
-
-        return above(self.level, self.verdict_level)
 
     @property
     def verdict_level_name(self):

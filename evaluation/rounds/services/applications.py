@@ -1,5 +1,10 @@
 """Applications: a graduate applies (or the school enrols them) at one level, attests 附件2 一(四) with
-evidence files, submits; the school reviews eligibility (pass / return with reasons / refuse with reasons)."""
+evidence files, submits; the school reviews eligibility (pass / return with reasons / refuse with reasons).
+
+The level is never above the one the engine grants under the round's standard (通知 四(四) 不得擅自降低评价标准;
+附件2 一(二) 对照条件直接申请相应级别职称): checked when the application is made, changed, submitted and passed.
+A graduate whose records are wrong has them corrected by the school and is evaluated again — no justification
+lifts the level."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -61,6 +66,15 @@ def _check_scope(rnd, graduate, level):
         _refuse(_("本轮评审不评审该级别；可申报：%(levels)s。") % {"levels": "、".join(rnd.level_labels)}, "level")
 
 
+def _check_level(level, verdict):
+    """通知 四(四): at or below the engine's level under the round's standard, never above."""
+    if above(level, verdict.level):
+        _refuse(_("申报级别（%(level)s）高于资格评价结果（%(verdict)s）。只能按资格评价结果及以下级别申报"
+                  "（通知 四(四)：不得擅自降低评价标准）；记录有误的，请学校更正记录后重新评价。")
+                % {"level": LEVEL_NAMES[level], "verdict": LEVEL_NAMES.get(verdict.level, _("未达到技术员条件"))},
+                "above_verdict")
+
+
 def _check_place(apply_at, workplace, graduate):
     if apply_at not in ApplyAt.values:
         _refuse(_("请选择申报途径。"), "apply_at")
@@ -68,8 +82,7 @@ def _check_place(apply_at, workplace, graduate):
         _refuse(_("在工作单位申报的，请填写工作单位名称。"), "workplace")
 
 
-def create_application(*, round, graduate, actor, level, apply_at=ApplyAt.SCHOOL, workplace="", justification="",
-                       today=None):
+def create_application(*, round, graduate, actor, level, apply_at=ApplyAt.SCHOOL, workplace="", today=None):
     """A draft application: by the graduate themself (``rounds.apply``) or enrolled by the school (``rounds.enrol``)."""
     rnd = round
     own = _is_applicant(actor, graduate)
@@ -80,11 +93,12 @@ def create_application(*, round, graduate, actor, level, apply_at=ApplyAt.SCHOOL
     _check_place(apply_at, workplace, graduate)
     if active_application(rnd, graduate) is not None:
         _refuse(_("该毕业生在本轮评审中已有申报。"), "duplicate")
-    _verdict, snapshot = verdict_snapshot(graduate, rnd)
+    verdict, snapshot = verdict_snapshot(graduate, rnd)
+    _check_level(level, verdict)
     application = TitleApplication(
         round=rnd, graduate=graduate, level=level, major=graduate.major, apply_at=apply_at,
         workplace=(workplace or graduate.employer) if apply_at == ApplyAt.WORKPLACE else "",
-        justification=justification.strip(), created_by=actor, enrolled_by_school=not own, **snapshot)
+        created_by=actor, enrolled_by_school=not own, **snapshot)
     try:
         with transaction.atomic():
             application.save()
@@ -96,17 +110,18 @@ def create_application(*, round, graduate, actor, level, apply_at=ApplyAt.SCHOOL
     return application
 
 
-def update_application(*, application, actor, level, apply_at, workplace="", justification="", today=None):
+def update_application(*, application, actor, level, apply_at, workplace="", today=None):
     access.require(actor, "rounds.edit_application", application)
     today = today or clock.today()
     rnd = application.round
     _check_open(rnd, today)
     _check_scope(rnd, application.graduate, level)
     _check_place(apply_at, workplace, application.graduate)
-    _verdict, snapshot = verdict_snapshot(application.graduate, rnd)
+    verdict, snapshot = verdict_snapshot(application.graduate, rnd)
+    _check_level(level, verdict)
     values = {"level": level, "apply_at": apply_at,
               "workplace": (workplace or application.graduate.employer) if apply_at == ApplyAt.WORKPLACE else "",
-              "justification": justification.strip(), **snapshot}
+              **snapshot}
     with transaction.atomic():
         # Only the editable fields, and only while the state is still the one we checked.
         updated = TitleApplication.objects.filter(pk=application.pk, state=application.state).update(**values)
@@ -150,7 +165,7 @@ def missing_evidence(application):
 
 
 def submit_application(*, application, actor, expected_state=None, today=None):
-    """提交: the three facts of 附件2 一(四) evidenced, a justification when above the engine's verdict."""
+    """提交: the three facts of 附件2 一(四) evidenced, the level at or below the engine's verdict."""
     access.require(actor, "rounds.edit_application", application)
     today = today or clock.today()
     rnd = application.round
@@ -161,10 +176,7 @@ def submit_application(*, application, actor, expected_state=None, today=None):
         _refuse(_("请上传以下证明材料后再提交：%(kinds)s。")
                 % {"kinds": "、".join(str(EvidenceKind(k).label) for k in missing)}, "evidence")
     verdict, snapshot = verdict_snapshot(application.graduate, rnd)
-    if above(application.level, verdict.level) and not application.justification:
-        _refuse(_("申报级别（%(level)s）高于资格评价结果（%(verdict)s），须填写申报理由，供评委会评审时参阅。")
-                % {"level": application.get_level_display(),
-                   "verdict": LEVEL_NAMES.get(verdict.level, _("未达到技术员条件"))}, "justification")
+    _check_level(application.level, verdict)
     own = _is_applicant(actor, application.graduate)
     name = application.graduate.name
     application = transition(
@@ -232,8 +244,7 @@ def review_application(*, application, actor, decision, reasons="", expected_sta
         if not verdict.may_apply:
             _refuse(_("资格评价结果为“暂不能参评”：%(reasons)s。请核实毕业生记录；不符合条件的，请退回修改或不予通过。")
                     % {"reasons": "；".join(verdict.blocking)}, "may_not_apply")
-        if above(application.level, verdict.level) and not application.justification:
-            _refuse(_("申报级别高于资格评价结果且没有申报理由，请退回修改。"), "justification")
+        _check_level(application.level, verdict)
         snapshot["public_summary"] = public_summary(application.graduate, verdict)
         return transition(application, "pass_review", actor=actor, role=STAFF, comment=reasons,
                           expected_state=expected_state, snapshot=snapshot, reasons=reasons, tell=tell, link=link,
