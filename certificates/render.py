@@ -2,7 +2,8 @@
 
 Uses ``portal.pdf`` (one shared WeasyPrint ``FontConfiguration`` per process). Fonts: the GB2312 subset of
 Noto Sans CJK SC (``certificates.fonts``), regular and bold, with the full system font as per-glyph
-fallback. The QR code is one PNG image; the photo is the frozen copy stored with the certificate.
+fallback. The QR code is one vector path (an SVG image sized by its module width, ``certificates.qr``); the
+photo is the frozen copy stored with the certificate.
 """
 
 import atexit
@@ -48,7 +49,7 @@ def context_for(certificate, *, photo=None):
     if photo is None and certificate.photo:
         with certificate.photo.open("rb") as handle:
             photo = handle.read()
-    qr_uri = _data_uri("image/png", qr.qr_png(qr.qr_text(certificate), scale=1))  # drawn pixelated
+    qr_uri = _data_uri("image/svg+xml", qr.qr_svg(qr.qr_text(certificate)).encode("ascii"))  # vector, sized in mm
     verify_line = f"电子证书核验：{qr.base_url()}/certificates/verify/（证书编号＋姓名）或扫描右侧二维码"
     if certificate.kind == CertificateKind.SKILL:
         rows = [("姓　　名", d["name"]), ("证件类型", d["id_type"]), ("证件号码", d["id_number"]),
