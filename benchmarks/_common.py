@@ -22,8 +22,15 @@ def pg_available():
 
 @contextmanager
 def fresh_pg_database(name):
-    """Creates database ``name`` (dropping a leftover one), yields its URL, drops it afterwards."""
+    """Creates database ``name`` (dropping a leftover one), yields its URL, drops it afterwards.
+
+    ``BENCH_DB_SUFFIX`` (or ``CACHE_KEY_PREFIX``) is appended so that runs from several checkouts on one server
+    do not drop each other's database."""
     import psycopg
+
+    suffix = os.environ.get("BENCH_DB_SUFFIX") or os.environ.get("CACHE_KEY_PREFIX") or ""
+    if suffix:
+        name = f"{name}_{suffix}"
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

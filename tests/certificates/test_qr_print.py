@@ -19,8 +19,11 @@ from PIL import Image
 from certificates import keys, qr, services, tasks
 from tests.certificates.conftest import ric
 
-pytestmark = pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-                                reason="poppler-utils / zbar-tools missing (make test installs them)")
+pytestmark = [
+    pytest.mark.django_db,  # fixtures are requested by name at run time: reload reference data first
+    pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+                       reason="poppler-utils / zbar-tools missing (make test installs them)"),
+]
 
 
 def _run(*args):
