@@ -119,17 +119,15 @@ def qr_path(symbol, *, border=QR_BORDER):
 
 
 def qr_svg(text, *, border=QR_BORDER, module_mm=MODULE_MM):
-    """The QR symbol as an SVG document (vector: sharp at any resolution), ``module_mm`` per module."""
+    """The QR symbol as an SVG document (vector: sharp at any resolution), ``module_mm`` per module. For web
+    pages and tests; the PDF draws the same runs itself (``certificates.render.QRCodeImage``): WeasyPrint's SVG
+    path parser takes ~400 ms for this path."""
     symbol = qr_symbol(text)
     extent = symbol.size + 2 * border
     mm = f"{extent * module_mm:.3f}mm"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{mm}" height="{mm}" viewBox="0 0 {extent} {extent}">'
             f'<rect width="{extent}" height="{extent}" fill="#fff"/>'
             f'<path fill="#000" d="{qr_path(symbol, border=border)}"/></svg>')
-
-
-def qr_extent_mm(text, *, border=QR_BORDER, module_mm=MODULE_MM):
-    return (qr_symbol(text).size + 2 * border) * module_mm
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 Uses ``portal.pdf`` (one shared WeasyPrint ``FontConfiguration`` per process). Fonts: the GB2312 subset of
 Noto Sans CJK SC (``certificates.fonts``), regular and bold, with the full system font as per-glyph
-fallback. The QR code is one vector path (an SVG image sized by its module width, ``certificates.qr``); the
-photo is the frozen copy stored with the certificate.
+fallback. The QR code is drawn as vector rectangles at 0.508 mm per module (``QRCodeImage``, ``certificates.qr``);
+the photo is the frozen copy stored with the certificate.
 """
 
 import atexit
@@ -49,15 +49,17 @@ def context_for(certificate, *, photo=None):
     if photo is None and certificate.photo:
         with certificate.photo.open("rb") as handle:
             photo = handle.read()
-    qr_uri = _data_uri("image/svg+xml", qr.qr_svg(qr.qr_text(certificate)).encode("ascii"))  # vector, sized in mm
+    symbol = qr.qr_symbol(qr.qr_text(certificate))
+    qr_mm = f"{(symbol.size + 2 * qr.QR_BORDER) * qr.MODULE_MM:.3f}mm"
+    qr_uri = f"{QR_SCHEME}{certificate.verification_id}"  # drawn by QRCodeImage, never fetched
     verify_line = f"电子证书核验：{qr.base_url()}/certificates/verify/（证书编号＋姓名）或扫描右侧二维码"
     if certificate.kind == CertificateKind.SKILL:
         rows = [("姓　　名", d["name"]), ("证件类型", d["id_type"]), ("证件号码", d["id_number"]),
                 ("职业名称", d["occupation"]), ("工种/职业方向", d["job_type"] or "--"),
                 ("职业技能等级", d["level"]), ("证书编号", d["number"]), ("发证日期", _cn_date(d["issue_date"]))]
         return {"d": d, "rows": rows, "subtitle": "Vocational Skill Level Certificate", "show_photo": True,
-                "photo_uri": _data_uri(_image_mime(photo), photo) if photo else "", "qr_uri": qr_uri,
-                "issuer_label": "评价机构名称", "issuer_name": d["institution_name"],
+                "photo_uri": _data_uri(_image_mime(photo), photo) if photo else "",
+                "qr_uri": qr_uri, "qr_mm": qr_mm, "qr_symbol": symbol, "issuer_label": "评价机构名称", "issuer_name": d["institution_name"],
                 "query_lines": [*SKILL_QUERY, verify_line]}
     rows = [("姓　　名", d["name"]), ("性　　别", d["gender"]), ("出生日期", _cn_date(d["birth_date"])),
             ("身份证号", d["id_number"]), ("工作单位", d["employer"]), ("系　　列", d["series"]),
@@ -66,7 +68,7 @@ def context_for(certificate, *, photo=None):
             ("取得时间", _cn_date(d["obtained_on"])), ("证书编号", d["number"])]
     return {"d": d, "rows": rows, "subtitle": "Professional Title Certificate · Engineering Series",
             "show_photo": bool(photo), "photo_uri": _data_uri(_image_mime(photo), photo) if photo else "",
-            "qr_uri": qr_uri, "issuer_label": "发证单位", "issuer_name": d["issuer_name"],
+            "qr_uri": qr_uri, "qr_mm": qr_mm, "qr_symbol": symbol, "issuer_label": "发证单位", "issuer_name": d["issuer_name"],
             "query_lines": [f"发证日期：{_cn_date(d['issue_date'])}", verify_line]}
 
 
@@ -96,11 +98,49 @@ def _html_class():
     return CertificateHTML
 
 
+QR_SCHEME = "qr-symbol:"
+
+
+class QRCodeImage:
+    """The QR symbol as a WeasyPrint replaced image that draws itself as vector rectangles.
+
+    One filled path of one rectangle per horizontal run of dark modules, in module units, with the 4-module quiet
+    zone painted white: sharp at any resolution, no seams, ~0.3 ms. WeasyPrint's own SVG path parser takes
+    ~400 ms for the same path, and a PNG drawn without interpolation is resampled unevenly when its edges do not
+    fall on device pixels (zbar then fails at 150 dpi). Handed to WeasyPrint through its image ``cache`` (keyed
+    by the ``<img src>``), the documented way to give it an image object; the object implements the two methods
+    WeasyPrint calls on every image (``get_intrinsic_size`` and ``draw``; pinned WeasyPrint < 71).
+    """
+
+    def __init__(self, symbol, border=qr.QR_BORDER):
+        self.extent = symbol.size + 2 * border
+        runs = []
+        for y, row in enumerate(symbol.rows):
+            x, size = 0, symbol.size
+            while (x := row.find(1, x)) >= 0:
+                end = row.find(0, x)
+                end = size if end < 0 else end
+                runs.append(f"{x + border} {y + border} {end - x} 1 re")
+                x = end
+        self.operators = (f"1 g 0 0 {self.extent} {self.extent} re f 0 g " + " ".join(runs) + " f").encode("ascii")
+
+    def get_intrinsic_size(self, image_resolution, font_size):
+        side = self.extent * qr.MODULE_MM * 96 / 25.4  # CSS px
+        return side, side, 1
+
+    def draw(self, stream, concrete_width, concrete_height, style):
+        scale = concrete_width / self.extent
+        stream.transform(a=scale, d=concrete_height / self.extent)
+        stream.stream.append(self.operators)
+
+
 def render_certificate_pdf(certificate, *, photo=None):
     """PDF bytes of one certificate (many per process: fonts and stylesheets are loaded once)."""
-    html = render_to_string(TEMPLATE, context_for(certificate, photo=photo))
+    context = context_for(certificate, photo=photo)
+    html = render_to_string(TEMPLATE, context)
     _ua, author = _stylesheets()
-    return _HTML()(string=html).write_pdf(stylesheets=[author], font_config=pdf.font_config())
+    images = {context["qr_uri"]: QRCodeImage(context["qr_symbol"])}
+    return _HTML()(string=html).write_pdf(stylesheets=[author], font_config=pdf.font_config(), cache=images)
 
 
 @lru_cache(maxsize=1)

@@ -58,7 +58,7 @@ def test_skill_certificate_text_fonts_page(skill_cert, tmp_path):
         assert "Cert-Sans-GB" in name  # the GB2312 subset (regular and bold), nothing else
     assert path.stat().st_size <= 150 * 1024
     images = _run("pdfimages", "-list", str(path)).splitlines()[2:]
-    assert len(images) == 1  # the photo; the QR code is one vector path (tests/certificates/test_qr_print.py)
+    assert len(images) == 1  # the photo; the QR code is vector rectangles (tests/certificates/test_qr_print.py)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     _run("pdftoppm", "-png", "-r", "80", "-singlefile", str(path), str(ARTIFACTS / "skill-certificate"))
     assert (ARTIFACTS / "skill-certificate.png").stat().st_size > 10_000

@@ -2,7 +2,7 @@
 rendered at 150 dpi with pdftoppm, decodes with zbar to exactly the text ``manage.py certificate_qr`` prints.
 
 The symbol: error correction L (not boosted: version 15 for a certificate's ~480-character text), a 4-module
-quiet zone, drawn as a vector path (no image), each module ≥ 0.5 mm on paper.
+quiet zone, drawn as vector rectangles at 0.508 mm per module (3 device pixels at 150 dpi, 6 at 300).
 """
 
 import io
@@ -89,7 +89,7 @@ def test_qr_decodes_at_150_dpi_to_the_printed_text(kind, request, tmp_path):
     module_mm = width_px / 77 / 150 * 25.4
     assert 0.5 <= module_mm <= 0.53, module_mm
 
-    # Drawn as vector paths: the only raster image on the page is the holder's photo (title: none).
+    # Drawn as vector rectangles: the only raster image on the page is the holder's photo (title: none).
     images = _run("pdfimages", "-list", str(path)).decode().splitlines()[2:]
     assert len(images) == (1 if kind == "skill" else 0), images
 
