@@ -62,3 +62,9 @@ def _publish_standard(user, institution):
 @access.rule("evaluation.view_own_record")
 def _view_own_record(user, obj):
     return access.has_role(user, Role.STUDENT)
+
+
+@access.rule("evaluation.comment_standard")
+def _comment_standard(user, institution):
+    """The HRSS of the city where the school is guides its standard (正文 三(一)2(4)): it comments on drafts."""
+    return institution is not None and institution.city_id in access.city_codes(user, Role.CITY_HRSS)

@@ -323,3 +323,9 @@ class StandardForm(forms.Form):
 
 def level_of_path(path):
     return LEVEL_NAMES[PATH_LEVEL[path]]
+
+
+class StandardCommentForm(forms.Form):
+    """指导意见 of the city HRSS on a version of the school's standard (正文 三(一)2(4))."""
+
+    text = forms.CharField(label=_("指导意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -132,3 +132,8 @@ def imports_visible_to(user):
 
 def verdicts_of(graduate_ids):
     return StoredVerdict.objects.filter(graduate_id__in=graduate_ids)
+
+
+def comments_on(version):
+    """The city HRSS's comments on a version (its readers may see them: the school and its supervisors)."""
+    return list(version.comments.select_related("author").order_by("created_at", "id"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views
+from evaluation import standard_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -20,9 +20,10 @@ urlpatterns = [
     path("evaluations/start/", views.run_start, name="run_start"),
     path("evaluations/<int:pk>/", views.run_detail, name="run_detail"),
     path("evaluations/<int:pk>/progress/", views.run_progress, name="run_progress"),
-    path("standard/", views.standard_list, name="standard_list"),
-    path("standard/edit/", views.standard_edit, name="standard_edit"),
-    path("standard/<int:pk>/", views.standard_detail, name="standard_detail"),
+    path("standard/", standard_views.standard_list, name="standard_list"),
+    path("standard/edit/", standard_views.standard_edit, name="standard_edit"),
+    path("standard/<int:pk>/", standard_views.standard_detail, name="standard_detail"),
+    path("standard/<int:pk>/comment/", standard_views.standard_comment, name="standard_comment"),
     path("accounts/", views.accounts_create, name="accounts_create"),
     path("activate/", views.activate, name="activate"),
     path("me/", views.my_record, name="my_record"),

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from evaluation import selectors, whatif
 from evaluation.forms import (
-    PATH_TITLES,
     AccountsForm,
     AchievementForm,
     ActivationForm,
@@ -34,14 +33,12 @@ from evaluation.forms import (
     GraduateFilterForm,
     ImportForm,
     RevealForm,
-    StandardForm,
     WhatIfForm,
 )
-from evaluation.models import Achievement, StandardVersion, TitleLevel
+from evaluation.models import Achievement, TitleLevel
 from evaluation.profiles import graduate_profile
 from evaluation.resources import GraduateResource, neutralise
-from evaluation.rules import evaluate, path_criteria
-from evaluation.rules.clauses import PATHS, path_clause
+from evaluation.rules import evaluate
 from evaluation.services import accounts, cohort, imports, records, standards
 from evaluation.transcripts import COLUMNS, TableError, max_upload_bytes
 from evaluation.verdicts import VerdictView
@@ -354,57 +351,7 @@ def run_progress(request, pk):
                          "counts": run.counts, "error": run.error})
 
 
-# --- standards ---------------------------------------------------------------------------------------
-
-
-@login_required
-def standard_list(request):
-    access.require(request.user, "evaluation.view_standard", None)
-    institutions = list(selectors.standard_institutions_visible_to(request.user)
-                        .annotate(n_versions=Count("school_standard__versions")).order_by("city_id", "name"))
-    own = access.institution_ids(request.user)
-    versions = []
-    own_institution = None
-    if own:
-        own_institution = _staff_institution(request.user)
-        versions = list(selectors.versions_of(own_institution))
-    return render(request, "evaluation/standard_list.html", {
-        "institutions": institutions, "own_institution": own_institution, "versions": versions,
-    })
-
-
-@login_required
-def standard_detail(request, pk):
-    version = get_object_or_404(StandardVersion.objects.select_related("standard__institution", "published_by"),
-                                pk=pk)
-    if not access.can(request.user, "evaluation.view_standard", version.standard.institution):
-        raise Http404
-    form = StandardForm(base=version.data)
-    rules = version.rules()
-    paths = [(PATH_TITLES[p], path_clause(p), path_criteria(p, rules)) for p in PATHS]
-    return render(request, "evaluation/standard_detail.html", {"version": version, "form": form, "paths": paths})
-
-
-@login_required
-def standard_edit(request):
-    institution = _staff_institution(request.user)
-    access.require(request.user, "evaluation.publish_standard", institution)
-    current = selectors.current_version(institution.pk)
-    form = StandardForm(request.POST or None, base=current.data if current else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = standards.publish_standard(institution=institution, data=form.standard_data(),
-                                                 actor=request.user, note=form.cleaned_data["note"])
-        except standards.StandardRefused as exc:
-            form.add_violations(exc.violations)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已发布第%(n)d版。之后的资格评价将使用该版本。") % {"n": version.number})
-            return redirect("evaluation:standard_detail", pk=version.pk)
-    return render(request, "evaluation/standard_edit.html", {"form": form, "current": current,
-                                                              "institution": institution},
-                  status=400 if form.errors else 200)
+# --- standards: evaluation/standard_views.py ------------------------------------------------------
 
 
 # --- student accounts ----------------------------------------------------------------------------

@@ -65,6 +65,13 @@ class Affiliation(models.TextChoices):
     PRIVATE = "private", _("民办")
 
 
+class ApproverLevel(models.TextChoices):
+    """The level of the education authority that approved a 民办 school (our decision, DOMAIN §3.4)."""
+
+    PROVINCIAL = "provincial", _("省教育厅批准设立")
+    CITY = "city", _("市级教育行政部门批准设立")
+
+
 class InstitutionKind(models.TextChoices):
     UNDERGRADUATE = "undergraduate", _("本科院校")
     VOCATIONAL = "vocational", _("高职院校")
@@ -86,6 +93,10 @@ class Institution(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, verbose_name=_("所在市"), related_name="institutions",
                              limit_choices_to={"level": "city"})
     kind = models.CharField(_("类型"), max_length=16, choices=InstitutionKind.choices)
+    private_approver_level = models.CharField(
+        _("民办院校审批机关级别"), max_length=12, choices=ApproverLevel.choices, blank=True,
+        help_text=_("仅民办院校填写：批准其设立的教育行政部门的级别，决定评委会向哪一级人社部门申请核准备案"
+                    "（附件2 二(三)）。"))
     applied_engineering = models.BooleanField(_("应用型理工科院校"), default=False)
     industry_college_name = models.CharField(_("现代产业学院名称"), max_length=100, blank=True)
     industry_college_level = models.CharField(_("现代产业学院级别"), max_length=12,

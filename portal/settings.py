@@ -219,3 +219,7 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("一试三证 试点工作平台")
+
+# --- Track A: the evaluation committee (附件2 二(二)) -------------------------------------
+# How long a committee's 核准备案 lasts before it must be renewed: at most 3 years (national rule).
+COMMITTEE_FILING_VALID_YEARS = int(env("COMMITTEE_FILING_VALID_YEARS", "3"))

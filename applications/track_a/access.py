@@ -5,10 +5,12 @@
   records the co-construction agreement and forwards the application; the city HRSS grants the authority;
 - the provincial education department runs the document review and the on-site evaluation; it and the
   provincial HRSS each recognise (or refuse);
-- the office a committee files with (``routing.committee_filing_office``) approves or returns it;
+- the office a committee files with (``routing.committee_filing_office``, derived from the school, 附件2 二(三))
+  approves or returns it, and consents to (or refuses) its adjustments, renewals and revocation;
 - officials see an application only once it has been submitted; experts see those they reviewed or visited.
 """
 
+from applications.track_a.routing import is_filing_office
 from portal import access
 from portal.models import CITY_ROLES, Role
 
@@ -121,9 +123,4 @@ def _file_committee(user, committee):
 
 @access.rule("track_a.review_committee")
 def _review_committee(user, committee):
-    from applications.track_a.routing import committee_filing_office
-
-    office = committee_filing_office(committee)
-    if office.is_provincial:
-        return access.has_role(user, office.role)
-    return office.city_code in access.city_codes(user, office.role)
+    return is_filing_office(user, committee)

@@ -3,7 +3,7 @@ the PDFs are what real use would leave behind. Idempotent: a school that already
 
 - 安徽工业大学 (account ``univ``; 马鞍山, 省属, 新能源汽车现代产业学院): the whole procedure done — authority granted
   (车辆工程, 机械设计制造及其自动化, 智能制造工程; 技术员/助理工程师/工程师; from 2024) and a 中级评委会 filed and
-  approved by the 马鞍山 HRSS, so that an evaluation round can start.
+  approved by the provincial HRSS (省属 school, 附件2 二(三)), so that an evaluation round can start.
 - 马鞍山学院 (account ``univ_mas``): its 附件1 submitted, awaiting ``city_hrss`` and ``city_edu``.
 - Seven experts in the pool (accounts ``pool_1`` … ``pool_7``) with professional titles.
 """
@@ -15,6 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.track_a import services
 from applications.track_a.models import PilotApplication
+from evaluation import selectors as evaluation_selectors
+from evaluation.rules import DEFAULT_STANDARD
+from evaluation.services.standards import publish_standard
 from portal.demo import DEMO_PASSWORD
 from portal.models import ExpertProfile, Institution, Role, RoleAssignment
 
@@ -153,17 +156,22 @@ def load_demo(stdout):
         app = services.grant_authority(application=app, actor=city_hrss,
                                        majors=["车辆工程", "机械设计制造及其自动化", "智能制造工程"],
                                        levels=["technician", "assistant_engineer", "engineer"], from_year=2024)
+        if evaluation_selectors.current_version(ahut.pk) is None:  # evaluation.demo normally published it already
+            publish_standard(institution=ahut, data=DEFAULT_STANDARD.to_dict(), actor=staff,
+                             note="演示：采用附件2基本条件")
         committee = services.create_committee(institution=ahut, actor=staff, values={
             "name": "安徽工业大学产业工程师中级职称评审委员会", "level": "intermediate",
-            "by_provincial_department": False, "talent_pool": "试点专业应届毕业生约2200人，每年申报约600人",
+            "talent_pool": "试点专业应届毕业生约2200人，每年申报约600人",
             "method": "对照自主评审标准条件评定，评委会无记名投票，同意票达到出席评委2/3以上为通过",
             "standard": "安徽工业大学产业工程师中初级职称自主评审标准条件（不低于附件2基本条件）"})
         services.set_members(committee=committee, actor=staff, members=[
             {"expert": e, "is_chair": i == 0, "term_start": date(2024, 9, 1), "term_end": date(2027, 8, 31)}
             for i, e in enumerate(experts[:7])])
         committee = services.file_committee(committee=committee, actor=staff)
-        services.review_committee(committee=committee, actor=city_hrss, decision="approve")
-        stdout.write("  试点：安徽工业大学 已授予职称自主评审权，评委会已核准备案")
+        # 安徽工业大学 is 省属: its committee files with the provincial HRSS (附件2 二(三)), carrying the school's
+        # standard published by evaluation.demo.
+        services.review_committee(committee=committee, actor=prov_hrss, decision="approve")
+        stdout.write("  试点：安徽工业大学 已授予职称自主评审权，评委会已由省人社厅核准备案")
 
     mas = Institution.objects.get(name="马鞍山学院")
     mas_staff = _user("univ_mas", "周经办（马鞍山学院）", Role.UNIVERSITY_STAFF, institution=mas)

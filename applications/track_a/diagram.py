@@ -49,6 +49,11 @@ def generate():
             "",
             "## 职称评审委员会核准备案: `EvaluationCommittee.state`",
             "",
+            "The office is derived from the school (附件2 二(三); `routing.committee_filing_office`). Once approved, a",
+            "committee is adjusted, renewed or revoked only with that office's consent (附件2 二(二)); while a change",
+            "is pending the approved composition stays in force. Whether it may meet on a day is",
+            "`selectors.committee_in_force` (approved, not revoked, within the validity of its 核准备案).",
+            "",
             _mermaid(EvaluationCommittee),
             "",
         ])

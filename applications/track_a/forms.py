@@ -9,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from applications.track_a import rules, sections, selectors
 from applications.track_a.models import (
     CoConstructionAgreement,
-    CommitteeFiling,
     Decision,
     DocumentReview,
-    EvaluationCommittee,
     PilotApplication,
     SiteEvaluation,
     TeacherSource,
@@ -255,65 +253,3 @@ class GrantForm(ExpectedStateMixin):
         self.fields["majors"].initial = names
         self.fields["levels"].initial = [code for code, _label in rules.TITLE_LEVELS]
         self.fields["from_year"].initial = date.today().year
-
-
-# --- the committee --------------------------------------------------------------------------------------------------
-
-class CommitteeForm(forms.ModelForm):
-    class Meta:
-        model = EvaluationCommittee
-        fields = ["name", "level", "by_provincial_department", "talent_pool", "method", "standard", "rules_file"]
-        widgets = {"level": forms.RadioSelect}
-
-
-class MemberForm(forms.Form):
-    expert = forms.TypedChoiceField(label=_("评审专家"), coerce=int)
-    is_chair = forms.BooleanField(label=_("主任委员"), required=False)
-    term_start = forms.DateField(label=_("任期开始"), widget=DATE)
-    term_end = forms.DateField(label=_("任期结束"), widget=DATE, help_text=_("任期不超过3年。"))
-
-    def __init__(self, *args, pool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pool = pool  # {pk: ExpertProfile}, loaded once for the whole formset
-        self.fields["expert"].choices = [("", "—")] + [
-            (pk, f"{e.user.display_name}（{e.title}，{e.get_title_level_display()}）") for pk, e in pool.items()]
-
-    def clean_expert(self):
-        return self.pool[self.cleaned_data["expert"]]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("term_start"), data.get("term_end")
-        if start and end:
-            if end <= start:
-                self.add_error("term_end", _("任期结束日期应晚于开始日期。"))
-            elif end > rules.add_years(start, rules.COMMITTEE_MAX_TERM_YEARS):
-                self.add_error("term_end", _("任期不超过3年。"))
-        return data
-
-
-class MemberFormSet(RowFormSet):
-    unique_field = "expert"
-
-
-MemberFormSetClass = forms.formset_factory(MemberForm, formset=MemberFormSet, extra=1, can_delete=True)
-
-
-def member_formset(committee, data=None):
-    initial = [{"expert": m.expert_id, "is_chair": m.is_chair, "term_start": m.term_start, "term_end": m.term_end}
-               for m in committee.members.all()]
-    pool = {e.pk: e for e in selectors.committee_pool()}
-    return MemberFormSetClass(data=data, initial=initial, prefix="members", form_kwargs={"pool": pool})
-
-
-class CommitteeReviewForm(ExpectedStateMixin):
-    decision = forms.ChoiceField(label=_("审核结论"), choices=CommitteeFiling.Decision.choices[1:],
-                                 widget=forms.RadioSelect)
-    reasons = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                              help_text=_("退回修改时必填。"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == CommitteeFiling.Decision.RETURN and not (data.get("reasons") or "").strip():
-            self.add_error("reasons", _("退回修改时请写明理由。"))
-        return data

@@ -129,13 +129,13 @@ def committee_levels_needed(authority_levels):
     return COMMITTEE_INTERMEDIATE if LEVEL_ENGINEER in set(authority_levels) else COMMITTEE_JUNIOR
 
 
-def committee_problems(*, level, members, authority_levels=()):
+def committee_problems(*, level, members, authority_levels=(), on=None):
     """Why a committee cannot be filed (核准备案), as messages; empty when it can.
 
     The portal's rule, from 附件2 二(二)1 (具有足够数量且符合条件的高（中）级职称评审专家) and DOMAIN §7:
     - an odd number of members, at least 5 (so that "2/3 of the members present" is a real quorum);
     - exactly one chair (主任委员), holding a 副高级 title or higher;
-    - every member's term at most 3 years;
+    - every member's term at most 3 years (and, with ``on``, serving on that day: not yet ended);
     - a 中级 committee: every member holds 中级 or higher, and more than half hold 副高级 or higher (高级专家);
       a 初级 committee: every member holds 中级 or higher (中级专家);
     - a committee evaluating 工程师 (a 中级 title) must be a 中级 committee; a 中级 committee also covers the 初级 levels.
@@ -158,6 +158,8 @@ def committee_problems(*, level, members, authority_levels=()):
             problems.append("委员%s的任期结束日期应晚于开始日期。" % m.name)
         elif m.term_end > add_years(m.term_start, COMMITTEE_MAX_TERM_YEARS):
             problems.append("委员%s的任期超过%d年。" % (m.name, COMMITTEE_MAX_TERM_YEARS))
+        elif on is not None and m.term_end < on:
+            problems.append("委员%s的任期已于%s届满，请调整或续聘。" % (m.name, m.term_end.isoformat()))
     below = [m.name for m in members if _TITLE_RANK.get(m.title_level, 0) < _TITLE_RANK["intermediate"]]
     if below:
         problems.append("评审专家应具有中级及以上职称：%s不符合。" % "、".join(below))

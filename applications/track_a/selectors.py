@@ -3,14 +3,18 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
 from applications.track_a.models import (
+    IN_FORCE_STATES,
+    CommitteeMember,
     CommitteeState,
     EvaluationCommittee,
     GrantedAuthority,
     PilotApplication,
     State,
 )
+from applications.track_a.routing import filing_office_for
 from portal import access
 from portal.models import CITY_ROLES, ExpertProfile, Role
 
@@ -73,12 +77,20 @@ def awaiting(user, role, *, city_code=None, limit=10):
 
 
 def committees_awaiting(user, role, *, city_code=None, limit=10):
-    qs = committees_visible_to(user).filter(state=CommitteeState.FILED)
-    if role == Role.PROVINCIAL_HRSS:
-        qs = qs.filter(by_provincial_department=True)
-    else:
-        qs = qs.filter(by_provincial_department=False, institution__city_id=city_code)
-    return list(qs.order_by("updated_at")[:limit])
+    """Committee filings (first filing, adjustment, renewal, revocation) waiting for the office ``role`` (in
+    ``city_code``), the office derived from each school as ``routing.filing_office_for`` does."""
+    pending = (CommitteeState.FILED, CommitteeState.CHANGE_FILED, CommitteeState.REVOCATION_FILED)
+    qs = committees_visible_to(user).filter(state__in=pending).order_by("updated_at")
+    if city_code:
+        qs = qs.filter(institution__city_id=city_code)
+    out = []
+    for committee in qs[:200]:
+        office = filing_office_for(committee.institution)
+        if office is not None and office.role == role and (office.is_provincial or office.city_code == city_code):
+            out.append(committee)
+            if len(out) == limit:
+                break
+    return out
 
 
 def expert_pool_for(application):
@@ -100,13 +112,48 @@ def granted_authority_for(institution):
             .order_by("-decided_at").first())
 
 
-def filed_committee_for(institution, level=None):
-    """The school's approved (核准备案) evaluation committee, with its members and experts prefetched, or None.
+def today_or(today=None):
+    return today or timezone.localdate()
 
-    With ``level`` (``rules.COMMITTEE_INTERMEDIATE``/``COMMITTEE_JUNIOR``) only a committee of that level; without,
-    the intermediate one if there is one (it also covers the 初级 levels).
-    """
-    qs = EvaluationCommittee.objects.filter(institution=institution, state=CommitteeState.APPROVED)
+
+def approved_committees_of(institution, level=None):
+    """The school's approved (not revoked) committees, the 中级 one first (it also covers the 初级 levels)."""
+    qs = EvaluationCommittee.objects.filter(institution=institution, state__in=IN_FORCE_STATES)
     if level:
         qs = qs.filter(level=level)
-    return qs.prefetch_related("members__expert__user").order_by("level").first()  # "intermediate" < "junior"
+    return list(qs.select_related("standard_version", "authority", "institution")
+                .prefetch_related("members__expert__user").order_by("level"))  # "intermediate" < "junior"
+
+
+def committee_in_force(committee, on=None):
+    """Whether ``committee`` may hold a meeting on ``on`` (today by default): approved, not revoked, and ``on``
+    within the validity of its current 核准备案 (附件2 二(二)). A pending adjustment or revocation changes nothing
+    yet; a lapsed filing must be renewed first."""
+    on = today_or(on)
+    return (committee.state in IN_FORCE_STATES and committee.valid_from is not None
+            and committee.valid_until is not None and committee.valid_from <= on <= committee.valid_until)
+
+
+def active_members_q(on):
+    return Q(term_start__lte=on, term_end__gte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+def active_members(committee, on=None):
+    """The members serving on ``on`` (today by default): within their term (≤ 3 years) and not adjusted out.
+    Nobody else is called to a meeting or counted."""
+    on = today_or(on)
+    return list(CommitteeMember.objects.filter(active_members_q(on), committee=committee)
+                .select_related("expert__user").order_by("-is_chair", "id"))
+
+
+def committee_standard_version(committee):
+    """The ``evaluation.StandardVersion`` its current 核准备案 carries — the only one a round may use."""
+    return committee.standard_version if committee.state in IN_FORCE_STATES else None
+
+
+def filed_committee_for(institution, level=None, on=None):
+    """The school's committee in force on ``on`` (today by default) — approved, not revoked, not lapsed — with its
+    members and experts prefetched, or None. With ``level`` (``rules.COMMITTEE_INTERMEDIATE``/``COMMITTEE_JUNIOR``)
+    only a committee of that level; without, the intermediate one if there is one."""
+    on = today_or(on)
+    return next((c for c in approved_committees_of(institution, level) if committee_in_force(c, on)), None)

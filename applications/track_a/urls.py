@@ -25,5 +25,7 @@ urlpatterns = [
     path("committee/<int:pk>/members/", views.committee_members, name="committee_members"),
     path("committee/<int:pk>/file/", views.committee_file, name="committee_file"),
     path("committee/<int:pk>/review/", views.committee_review, name="committee_review"),
+    path("committee/<int:pk>/adjust/", views.committee_adjust, name="committee_adjust"),
+    path("committee/<int:pk>/revoke/", views.committee_revoke, name="committee_revoke"),
     path("committee/<int:pk>/rules-file/", views.committee_rules_file, name="committee_rules_file"),
 ]

@@ -12,7 +12,7 @@ from .graduates import (
     Graduate,
 )
 from .imports import ImportBatch
-from .standards import SchoolStandard, StandardVersion
+from .standards import SchoolStandard, StandardComment, StandardVersion
 from .verdicts import EvaluationRun, StoredVerdict, TitleLevel
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Graduate",
     "ImportBatch",
     "SchoolStandard",
+    "StandardComment",
     "StandardVersion",
     "StoredVerdict",
     "TitleLevel",

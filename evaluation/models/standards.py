@@ -62,3 +62,24 @@ class StandardVersion(models.Model):
         if cached is None:
             cached = self._rules = RuleStandard.from_dict(self.data)
         return cached
+
+
+class StandardComment(models.Model):
+    """The 属地 city HRSS guides the school's standard (正文 三(一)2(4): "属地市人社局…指导学校…制定…自主评审标准条件"):
+    it sees each version the school drafts and may comment on it; the school sees the comments. A comment is a
+    record of guidance, not an approval — the standard reaches HRSS formally inside the committee's filing."""
+
+    version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="comments",
+                                verbose_name=_("标准版本"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("提出人"))
+    text = models.TextField(_("指导意见"))
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评审标准指导意见")
+        verbose_name_plural = _("评审标准指导意见")
+        ordering = ["version_id", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.version}：{self.text[:20]}"

@@ -149,13 +149,18 @@ def my(request):
 
 @login_required
 def open_round(request):
-    from applications.track_a.selectors import filed_committee_for, granted_authority_for
+    from applications.track_a.selectors import (
+        committee_standard_version,
+        filed_committee_for,
+        granted_authority_for,
+    )
 
     institution = _staff_institution(request.user)
     access.require(request.user, "rounds.open_round", institution)
     authority = granted_authority_for(institution)
     committee = filed_committee_for(institution)
-    version = evaluation_selectors.current_version(institution.pk)
+    # The standard a round uses is the version its committee's current 核准备案 carries (附件2 二(三)).
+    version = committee_standard_version(committee) if committee else None
     today = clock.today()
     years = sorted({y for y in evaluation_selectors.cohort_years([institution.pk]) if y >= today.year}
                    | {today.year}, reverse=True)

@@ -1,13 +1,17 @@
 """Publishing a school's own standard (自主评审标准条件) — never looser than the baseline (通知 四(四))."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from evaluation.models import SchoolStandard, StandardVersion
+from evaluation.models import SchoolStandard, StandardComment, StandardVersion
 from evaluation.rules import DEFAULT_STANDARD, validate_standard
 from evaluation.rules.standard import SchoolStandard as RuleStandard
 from portal import access, audit
 from portal.models import Role
+from portal.notify import notify
 
 
 class StandardRefused(ValidationError):
@@ -49,4 +53,31 @@ def publish_standard(*, institution, data, actor, note=""):
                                              data=rules.to_dict(), note=note, published_by=actor)
     audit.record(actor=actor, action="evaluation.publish_standard", obj=version, role=Role.UNIVERSITY_STAFF,
                  changes={"institution": institution.pk, "number": version.number, "note": note})
+    # The 属地 city HRSS sees each draft (正文 三(一)2(4)); it reaches HRSS formally in the committee's filing.
+    notify(_users(Role.CITY_HRSS, city_id=institution.city_id),
+           title=_("%(school)s发布了自主评审标准条件第%(n)d版，请指导") % {"school": institution.name,
+                                                                 "n": version.number},
+           link=reverse("evaluation:standard_detail", args=[version.pk]))
     return version
+
+
+def _users(role, **scope):
+    return list(get_user_model().objects.filter(is_active=True, roles__role=role,
+                                                **{f"roles__{k}": v for k, v in scope.items()}).distinct())
+
+
+@transaction.atomic
+def comment_on_standard(*, version, actor, text):
+    """The city HRSS where the school is comments on a version of its standard; the school is told."""
+    institution = version.standard.institution
+    access.require(actor, "evaluation.comment_standard", institution)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("请填写指导意见。"))
+    comment = StandardComment.objects.create(version=version, author=actor, text=text)
+    audit.record(actor=actor, action="evaluation.comment_standard", obj=version, role=Role.CITY_HRSS,
+                 changes={"comment": comment.pk})
+    notify(_users(Role.UNIVERSITY_STAFF, institution_id=institution.pk),
+           title=_("市人社局对本校自主评审标准条件第%(n)d版提出了指导意见") % {"n": version.number},
+           body=text[:200], link=reverse("evaluation:standard_detail", args=[version.pk]))
+    return comment

@@ -110,6 +110,14 @@ CASES = [
     Case("evaluation:standard_detail", {"site_admin": 200, "provincial_hrss": 200, "provincial_education": 200},
          default=404, kwargs=lambda w: {"pk": eval_data(w).other_version.pk},
          id="standard_detail (a school in another city)"),
+    # Only the HRSS of the school's city comments on its standard (正文 三(一)2(4)); others who read it get 403.
+    Case("evaluation:standard_comment", {"city_hrss": 302, "university_staff": 403, "site_admin": 403,
+                                         "city_education": 403, "provincial_hrss": 403, "provincial_education": 403},
+         default=404, method="post", kwargs=lambda w: {"pk": eval_data(w).version.pk},
+         data=lambda w: {"text": "建议明确企业实践时长的认定办法"}),
+    Case("evaluation:standard_comment", {"site_admin": 403, "provincial_hrss": 403, "provincial_education": 403},
+         default=404, method="post", kwargs=lambda w: {"pk": eval_data(w).other_version.pk},
+         data=lambda w: {"text": "x"}, id="POST standard_comment (a school in another city)"),
     # Student accounts: created by the school; activated by anyone holding a code.
     Case("evaluation:accounts_create", {"university_staff": 200}),
     Case("evaluation:activate", {r: 200 for r in ("university_staff", "city_hrss", "city_education",

@@ -30,12 +30,13 @@ def test_a_round_needs_authority_committee_and_standard(world):
     from applications.track_a import services as track_a
     from tests.track_a import factories as ta
 
-    committee = ta.committee(world, "filed")  # authority granted, committee not yet approved
+    committee = ta.committee(world, "filed")  # authority granted, standard published, committee not yet approved
     with pytest.raises(ValidationError, match="委员会尚未核准备案"):
         services.open_round(institution=world.inst, actor=world.staff, graduation_year=2025, today=f.OPENED)
-    track_a.review_committee(committee=committee, actor=world.city_hrss, decision="approve")
-    with pytest.raises(ValidationError, match="尚未发布自主评审标准条件"):
-        services.open_round(institution=world.inst, actor=world.staff, graduation_year=2025, today=f.OPENED)
+    # 安徽工业大学 is 省属: the provincial HRSS approves (附件2 二(三)); the filing carries the standard.
+    track_a.review_committee(committee=committee, actor=world.prov_hrss, decision="approve", today=ta.APPROVED_ON)
+    rnd = services.open_round(institution=world.inst, actor=world.staff, graduation_year=2025, today=f.OPENED)
+    assert rnd.standard_version == committee.standard_version
 
 
 def test_a_round_stays_within_the_authority(world):

@@ -119,6 +119,14 @@ CASES = [
          kwargs=_committee("draft")),
     Case("track_a:committee_file", {"university_staff": 302, "site_admin": 403}, default=404, method="post",
          kwargs=_committee("draft"), data=lambda w: {"expected_state": "draft"}),
-    Case("track_a:committee_review", acting(city_hrss=200), default=404, kwargs=_committee("filed")),
+    Case("track_a:committee_review", acting(provincial_hrss=200), default=404, kwargs=_committee("filed")),
     Case("track_a:committee_rules_file", VIEWERS, default=404, kwargs=_committee_rules),
+    # Adjusting and revoking an approved committee: the school files; the filing office consents (附件2 二(二)).
+    Case("track_a:committee_adjust", acting(university_staff=200), default=404, kwargs=_committee("approved")),
+    Case("track_a:committee_revoke", acting(university_staff=200), default=404, kwargs=_committee("approved")),
+    Case("track_a:committee_revoke", acting(university_staff=302), default=404, method="post",
+         kwargs=_committee("approved"), data=lambda w: {"expected_state": "approved", "reason": "试点专业调整"},
+         id="POST committee_revoke"),
+    Case("track_a:committee_review", acting(provincial_hrss=200), default=404, kwargs=_committee("change_filed"),
+         id="committee_review (an adjustment: the provincial HRSS for a 省属 school)"),
 ]

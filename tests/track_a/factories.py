@@ -17,6 +17,9 @@ from applications.track_a.models import (
     SiteEvaluation,
     State,
 )
+from evaluation import selectors as evaluation_selectors
+from evaluation.rules import DEFAULT_STANDARD
+from evaluation.services.standards import publish_standard
 from portal.models import ExpertProfile, Role
 from tests.conftest import make_institution, make_user
 
@@ -173,9 +176,26 @@ def authorised(w):
     return existing or application_in(w, State.AUTHORISED)
 
 
+#: The day the filing office approves the factory committee: its 核准备案 then runs to 2028-01-01, covering the
+#: fixed 2025 dates of the round tests and today.
+APPROVED_ON = date(2025, 1, 2)
+
+
+def standard(w, institution=None):
+    """The school's standard published (the default one), once per world: a committee's filing carries it."""
+    institution = institution or w.inst
+    version = evaluation_selectors.current_version(institution.pk)
+    if version is None:
+        staff = w.staff if institution == w.inst else make_user(f"std_{institution.pk}", Role.UNIVERSITY_STAFF,
+                                                                institution=institution)
+        version = publish_standard(institution=institution, data=DEFAULT_STANDARD.to_dict(), actor=staff)
+    return version
+
+
 def committee(w, state="draft", *, members=True):
-    """The intermediate committee of ``w.inst`` with 5 qualifying members, brought to ``state``
-    (draft / filed / approved / returned). One per world."""
+    """The intermediate committee of ``w.inst`` (安徽工业大学, 省属 → files with the provincial HRSS) with 5
+    qualifying members and the school's standard published, brought to ``state`` (draft / filed / approved /
+    returned). One per world."""
     if getattr(w, "committee", None) is not None:
         assert w.committee.state == state, "one committee per test world"
         return w.committee
@@ -183,18 +203,24 @@ def committee(w, state="draft", *, members=True):
     pool = expert_pool(w)
     c = services.create_committee(institution=w.inst, actor=w.staff, values={
         "name": "安徽工业大学产业工程师中级职称评审委员会", "level": CommitteeLevel.INTERMEDIATE,
-        "by_provincial_department": False, "talent_pool": "试点专业毕业生约1000人", "method": "评定",
+        "talent_pool": "试点专业毕业生约1000人", "method": "评定",
         "standard": "安徽工业大学产业工程师评审标准"})
     if members:
         services.set_members(committee=c, actor=w.staff, members=[
             {"expert": e, "is_chair": i == 0, "term_start": date(2025, 1, 1), "term_end": date(2027, 12, 31)}
             for i, e in enumerate(pool[:5])])
-    if state in ("filed", "approved", "returned"):
-        c = services.file_committee(committee=c, actor=w.staff)
-    if state == "approved":
-        c = services.review_committee(committee=c, actor=w.city_hrss, decision="approve")
+    if state in ("filed", "approved", "returned", "change_filed", "revocation_filed"):
+        standard(w)
+        c = services.file_committee(committee=c, actor=w.staff, today=APPROVED_ON)
+    if state in ("approved", "change_filed", "revocation_filed"):
+        c = services.review_committee(committee=c, actor=w.prov_hrss, decision="approve", today=APPROVED_ON)
+    if state == "change_filed":
+        c = services.file_adjustment(committee=c, actor=w.staff, reason="核准备案即将到期，申请续期", renew=True,
+                                     today=APPROVED_ON)
+    if state == "revocation_filed":
+        c = services.file_revocation(committee=c, actor=w.staff, reason="试点专业调整，撤销本评委会")
     if state == "returned":
-        c = services.review_committee(committee=c, actor=w.city_hrss, decision="return", reasons="请补充评审办法")
+        c = services.review_committee(committee=c, actor=w.prov_hrss, decision="return", reasons="请补充评审办法")
     w.committee = c
     return c
 

@@ -32,7 +32,8 @@ def test_no_committee_before_the_authority(world, login):
         services.create_committee(institution=world.inst, actor=world.staff, values={"level": "intermediate"})
 
 
-def test_the_school_forms_files_and_the_city_approves(world, login):
+def test_the_school_forms_files_and_the_province_approves(world, login):
+    """安徽工业大学 is 省属: its committee files with the provincial HRSS (附件2 二(三)), not its city's."""
     f.authorised(world)
     pool = f.expert_pool(world)
     client = login(world.staff)
@@ -52,19 +53,26 @@ def test_the_school_forms_files_and_the_city_approves(world, login):
     assert "评委会委员人数应为单数，当前4人" in detail and 'data-testid="file-committee"' not in detail
     client.post(reverse("track_a:committee_members", args=[committee.pk]), _member_rows(pool[:5], initial=4))
     detail = client.get(reverse("track_a:committee_detail", args=[committee.pk])).content.decode()
-    assert "符合组建条件" in detail and "马鞍山市人力资源和社会保障局" in detail
+    assert "尚未发布自主评审标准条件" in detail and 'data-testid="file-committee"' not in detail
+    f.standard(world)  # the standard is part of the filing materials (附件2 二(三))
+    detail = client.get(reverse("track_a:committee_detail", args=[committee.pk])).content.decode()
+    assert "符合组建条件" in detail and "安徽省人力资源和社会保障厅" in detail
     client.post(reverse("track_a:committee_file", args=[committee.pk]), {"expected_state": "draft"})
     committee.refresh_from_db()
     assert committee.state == CommitteeState.FILED
-    # the 芜湖 HRSS cannot see it; the 马鞍山 HRSS approves it
+    # the 芜湖 HRSS cannot see it; the 马鞍山 HRSS sees it but does not decide; the provincial HRSS approves it
     assert login(world.other_city_hrss).get(reverse("track_a:committee_detail", args=[committee.pk])).status_code \
         == 404
-    client = login(world.city_hrss)
+    assert "核准备案审核" not in login(world.city_hrss).get(
+        reverse("track_a:committee_detail", args=[committee.pk])).content.decode()
+    assert login(world.city_hrss).get(reverse("track_a:committee_review", args=[committee.pk])).status_code == 403
+    client = login(world.prov_hrss)
     assert "核准备案审核" in client.get(reverse("track_a:committee_detail", args=[committee.pk])).content.decode()
     client.post(reverse("track_a:committee_review", args=[committee.pk]),
                 {"expected_state": "filed", "decision": "approve"})
     committee.refresh_from_db()
     assert committee.state == CommitteeState.APPROVED and committee.approved_at
+    assert committee.standard_version == f.standard(world) and committee.valid_until > committee.valid_from
     filed = selectors.filed_committee_for(world.inst)
     assert filed == committee and len(filed.members.all()) == 5
     assert [m.is_chair for m in filed.members.all()].count(True) == 1
@@ -78,7 +86,7 @@ def test_a_returned_committee_is_corrected_and_refiled_with_its_changes(world):
         {"expert": e, "is_chair": i == 0, "term_start": date(2025, 1, 1), "term_end": date(2027, 12, 31)}
         for i, e in enumerate([pool[0], pool[1], pool[2], pool[3], pool[5]])])
     committee = services.file_committee(committee=EvaluationCommittee.objects.get(pk=committee.pk),
-                                        actor=world.staff)
+                                        actor=world.staff, today=f.APPROVED_ON)
     filings = services.filings_with_changes(committee)
     assert [fl.number for fl, _c in filings] == [2, 1]
     assert filings[1][0].decision == "return" and filings[1][0].reasons == "请补充评审办法"
@@ -109,10 +117,9 @@ def test_a_junior_committee_cannot_cover_an_engineer_authority(world):
 
 def test_filing_office_routing(world):
     committee = f.committee(world, "draft")
-    assert routing.committee_filing_office(committee).role == Role.CITY_HRSS
-    assert routing.committee_filing_office(committee).city_code == "3405"
-    committee.by_provincial_department = True
-    assert routing.committee_filing_office(committee).role == Role.PROVINCIAL_HRSS
+    assert routing.committee_filing_office(committee).role == Role.PROVINCIAL_HRSS  # 省属
+    committee.institution = world.other_inst  # 市属, 芜湖
+    assert routing.committee_filing_office(committee) == routing.Authority(Role.CITY_HRSS, "3402")
 
 
 def test_services_for_the_evaluation_round(world):

@@ -34,10 +34,17 @@ APPLICATION_TRANSITIONS = {
     "prov_hrss_refuse": (State.SITE_EVALUATED, {"provincial_hrss"}),
     "grant_authority": (State.RECOGNISED, {"city_hrss"}),
 }
+# 安徽工业大学 is 省属: the provincial HRSS is its committee's filing office (附件2 二(三)), for every decision.
 COMMITTEE_TRANSITIONS = {
     "file_for_approval": ("draft", {"university_staff"}),
-    "approve_filing": ("filed", {"city_hrss"}),
-    "return_filing": ("filed", {"city_hrss"}),
+    "approve_filing": ("filed", {"provincial_hrss"}),
+    "return_filing": ("filed", {"provincial_hrss"}),
+    "file_change": ("approved", {"university_staff"}),
+    "approve_change": ("change_filed", {"provincial_hrss"}),
+    "refuse_change": ("change_filed", {"provincial_hrss"}),
+    "file_revocation": ("approved", {"university_staff"}),
+    "approve_revocation": ("revocation_filed", {"provincial_hrss"}),
+    "refuse_revocation": ("revocation_filed", {"provincial_hrss"}),
 }
 
 
@@ -83,13 +90,8 @@ def test_committee_transition_by_every_role(name, world):
     assert _who_may(committee, name, _everyone(world)) == allowed
 
 
-def test_a_provincial_committee_is_approved_by_the_provincial_hrss(world):
-    committee = f.committee(world, "draft")
-    from applications.track_a.models import EvaluationCommittee
-
-    EvaluationCommittee.objects.filter(pk=committee.pk).update(by_provincial_department=True)
-    committee = services.file_committee(committee=EvaluationCommittee.objects.get(pk=committee.pk),
-                                        actor=world.staff)
+def test_a_provincial_schools_committee_is_approved_by_the_provincial_hrss(world):
+    committee = f.committee(world, "filed")
     assert _who_may(committee, "approve_filing", _everyone(world)) == {"provincial_hrss"}
     assert set(Notification.objects.filter(title__contains="核准备案").values_list("recipient__username", flat=True)) \
         == {"prov_hrss"}

@@ -15,7 +15,9 @@ from applications.track_a.models.application import (  # noqa: F401
     Venue,
 )
 from applications.track_a.models.committee import (  # noqa: F401
+    IN_FORCE_STATES,
     CommitteeFiling,
+    CommitteeKind,
     CommitteeLevel,
     CommitteeMember,
     CommitteeState,

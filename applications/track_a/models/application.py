@@ -454,4 +454,10 @@ TRANSITION_LABELS = {
     "file_for_approval": _("报送核准备案"),
     "approve_filing": _("核准备案"),
     "return_filing": _("退回修改"),
+    "file_change": _("报送调整（续期）"),
+    "approve_change": _("同意调整（续期）"),
+    "refuse_change": _("不同意调整（续期）"),
+    "file_revocation": _("报送撤销"),
+    "approve_revocation": _("同意撤销"),
+    "refuse_revocation": _("不同意撤销"),
 }

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from applications.track_a import selectors as track_a
 from applications.workflow import WorkflowError
-from evaluation import selectors as evaluation_selectors
 from evaluation.rounds import clock, deadlines
 from evaluation.rounds.models import (
     ApplicationState,
@@ -75,10 +74,12 @@ def open_round(*, institution, actor, graduation_year, majors=None, levels=None,
         _refuse(_("职称自主评审权自%(year)d年度起生效。") % {"year": authority.from_year}, "before_authority")
     committee = track_a.filed_committee_for(institution)
     if committee is None:
-        _refuse(_("本校职称评审委员会尚未核准备案，不能发起评审。"), "no_committee")
-    version = evaluation_selectors.current_version(institution.pk)
+        _refuse(_("本校职称评审委员会尚未核准备案（或已撤销、核准备案已过有效期），不能发起评审。"), "no_committee")
+    # Only the version of the school's standard carried by the committee's current 核准备案 (附件2 二(三): the
+    # filing materials include 评审办法、评审标准; 正文 三(一)2(4)): a newer version is filed as an adjustment first.
+    version = track_a.committee_standard_version(committee)
     if version is None:
-        _refuse(_("本校尚未发布自主评审标准条件，不能发起评审。"), "no_standard")
+        _refuse(_("本校评委会的核准备案未载明自主评审标准条件，不能发起评审。"), "no_standard")
     majors = list(majors) if majors else list(authority.majors)
     outside = [m for m in majors if m not in authority.majors]
     if outside:

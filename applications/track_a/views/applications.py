@@ -1,71 +1,23 @@
-"""HTTP only: parse, ask access/selectors, call a service, render. An application or committee the user may not
-see is a 404; one they see but may not act on is a 403."""
-
-import mimetypes
+"""HTTP only: parse, ask access/selectors, call a service, render. An application the user may not see is a 404;
+one they see but may not act on is a 403."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import has_transition_perm
 
-from applications import workflow
 from applications.track_a import forms, rules, sections, selectors, services, tasks
-from applications.track_a.models import (
-    TRANSITION_LABELS,
-    ApplicationPdf,
-    CommitteeState,
-    CooperationDocument,
-    Office,
-    State,
-)
-from applications.track_a.routing import committee_filing_office
+from applications.track_a.models import ApplicationPdf, CooperationDocument, Office, State
 from applications.workflow import WorkflowError
 from portal import access
-from portal.models import Institution, Role
+from portal.models import Institution
 
-
-def _application(request, pk):
-    app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
-    if not access.can(request.user, "track_a.view_application", app):
-        raise Http404
-    return app
-
-
-def _committee(request, pk):
-    committee = get_object_or_404(selectors.committees_visible_to(request.user), pk=pk)
-    if not access.can(request.user, "track_a.view_committee", committee):
-        raise Http404
-    return committee
-
-
-def _error_list(exc):
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-
-
-def _detail(app):
-    return redirect("track_a:detail", pk=app.pk)
-
-
-def _history(obj):
-    """The transition log with labels instead of codes."""
-    states = dict(type(obj)._meta.get_field("state").flatchoices)
-    roles = dict(Role.choices)
-    return [{"at": e.at, "who": e.actor.display_name if e.actor else e.actor_name, "role": roles.get(e.role, e.role),
-             "source": states.get(e.source, e.source), "target": states.get(e.target, e.target),
-             "transition": TRANSITION_LABELS.get(e.transition, e.transition), "comment": e.comment}
-            for e in workflow.history(obj)]
-
-
-def _can(user, app, name):
-    return has_transition_perm(getattr(app, name), user)
-
+from .common import _application, _can, _detail, _error_list, _history, _pending, _serve
 
 # --- lists ------------------------------------------------------------------------------------------------------
 
@@ -360,22 +312,6 @@ def grant(request, pk):
 
 # --- documents ----------------------------------------------------------------------------------------------------
 
-def _serve(field, filename):
-    """The stored file, inline. Read whole (documents are ≤ 20 MB) so that every response has a body."""
-    if not field:
-        raise Http404
-    try:
-        with field.open("rb") as handle:
-            data = handle.read()
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def file(request, pk, kind, item):
     app = _application(request, pk)
@@ -387,10 +323,6 @@ def file(request, pk, kind, item):
     if kind == "agreement" and hasattr(app, "agreement"):
         return _serve(app.agreement.signed_copy, app.agreement.signed_copy.name.rsplit("/", 1)[-1])
     raise Http404
-
-
-def _pending(request, app, what):
-    return render(request, "track_a/pending.html", {"app": app, "what": what})
 
 
 @login_required
@@ -419,132 +351,4 @@ def authority_pdf(request, pk):
         authority.refresh_from_db()
     return _serve(authority.letter, f"职称自主评审权授权决定书-{authority.number}.pdf")
 
-
-# --- the committee --------------------------------------------------------------------------------------------------
-
-@login_required
-def committee_start(request):
-    institution = Institution.objects.filter(pk__in=access.institution_ids(request.user)).first()
-    access.require(request.user, "track_a.start_committee", institution)
-    authority = selectors.granted_authority_for(institution)
-    if authority is None:
-        messages.error(request, _("授予职称自主评审权后才能组建评委会。"))
-        return redirect("track_a:index")
-    level = rules.committee_levels_needed(authority.levels)
-    form = forms.CommitteeForm(request.POST or None, request.FILES or None, initial={
-        "level": level, "name": _("%(school)s产业工程师%(level)s职称评审委员会") % {
-            "school": institution.name, "level": _("中级") if level == rules.COMMITTEE_INTERMEDIATE else _("初级")}})
-    if request.method == "POST" and form.is_valid():
-        try:
-            committee = services.create_committee(institution=institution, actor=request.user,
-                                                  values=form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("评委会已创建，请从专家库选择委员。"))
-            return redirect("track_a:committee_members", pk=committee.pk)
-    return render(request, "track_a/committee_form.html", {"form": form, "authority": authority,
-                                                           "institution": institution})
-
-
-@login_required
-def committee_detail(request, pk):
-    committee = _committee(request, pk)
-    members = services.committee_members(committee)
-    office = committee_filing_office(committee)
-    can_review = access.can(request.user, "track_a.review_committee", committee) \
-        and committee.state == CommitteeState.FILED
-    return render(request, "track_a/committee_detail.html", {
-        "committee": committee, "members": members,
-        "problems": services.committee_problems(committee, members) if committee.is_editable else [],
-        "office": office.label(committee.institution.city.name),
-        "can_edit": access.can(request.user, "track_a.edit_committee", committee),
-        "can_review": can_review,
-        "review_form": forms.CommitteeReviewForm(initial={"expected_state": committee.state}),
-        "filings": services.filings_with_changes(committee), "history": _history(committee),
-        "authority": committee.authority,
-    })
-
-
-@login_required
-def committee_edit(request, pk):
-    committee = _committee(request, pk)
-    access.require(request.user, "track_a.edit_committee", committee)
-    form = forms.CommitteeForm(request.POST or None, request.FILES or None, instance=committee)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_committee(committee=committee, actor=request.user, values=form.cleaned_data)
-        except (ValidationError, WorkflowError) as exc:
-            form.add_error(None, "；".join(_error_list(exc)))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("track_a:committee_detail", pk=committee.pk)
-    committee.refresh_from_db()
-    return render(request, "track_a/committee_form.html", {"form": form, "committee": committee,
-                                                           "authority": committee.authority,
-                                                           "institution": committee.institution})
-
-
-@login_required
-def committee_members(request, pk):
-    committee = _committee(request, pk)
-    access.require(request.user, "track_a.edit_committee", committee)
-    formset = forms.member_formset(committee, data=request.POST or None)
-    errors = []
-    if request.method == "POST" and formset.is_valid():
-        try:
-            services.set_members(committee=committee, actor=request.user, members=formset.rows())
-        except (ValidationError, WorkflowError) as exc:
-            errors = _error_list(exc)
-        else:
-            messages.success(request, _("委员名单已保存。"))
-            return redirect("track_a:committee_detail", pk=committee.pk)
-    return render(request, "track_a/committee_members.html", {
-        "committee": committee, "formset": formset, "errors": errors,
-        "min_members": rules.COMMITTEE_MIN_MEMBERS})
-
-
-@login_required
-@require_POST
-def committee_file(request, pk):
-    committee = _committee(request, pk)
-    access.require(request.user, "track_a.file_committee", committee)
-    try:
-        services.file_committee(committee=committee, actor=request.user,
-                                expected_state=request.POST.get("expected_state"))
-    except ValidationError as exc:
-        messages.error(request, _("尚不能报送：") + "；".join(exc.messages))
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已报送核准备案。"))
-    return redirect("track_a:committee_detail", pk=committee.pk)
-
-
-@login_required
-def committee_review(request, pk):
-    committee = _committee(request, pk)
-    access.require(request.user, "track_a.review_committee", committee)
-    form = forms.CommitteeReviewForm(request.POST or None, initial={"expected_state": committee.state})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_committee(committee=committee, actor=request.user, decision=form.cleaned_data["decision"],
-                                      reasons=form.cleaned_data["reasons"],
-                                      expected_state=form.cleaned_data["expected_state"])
-        except ValidationError as exc:
-            form.add_error(None, "；".join(exc.messages))
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("track_a:committee_detail", pk=committee.pk)
-        else:
-            messages.success(request, _("已办理。"))
-            return redirect("track_a:committee_detail", pk=committee.pk)
-    return render(request, "track_a/committee_review.html", {"committee": committee, "form": form})
-
-
-@login_required
-def committee_rules_file(request, pk):
-    committee = _committee(request, pk)
-    return _serve(committee.rules_file, committee.rules_file.name.rsplit("/", 1)[-1] if committee.rules_file else "")
 
