@@ -13,10 +13,10 @@ This module fails on the code before this change: there the school ticked "由�
 and approved by, the 马鞍山 HRSS, and the provincial HRSS could not decide on it.
 """
 
+import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-import pytest
 from applications.track_a import routing, services
 from applications.track_a.models import CommitteeState, EvaluationCommittee, GrantedAuthority
 from applications.workflow import run_transition

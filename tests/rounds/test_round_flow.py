@@ -34,7 +34,8 @@ def test_a_round_needs_authority_committee_and_standard(world):
     with pytest.raises(ValidationError, match="委员会尚未核准备案"):
         services.open_round(institution=world.inst, actor=world.staff, graduation_year=2025, today=f.OPENED)
     # 安徽工业大学 is 省属: the provincial HRSS approves (附件2 二(三)); the filing carries the standard.
-    track_a.review_committee(committee=committee, actor=world.prov_hrss, decision="approve", today=ta.APPROVED_ON)
+    committee = track_a.review_committee(committee=committee, actor=world.prov_hrss, decision="approve",
+                                         today=ta.APPROVED_ON)
     rnd = services.open_round(institution=world.inst, actor=world.staff, graduation_year=2025, today=f.OPENED)
     assert rnd.standard_version == committee.standard_version
 
