@@ -59,8 +59,9 @@ demo: $(VENV)/.installed sysdeps-demo
 test: $(VENV)/.installed-dev sysdeps-test
 	PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
+SCALE ?= 1
 bench: $(VENV)/.installed-dev sysdeps-bench
-	$(PY) benchmarks/run_all.py
+	SCALE=$(SCALE) $(PY) benchmarks/run_all.py
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

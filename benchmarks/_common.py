@@ -55,3 +55,32 @@ def setup_django(env_updates):
     import django
 
     django.setup()
+
+
+# --- figures: every benchmark reports through ``figure``; ``run_all`` gathers them ------------------------------
+SCALE = int(os.environ.get("SCALE", "1"))  # data size: 1 (province today) or 10 (ten times that)
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"  # tiny sizes, to prove the benchmark still runs (tests/perf)
+FIGURES_FILE = os.environ.get("BENCH_FIGURES")  # JSON lines written here when set (run_all sets it)
+
+
+def figure(name, *, value, unit, goal, ok, reference=None, note=""):
+    """Records one measured figure next to its reference measured in the same run.
+
+    ``ratio`` is value / reference; ``goal`` says in words what passes (``"≤ 0.45× reference and ≤ 25 ms"``);
+    ``ok`` is whether this run met it. Printed, and appended to ``BENCH_FIGURES`` for ``benchmarks/results.json``.
+    """
+    import json
+
+    ratio = round(value / reference, 3) if reference else None
+    row = {"value": round(value, 3), "unit": unit, "reference": round(reference, 3) if reference else None,
+           "ratio": ratio, "goal": goal, "ok": bool(ok)}
+    if note:
+        row["note"] = note
+    shown = f"{name}: {row['value']} {unit}"
+    if reference:
+        shown += f" (reference {row['reference']} {unit}, ratio {ratio})"
+    print(f"{shown}; goal {goal}: {'OK' if ok else 'MISSED'}", flush=True)
+    if FIGURES_FILE:
+        with open(FIGURES_FILE, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({name: row}, ensure_ascii=False) + "\n")
+    return row

@@ -7,4 +7,4 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("证书")
 
     def ready(self):
-        from . import access, dashboard  # noqa: F401  (registers access rules and dashboard panels)
+        from . import access, dashboard, signals  # noqa: F401  (access rules, dashboard panels, cache upkeep)

@@ -10,7 +10,7 @@
 - ``/.well-known/certificate-keys.json`` — the published key set (contract: certificate-qr.md).
 """
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import audit, identifiers
 
-from . import keys, ratelimit, selectors
+from . import keys, pagecache, ratelimit, selectors
 from .forms import IdCheckForm, VerifyForm
 from .models import CertificateKind, CertificateStatus
 
@@ -66,6 +66,9 @@ def verify_link(request, verification_id):
     ip = audit.client_ip(request)
     if not ratelimit.allow(ip=ip, certificate=verification_id.lower()):
         return _too_many(request)
+    cached = pagecache.get(request, verification_id)  # anonymous visitors: rendered once, until the row changes
+    if cached is not None:
+        return cached
     certificate = selectors.by_verification_id(verification_id)
     if certificate is None:
         raise Http404(_("未找到该证书。"))
@@ -74,6 +77,7 @@ def verify_link(request, verification_id):
     response = render(request, "certificates/verify_result.html", context)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
+    pagecache.put(request, certificate.verification_id, response)
     return response
 
 
@@ -142,6 +146,7 @@ def id_check(request, verification_id):
 @require_GET
 @cache_control(public=True, max_age=300)
 def key_set(request):
-    response = JsonResponse(keys.public_key_set(), json_dumps_params={"ensure_ascii": False})
+    body, _fingerprint = pagecache.key_set_json()  # serialised once per key ring
+    response = HttpResponse(body, content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
