@@ -90,7 +90,18 @@ def seed(env, n):
 
 
 def worker(env, result_ids, queue):
-    """One worker process: runs the batch task over ``result_ids``; reports time, sizes and peak RSS."""
+    """One worker process: runs the batch task over ``result_ids``; reports time, sizes and peak RSS (or the
+    traceback: the parent must not wait forever for a worker that died)."""
+    try:
+        _worker(env, result_ids, queue)
+    except BaseException:
+        import traceback
+
+        queue.put({"error": traceback.format_exc()})
+        raise
+
+
+def _worker(env, result_ids, queue):
     _setup(env)
     from django.db import connection
 
@@ -187,6 +198,9 @@ def run(queue_ctx, env, groups):
     reports = [queue.get() for _ in processes]
     for p in processes:
         p.join()
+    errors = [r["error"] for r in reports if "error" in r]
+    if errors:
+        sys.exit("a worker failed:\n" + errors[0])
     return time.perf_counter() - start, reports
 
 

@@ -8,8 +8,9 @@ Seeded and repeatable: the population of benchmarks/bench_engine.py (random.Rand
 技术员, few 工程师), written with COPY into a fresh database together with their achievements. Timed:
 ``services.cohort.execute_run`` — exactly what the Celery task runs: bulk reads with ``values_list``,
 the engine in a loop, verdicts serialised from cached fragments and spooled as COPY lines, then
-the cohort's old verdicts deleted and the new ones written with one COPY, in one transaction. It runs
-twice: the first stores, the second replaces (never duplicates).
+COPY-ed into a temporary table and merged (only changed verdicts written), in one transaction. It runs
+five times on the same cohort (issue 16 item 5): the table must stay within 1.3× of its size after the first
+run and every run within 1.2× of the first run's time.
 
 Run from the repository root:  python benchmarks/bench_cohort.py [N]
 """
@@ -24,9 +25,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks._common import fresh_pg_database, manage, pg_available, setup_django  # noqa: E402
+from benchmarks._common import SMOKE, figure, fresh_pg_database, manage, pg_available, setup_django  # noqa: E402
 
 YEAR = 2025
+RUNS = 5  # issue 16 item 5: five re-evaluations of the same cohort
 
 
 def seed(n: int) -> None:
@@ -106,16 +108,32 @@ def main(n: int = 100_000) -> None:
         seed(n)
         inst = Institution.objects.get(name="安徽工业大学")
         staff = get_user_model().objects.get(username="univ")
-        for label in ("first run (stores)", "second run (replaces)"):
+        from django.db import connection
+
+        def table_bytes():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_total_relation_size(%s)", [StoredVerdict._meta.db_table])
+                return cursor.fetchone()[0]
+
+        times, sizes = [], []
+        for i in range(RUNS):
             run = EvaluationRun.objects.create(institution=inst, graduation_year=YEAR, started_by=staff)
             start = time.perf_counter()
             run = cohort.execute_run(run.pk)
             seconds = time.perf_counter() - start
             assert run.status == "done", run.error
+            times.append(seconds)
+            sizes.append(table_bytes())
             stored = StoredVerdict.objects.count()
-            print(f"{label:<24} {run.done:>8,} graduates  {seconds:6.2f} s  ({run.done / seconds:,.0f}/s)  "
-                  f"stored verdicts: {stored:,}  levels: " +
+            print(f"run {i + 1}: {run.done:>8,} graduates  {seconds:6.2f} s  ({run.done / seconds:,.0f}/s)  "
+                  f"stored verdicts: {stored:,}, table {sizes[-1] / 2**20:.0f} MB  levels: " +
                   ", ".join(f"{k} {v:,}" for k, v in sorted(run.counts.items())), flush=True)
+        figure("cohort_first_run_s", value=times[0], unit="s", goal="≤ 15 s for 100,000 graduates",
+               ok=times[0] <= 15 * n / 100_000, note=f"{n:,} graduates")
+        figure("cohort_rerun_time_ratio", value=max(times[1:]), unit="s", reference=times[0],
+               goal="each of 5 runs ≤ 1.2× the first", ok=max(times[1:]) <= 1.2 * times[0])
+        figure("cohort_rerun_table_ratio", value=sizes[-1] / 2**20, unit="MB", reference=sizes[0] / 2**20,
+               goal=f"table after {RUNS} runs ≤ 1.3× after the first", ok=sizes[-1] <= 1.3 * sizes[0])
         # Where the time goes (same work, measured piecewise).
         from django.db import transaction
         from django.utils import timezone
@@ -128,11 +146,11 @@ def main(n: int = 100_000) -> None:
         with transaction.atomic():
             sink.store()
         stored_at = time.perf_counter()
-        print(f"breakdown: read + profiles + engine + JSON {evaluated - start:.2f} s, store (DELETE + COPY) "
+        print(f"breakdown: read + profiles + engine + JSON {evaluated - start:.2f} s, store (COPY + merge) "
               f"{stored_at - evaluated:.2f} s; peak RSS of this process (seeding included) "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         print("goal: under 15 s for 100,000 graduates")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else (2_000 if SMOKE else 100_000))
