@@ -1,6 +1,6 @@
 """Track A in real Chromium: a 马鞍山 provincial university fills 附件1 and submits; both city offices approve; the
 provincial education department runs the document review and the on-site evaluation; both provincial offices
-recognise it; the city HRSS grants the authority; the school files its committee and the city approves it."""
+recognise it; the city HRSS grants the authority; the school files its committee and, the school being 省属, the provincial HRSS approves it (附件2 二(三))."""
 
 from types import SimpleNamespace
 
@@ -221,7 +221,12 @@ def test_track_a_journey(pilot, page, phone):
     assert page.request.get(page.get_attribute('[data-testid="authority-pdf"]', "href")).body().startswith(b"%PDF")
     shot(page, "track_a-11-authorised")
 
-    # --- the school forms and files its committee; the city approves ------------------------------------------
+    # --- the school publishes its standard, forms and files its committee; being 省属, the committee files with the
+    # provincial HRSS (附件2 二(三)), which approves it -------------------------------------------------------------
+    from evaluation.rules import DEFAULT_STANDARD
+    from evaluation.services.standards import publish_standard
+
+    publish_standard(institution=w.inst, data=DEFAULT_STANDARD.to_dict(), actor=w.staff)
     as_user(page, "staff")
     panel = page.locator('section[data-role="university_staff"]').inner_text()
     assert "职称自主评审权" in panel and "车辆工程" in panel and "自2024年度起" in panel
@@ -244,8 +249,9 @@ def test_track_a_journey(pilot, page, phone):
     page.wait_for_selector('[data-testid="file-committee"]')
     page.click('[data-testid="file-committee"]')
     page.wait_for_selector("text=已报送核准备案")
-    as_user(page, "city_hrss")
-    page.click('section[data-role="city_hrss"] a:has-text("评审委员会")')
+    assert "安徽省人力资源和社会保障厅" in page.inner_text('[data-testid="filing-office"]')
+    as_user(page, "prov_hrss")
+    page.click('section[data-role="provincial_hrss"] a:has-text("评审委员会")')
     card = page.locator('[data-testid="committee-review"]')
     card.locator('[name="decision"][value="approve"]').check()
     card.locator("button").click()
