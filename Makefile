@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address certificates' QR codes and printed verification lines point at (settings.PUBLIC_BASE_URL).
+# Give it when people reach the demo by another name, e.g. make demo HOST=0.0.0.0 PUBLIC_BASE_URL=http://10.0.0.5:8000
+PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 # System packages: WeasyPrint's Pango, HarfBuzz's subsetter (without it a Chinese PDF takes ~12 s
 # instead of ~0.2 s), a CJK font, poppler for PDF checks, and Chromium for the browser tests.
@@ -50,11 +53,15 @@ sysdeps-test:
 sysdeps-bench:
 	$(call ensure_pkgs,$(TEST_PKGS) $(BENCH_PKGS),error)
 
+# The demo is served as production is: DEBUG off (Chinese error pages, no debug page listing every URL),
+# static files through WhiteNoise, and the QR base URL set to the address served.
+DEMO_ENV := DEBUG=0 PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
+
 demo: $(VENV)/.installed sysdeps-demo
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@echo "Serving the portal on $(PUBLIC_BASE_URL)/ (Ctrl+C stops it)"
+	$(DEMO_ENV) $(PY) manage.py runserver --nostatic $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev sysdeps-test
 	PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)

@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 
 from applications.models import TransitionLog
 from portal import audit
+from portal.models import Role
 from portal.notify import notify
 
 
@@ -78,3 +79,14 @@ def history(obj):
     return TransitionLog.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def readable_history(obj, transition_labels, *, state_field="state"):
+    """The transition log as people read it: names, role and state labels, Chinese transition names
+    ("王经办 撤销：有效 → 已撤销"), oldest first."""
+    states = dict(type(obj)._meta.get_field(state_field).flatchoices)
+    roles = dict(Role.choices)
+    return [{"at": e.at, "who": e.actor.display_name if e.actor else e.actor_name, "role": roles.get(e.role, e.role),
+             "source": states.get(e.source, e.source), "target": states.get(e.target, e.target),
+             "transition": transition_labels.get(e.transition, e.transition), "comment": e.comment}
+            for e in history(obj)]

@@ -7,4 +7,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("证书")
 
     def ready(self):
+        from portal import audit_labels
+
         from . import access, dashboard, signals  # noqa: F401  (access rules, dashboard panels, cache upkeep)
+        from .models import TRANSITION_LABELS
+
+        audit_labels.register_transitions(self.label, TRANSITION_LABELS)

@@ -209,6 +209,10 @@ class CertificateKind(models.TextChoices):
     TITLE = "title", _("专业技术资格证书（工程系列）")
 
 
+# What each transition is called in the certificate's history and the audit log.
+TRANSITION_LABELS = {"revoke": _("撤销"), "supersede": _("更正（由新版本替代）")}
+
+
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("有效")
     REVOKED = "revoked", _("已撤销")

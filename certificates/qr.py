@@ -50,10 +50,18 @@ def sign_payload(payload, key):
     return keys.b64url(raw), keys.b64url(keys.sign(raw, key))
 
 
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+
+
 def base_url():
-    """Where the QR link points: ``CERTIFICATE_BASE_URL`` (https://host in production)."""
-    url = os.environ.get("CERTIFICATE_BASE_URL") or getattr(settings, "CERTIFICATE_BASE_URL", "") \
-        or "http://127.0.0.1:8000"
+    """Where the QR link and the printed verification line point: the ``PUBLIC_BASE_URL`` setting.
+
+    The environment is read at call time as well (``PUBLIC_BASE_URL``, or its former name
+    ``CERTIFICATE_BASE_URL``), so a worker started with it agrees with the web process. Unset, a laptop's
+    runserver address is used; ``manage.py check`` warns about that in production (portal.W002).
+    """
+    url = (os.environ.get("PUBLIC_BASE_URL") or os.environ.get("CERTIFICATE_BASE_URL")
+           or getattr(settings, "PUBLIC_BASE_URL", "") or DEVELOPMENT_BASE_URL)
     return url.rstrip("/")
 
 

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.workflow import WorkflowError, history
+from applications import workflow
+from applications.workflow import WorkflowError
 from portal import access, audit
 
 from . import imports, selectors, services
 from .filing import filing_of
 from .forms import CorrectForm, ImportForm, PhotoZipForm, ResultForm, RevokeForm
-from .models import AssessmentResult, CertificateStatus, ResultImport
+from .models import TRANSITION_LABELS, AssessmentResult, CertificateStatus, ResultImport
 from .tasks import ensure_pdf
 
 
@@ -73,7 +74,8 @@ def certificate_detail(request, pk):
     certificate = _visible_certificate(request, pk)
     may_revoke = access.can(request.user, "certificates.revoke", certificate)
     return render(request, "certificates/certificate_detail.html", {
-        "c": certificate, "d": certificate.data, "history": history(certificate),
+        "c": certificate, "d": certificate.data,
+        "history": workflow.readable_history(certificate, TRANSITION_LABELS, state_field="status"),
         "may_download": access.can(request.user, "certificates.download", certificate),
         "may_revoke": may_revoke and certificate.status == CertificateStatus.VALID,
         "may_correct": access.can(request.user, "certificates.correct", certificate)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.dashboard import Item, Panel, panel
 from portal.models import Role
+from portal.timefmt import local_minute
 
 from . import selectors
 from .models import EvaluationRun, TitleLevel
@@ -32,7 +33,7 @@ def graduates_panel(user, assignment):
         run = EvaluationRun.objects.filter(institution=institution).order_by("-created_at", "-id").first()
         if run is not None:
             items.append(Item(_("最近一次资格评价"), reverse("evaluation:run_detail", args=[run.pk]),
-                              status=run.get_status_display(), meta=f"{run.created_at:%Y-%m-%d %H:%M}"))
+                              status=run.get_status_display(), meta=local_minute(run.created_at)))
     return Panel(
         title=gettext_lazy("毕业生与资格评价"),
         empty=gettext_lazy("导入成绩单后，本校毕业生记录和资格评价进度将显示在这里。"),

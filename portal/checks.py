@@ -43,3 +43,20 @@ def check_pdf_support(app_configs, **kwargs):
         hint=f"以 root 身份运行：{APT_LINE}",
         id="portal.W001",
     )]
+
+
+@register()
+def check_public_base_url(app_configs, **kwargs):
+    """In production the certificates' QR links must point at the portal's public HTTPS address (issue 15 §1)."""
+    from django.conf import settings
+
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    url = getattr(settings, "PUBLIC_BASE_URL", "")
+    if not url:
+        return [Warning("PUBLIC_BASE_URL 未设置：证书二维码和“电子证书核验”地址将指向 http://127.0.0.1:8000。",
+                        hint="在环境中设置 PUBLIC_BASE_URL=https://门户的公网域名", id="portal.W002")]
+    if not url.startswith("https://"):
+        return [Warning(f"PUBLIC_BASE_URL 不是 HTTPS 地址：{url}",
+                        hint="证书二维码指向的核验地址须使用 https://", id="portal.W003")]
+    return []

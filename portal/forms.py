@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit_labels
 from portal.models import AuditLog
 
 
@@ -14,4 +15,5 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         actions = AuditLog.objects.order_by().values_list("action", flat=True).distinct()
-        self.fields["action"].widget = forms.Select(choices=[("", _("全部"))] + [(a, a) for a in actions])
+        self.fields["action"].widget = forms.Select(choices=[("", _("全部"))] + sorted(
+            ((a, audit_labels.action_label(a)) for a in actions), key=lambda choice: choice[1]))

@@ -10,8 +10,10 @@ media on local disk. The environment switches to the real services:
 """
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +48,18 @@ else:
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# The address people reach the portal at (scheme://host[:port], no trailing slash). Every certificate's QR
+# link and printed "电子证书核验" line is built from it, also in Celery workers where no request exists.
+# ``make demo HOST=… PORT=…`` sets it to what it serves; production must set it to the public https://
+# address (``manage.py check`` warns otherwise). ``CERTIFICATE_BASE_URL`` is its former name, still read.
+PUBLIC_BASE_URL = (env("PUBLIC_BASE_URL") or env("CERTIFICATE_BASE_URL") or "").rstrip("/")
+if PUBLIC_BASE_URL:
+    _public = urlsplit(PUBLIC_BASE_URL)
+    if _public.hostname and _public.hostname not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public.hostname)
+    if f"{_public.scheme}://{_public.netloc}" not in CSRF_TRUSTED_ORIGINS:
+        CSRF_TRUSTED_ORIGINS.append(f"{_public.scheme}://{_public.netloc}")
+
 INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "applications.apps.ApplicationsConfig",
@@ -59,14 +73,17 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # the demo serves static files as production does, DEBUG off
     "django.contrib.staticfiles",
     "import_export",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files through WhiteNoise everywhere (gunicorn in production, runserver for the demo with DEBUG
+    # off), so that the demo is served as production is.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,10 +91,6 @@ MIDDLEWARE = [
     "portal.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-
-if PRODUCTION:
-    # gunicorn serves the collected CSS/JS itself; runserver does it in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -145,8 +158,12 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- I18N --------------------------------------------------------------------------
+# Chinese only. An English mode existed half-translated (202 of several thousand messages) and was removed
+# (issue 15 §21). Strings stay in gettext, so a locale can come back under ``locale/<lang>/``: add it to
+# LANGUAGES with LocaleMiddleware and a switch, and tests/portal/test_locales.py refuses it until every msgid
+# is translated.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -165,6 +182,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production the files are found in the apps' static/ folders (no collectstatic needed for the demo,
+# so STATIC_ROOT need not exist there and WhiteNoise's warning about it is silenced).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+if not PRODUCTION:
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -198,6 +221,7 @@ PORTAL_EMAIL_ENABLED = bool(EMAIL_HOST)
 
 # --- Security ---------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

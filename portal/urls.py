@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from certificates import public as certificates_public
 from portal import views
@@ -15,7 +14,6 @@ urlpatterns = [
     path("institutions/<int:pk>/", views.institution_detail, name="institution_detail"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("pilot/", include("applications.track_a.urls")),
     path("filing/", include("applications.track_b.urls")),
@@ -27,3 +25,7 @@ urlpatterns = [
     path(".well-known/certificate-keys.json", certificates_public.key_set, name="certificate_keys"),
     path("admin/", admin.site.urls),
 ]
+
+# Chinese error pages with the site's header (templates/400.html, 403.html, 404.html; the 500 page below
+# renders without touching the database). CSRF failures: settings.CSRF_FAILURE_VIEW.
+handler500 = "portal.errors.server_error"

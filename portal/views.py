@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import access, dashboard, routing, selectors
+from portal import access, audit_labels, dashboard, routing, selectors
 from portal.auth import PortalAuthenticationForm
 from portal.forms import AuditFilterForm
+from portal.models import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -29,8 +30,15 @@ def audit_log(request):
     access.require(request.user, "portal.view_audit_log")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_log_visible_to(request.user, **filters)
+    entries = selectors.audit_log_visible_to(request.user, **filters).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    roles = dict(Role.choices)
+    page.object_list = [{
+        "at": e.at, "who": e.actor.display_name if e.actor is not None else e.actor_name, "account": e.actor_name,
+        "role": roles.get(e.role, e.role), "action": audit_labels.action_label(e.action), "code": e.action,
+        "object": e.object_repr, "changes": audit_labels.changes_text(e.object_type or e.action.rpartition(".")[0], e.changes), "ip": e.ip,
+        "outcome": audit_labels.OUTCOMES.get(e.outcome, e.outcome), "ok": e.outcome == "ok",
+    } for e in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "portal/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -9,3 +9,7 @@ class TrackAConfig(AppConfig):
 
     def ready(self):
         from applications.track_a import access, panels  # noqa: F401  (access rules, dashboard panels)
+        from applications.track_a.models.application import TRANSITION_LABELS
+        from portal import audit_labels
+
+        audit_labels.register_transitions(self.label, TRANSITION_LABELS)

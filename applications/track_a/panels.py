@@ -3,16 +3,17 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from applications.track_a import selectors
+from applications.track_a import selectors, services
 from applications.track_a.models import EvaluationCommittee, PilotApplication, State
 from portal.dashboard import Item, Panel, panel
 from portal.models import Role
+from portal.timefmt import local_day
 
 
 def _app_item(app):
     when = app.submitted_at or app.updated_at
     return Item(label=app.unit_name, url=reverse("track_a:detail", args=[app.pk]), status=app.get_state_display(),
-                meta=_("%s 提交") % f"{when:%Y-%m-%d}" if app.submitted_at else "")
+                meta=_("%s 提交") % local_day(when) if app.submitted_at else "")
 
 
 def _committee_item(committee):
@@ -50,7 +51,12 @@ def school_panel(user, assignment):
                           status=committee.get_state_display()))
     open_apps = [a for a in apps if a.state != State.NOT_RECOGNISED]
     if not open_apps:
-        actions.append((_("填报立项申请表（附件1）"), reverse("track_a:index")))
+        verdict = services.eligibility_of(institution)
+        if verdict.ok:
+            actions.append((_("填报立项申请表（附件1）"), reverse("track_a:index")))
+        else:  # never offer a form the next page refuses: say why here (issue 15 §2)
+            items.extend(Item(label=_("本校暂不能申请试点：%s") % reason, status=_("不符合申报条件"))
+                         for reason in verdict.reasons)
     if any(a.state == State.AUTHORISED for a in apps):
         if not committees:
             actions.append((_("组建评委会"), reverse("track_a:committee_start")))

@@ -8,4 +8,9 @@ class TrackBConfig(AppConfig):
     verbose_name = _("职业技能等级认定备案")
 
     def ready(self):
+        from portal import audit_labels
+
         from . import access, dashboard  # noqa: F401  (access rules, dashboard panels)
+        from .templatetags.track_b import TRANSITIONS
+
+        audit_labels.register_transitions(self.label, TRANSITIONS)

@@ -7,6 +7,7 @@ services, so the demo has the same logs, audit rows and notifications as real us
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from portal.demo import DEMO_PASSWORD
 from portal.identifiers import ric_check_digit
@@ -135,7 +136,7 @@ def _user(username):
 
 def _report_fields(app):
     return {
-        "evaluated_on": app.submitted_at.date() if app.submitted_at else None,
+        "evaluated_on": timezone.localdate(app.submitted_at) if app.submitted_at else None,
         "organisation": "受理部门组建3人评估论证专家组（校外专家3人），采取材料审查与实地查看相结合的方式开展评估论证。",
         "basic": "该校人才培养定位清晰，应用型专业设置与区域产业契合，评价认定工作职责明确。",
         "courses": "课程设置覆盖国家职业标准要求，教学目标、实习实践要求和成绩合格标准明确。",

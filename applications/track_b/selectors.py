@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 
+from applications.workflow import history
 from portal import access
 from portal.models import ExpertProfile, Occupation, Role, RoleAssignment
 
@@ -161,3 +162,9 @@ def exemptions_visible_to(user):
 def pending_exemptions():
     return ExemptionRequest.objects.filter(state=ExemptionState.SUBMITTED).select_related("institution",
                                                                                           "occupation")
+
+
+def reopen_reasons(application):
+    """Why the office sent the report back to the panel (退回专家组重新论证), newest first: the experts read it
+    on the report page they sign (issue 15 §18), not only in their inbox."""
+    return list(history(application).filter(transition="reopen_evaluation").order_by("-at", "-id"))

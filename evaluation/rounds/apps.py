@@ -9,3 +9,7 @@ class RoundsConfig(AppConfig):
 
     def ready(self):
         from evaluation.rounds import access, panels  # noqa: F401 — registers access rules and dashboard panels
+        from evaluation.rounds.labels import TRANSITION_LABELS
+        from portal import audit_labels
+
+        audit_labels.register_transitions(self.label, TRANSITION_LABELS)

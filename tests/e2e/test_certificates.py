@@ -3,14 +3,15 @@ sees "有效" (with the signature checked in the browser), the issuer revokes it
 Also the offline verifier with both engines (WebCrypto and the vendored @noble/ed25519) and a tampered code."""
 
 import io
+import json
 import os
 
 import pytest
+from django.core.management import call_command
 
 from certificates import keys, qr
-from certificates.demo import load_demo as load_certificate_demo
 from certificates.models import Certificate
-from portal.demo import DEMO_PASSWORD, load_demo
+from portal.demo import DEMO_PASSWORD
 from tests.e2e.conftest import shot, sign_in
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -24,8 +25,7 @@ def demo(transactional_db, live_server, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("CERTIFICATE_FONT_DIR", os.path.join(ROOT, "media", "cache", "fonts"))
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e2e-cert"}}
     keys._cache.clear()
-    load_demo()
-    load_certificate_demo(io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # the whole demo: certificates come from its round and filing
     yield
     keys._cache.clear()
 
@@ -130,3 +130,27 @@ def test_verification_pages_fit_a_phone(demo, phone):
     shot(phone, "certificates-revoked-phone")
     phone.goto("/certificates/verify/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def tampered_link(certificate, **changes):
+    """The certificate's QR link with its payload edited (a forger's change) and the original signature kept."""
+    payload = json.loads(keys.b64url_decode(certificate.qr_payload))
+    payload.update(changes)
+    forged = keys.b64url(qr.canonical_json(payload))
+    return f"{qr.base_url()}/v/{certificate.verification_id}#{forged}.{certificate.qr_signature}"
+
+
+def test_a_tampered_qr_turns_the_whole_status_red(demo, page):
+    """Issue 15 §14: no green "有效" above a forged QR; the system's record beside what the QR claims."""
+    cert = Certificate.objects.filter(kind="title", status="valid").order_by("id").first()
+    page.goto(tampered_link(cert, level="工程师" if cert.level_label != "工程师" else "助理工程师"))
+    page.wait_for_selector('[data-testid="certificate-status"][data-tampered="true"]')
+    status = page.locator('[data-testid="certificate-status"]')
+    assert "二维码签名无效：该证书信息可能被篡改" in status.inner_text()
+    assert "有效" not in status.inner_text().replace("无效", "")
+    assert "cert-tampered" in status.get_attribute("class") and "cert-valid" not in status.get_attribute("class")
+    assert page.locator('[data-role="record-title"]').inner_text() == "系统中的记录"
+    record = page.locator('[data-role="record"]').inner_text()
+    claimed = page.locator("#offline-check").inner_text()
+    assert cert.level_label in record and "签名无效，不可信" in claimed
+    shot(page, "certificates-tampered-red")

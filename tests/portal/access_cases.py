@@ -21,8 +21,6 @@ CASES = [
          else [w.other_inst.uscc, w.other_inst.name]),
     Case("inbox", everyone(200)),
     Case("inbox_mark_read", everyone(302), method="post"),
-    Case("set_language", everyone(302), method="post", data=lambda w: {"language": "en", "next": "/"},
-         anonymous=302),
     Case("healthz", everyone(200), anonymous=200),
 ]
 

@@ -69,10 +69,3 @@ def test_unread_badge_and_mark_read(world, client):
     client.post(reverse("inbox_mark_read"))
     assert not Notification.objects.filter(recipient=world.staff, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=world.other_staff, read_at__isnull=True).exists()
-
-
-def test_english_is_switchable(world, client):
-    client.force_login(world.staff)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    body = client.get(reverse("home")).content.decode()
-    assert "Dashboard" in body and 'lang="en"' in body

@@ -96,7 +96,7 @@ CASES = [
          hidden=lambda w, role: [w.other_inst.name] if role in ("city_hrss", "university_staff") else []),
     Case("track_b:create", {"university_staff": 200}),
     Case("track_b:create", {"university_staff": 302}, method="post", id="POST track_b:create"),
-    Case("track_b:registry", everyone(200), kwargs=lambda w: (_case(w, FilingState.FILED), {})[1]),
+    Case("track_b:registry", everyone(200), kwargs=lambda w: (_case(w, FilingState.FILED), {})[1], anonymous=200),
     Case("track_b:detail", VIEWERS, default=404, kwargs=pk(FilingState.SUBMITTED), hidden=_full_ids,
          id="track_b:detail (submitted)"),
     Case("track_b:detail", {"university_staff": 200, "site_admin": 200}, default=404, kwargs=pk(FilingState.DRAFT),

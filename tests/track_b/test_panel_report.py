@@ -235,3 +235,14 @@ def test_expert_profiles_ids_not_leaked_on_panel_page(world, client):
     client.force_login(world.city_hrss)
     body = client.get(reverse("track_b:panel", args=[app.pk])).content.decode()
     assert fake_ric("340104", "19700101", "901") not in body
+
+
+def test_the_reason_for_reopening_is_on_the_report_page_the_experts_sign(world, client):
+    """Issue 15 §18: the office's reason reaches the page where the panel re-drafts and signs, not only the inbox."""
+    app = case_in(world, FilingState.REPORT_SIGNED)
+    services.reopen_evaluation(app, user=world.city_hrss, reasons="请补充实地查看实训基地的情况。")
+    member = PanelMember.objects.filter(application=app).select_related("expert").first()
+    client.force_login(member.expert)
+    body = client.get(reverse("track_b:report", args=[app.pk])).content.decode()
+    assert 'data-testid="reopen-reason"' in body and "请补充实地查看实训基地的情况。" in body
+    assert world.city_hrss.display_name in body

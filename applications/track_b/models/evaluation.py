@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Occupation
@@ -126,4 +127,4 @@ class ReportSignature(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "member"], name="track_b_signature_unique")]
 
     def __str__(self):
-        return f"{self.member.expert} @ {self.signed_at:%Y-%m-%d %H:%M}"
+        return f"{self.member.expert} @ {timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}"

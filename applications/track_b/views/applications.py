@@ -74,10 +74,9 @@ def create(request):
     return render(request, "track_b/create.html", {"open_case": open_case})
 
 
-@login_required
 def registry(request):
-    """备案机构名录: filed evaluation institutions with code, occupations and levels."""
-    access.require(request.user, "track_b.registry")
+    """备案机构名录: filed evaluation institutions with code, occupations and levels — public, no login
+    (employers and students check an institution before trusting its certificates; issue 15 §19)."""
     page = Paginator(selectors.filed_institutions(), 50).get_page(request.GET.get("page"))
     return render(request, "track_b/registry.html", {"page": page})
 

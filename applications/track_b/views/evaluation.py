@@ -99,6 +99,7 @@ def report(request, pk):
         "conclusions": list(report.conclusions.all()), "me": me, "my_signature": signatures.get(me.pk) if me else None,
         "problems": services.report_problems(report, app),
         "may_sign": me is not None and app.state == FilingState.UNDER_EVALUATION,
+        "reopens": selectors.reopen_reasons(app),
     })
 
 

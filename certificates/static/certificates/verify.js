@@ -82,15 +82,17 @@ export async function verifyQrText(text, keySet, options = {}) {
     return { ok: false, reason: "格式错误" };
   }
   if (!payload || typeof payload !== "object" || payload.v !== 1) return { ok: false, reason: "版本不支持" };
+  // On failure the decoded payload is returned as `claimed`: what the QR says, never to be trusted.
+  const claimed = payload;
   const jwk = (keySet.keys || []).find((k) => k.kid === payload.kid);
-  if (!jwk || jwk.kty !== "OKP" || jwk.crv !== "Ed25519") return { ok: false, reason: "签名密钥未知" };
-  if (signature.length !== 64) return { ok: false, reason: "签名无效" };
+  if (!jwk || jwk.kty !== "OKP" || jwk.crv !== "Ed25519") return { ok: false, reason: "签名密钥未知", claimed };
+  if (signature.length !== 64) return { ok: false, reason: "签名无效", claimed };
   const { ok, engine } = await verifySignature(b64urlDecode(jwk.x), signature, raw, options);
-  if (!ok) return { ok: false, reason: "签名无效", engine };
+  if (!ok) return { ok: false, reason: "签名无效", engine, claimed };
   const date = String(payload.date || "");
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { ok: false, reason: "日期无效" };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { ok: false, reason: "日期无效", claimed };
   if (date < jwk.nbf || (jwk.exp && date >= jwk.exp)) {
-    return { ok: false, reason: "签发日期不在该密钥的有效期内", engine };
+    return { ok: false, reason: "签发日期不在该密钥的有效期内", engine, claimed };
   }
   return { ok: true, reason: "", payload, verificationId: parts.verificationId, engine };
 }
@@ -98,6 +100,17 @@ export async function verifyQrText(text, keySet, options = {}) {
 const LABELS = [["no", "证书编号"], ["name", "姓名"], ["idm", "证件号码"], ["field", "职业/专业"],
   ["level", "等级"], ["org", "发证单位代码"], ["date", "发证日期"], ["kid", "签名密钥"]];
 const KINDS = { skill: "职业技能等级证书", title: "专业技术资格证书（工程系列）" };
+
+function fillFacts(facts, payload) {
+  facts.replaceChildren();
+  const rows = [["证书类别", KINDS[payload.kind] || payload.kind], ...LABELS.map(([key, label]) => [label, payload[key]])];
+  for (const [label, value] of rows) {
+    const dt = document.createElement("dt"); dt.textContent = label;
+    const dd = document.createElement("dd"); dd.textContent = value ?? "";
+    facts.append(dt, dd);
+  }
+  facts.hidden = false;
+}
 
 function show(box, result, statusUrl) {
   const verdict = box.querySelector('[data-role="verdict"]');
@@ -109,14 +122,7 @@ function show(box, result, statusUrl) {
     : `签名核验未通过：${result.reason}。该二维码可能被篡改或不是本平台签发的。`;
   facts.replaceChildren();
   if (!result.ok) { facts.hidden = true; return; }
-  const rows = [["证书类别", KINDS[result.payload.kind] || result.payload.kind],
-    ...LABELS.map(([key, label]) => [label, result.payload[key]])];
-  for (const [label, value] of rows) {
-    const dt = document.createElement("dt"); dt.textContent = label;
-    const dd = document.createElement("dd"); dd.textContent = value ?? "";
-    facts.append(dt, dd);
-  }
-  facts.hidden = false;
+  fillFacts(facts, result.payload);
   if (statusUrl && navigator.onLine !== false) {
     fetch(statusUrl, { headers: { Accept: "application/json" } })
       .then((r) => r.json())
@@ -129,6 +135,28 @@ function show(box, result, statusUrl) {
       })
       .catch(() => {});
   }
+}
+
+// The link's QR part failed the offline check: the whole status turns red, the server's record is shown as
+// "系统中的记录" beside what the QR claims (issue 15 §14). A green banner must never stand above a forged QR.
+function markTampered(box, result) {
+  const banner = document.querySelector('[data-testid="certificate-status"]');
+  if (banner) {
+    banner.className = "cert-status cert-tampered";
+    banner.dataset.tampered = "true";
+    const title = document.createElement("strong");
+    title.textContent = "二维码签名无效：该证书信息可能被篡改";
+    const text = document.createElement("p");
+    text.textContent = `原因：${result.reason}。请以下方“系统中的记录”为准；证书上与之不符的内容不可信。`
+      + "如有疑问，请联系发证单位。";
+    banner.replaceChildren(title, text);
+  }
+  const record = document.querySelector('[data-role="record-title"]');
+  if (record) record.textContent = "系统中的记录";
+  const compare = document.querySelector("[data-role=compare]");
+  if (compare) compare.classList.add("side-by-side");
+  box.querySelector("h2").textContent = "二维码中的内容（签名无效，不可信）";
+  if (result.claimed) fillFacts(box.querySelector('[data-role="payload"]'), result.claimed);
 }
 
 async function init() {
@@ -148,6 +176,7 @@ async function init() {
         result.reason = "二维码中的证书编号与本页证书不符";
       }
       show(box, result, null);
+      if (!result.ok) markTampered(box, result);
       if (result.ok && box.dataset.pageStatus !== "valid") {
         const note = document.createElement("p");
         note.className = "sig-bad";

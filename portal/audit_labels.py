@@ -1,0 +1,137 @@
+"""What the audit log's codes mean, in Chinese (issue 15 §20): "下载证书PDF", not ``certificates.download_pdf``.
+
+``ACTIONS`` names every action code the code base records with ``audit.record(action=...)``. Transitions are
+recorded as ``<app>.<model>.<transition>`` by ``applications.workflow.run_transition``; each app registers the
+names of its transitions (``register_transitions``, in its AppConfig.ready) and the label reads
+"<model>：<transition>" ("证书：撤销"). tests/portal/test_audit_labels.py fails on a code without a label.
+"""
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    # sign-in (portal/auth.py; django-axes may add its own)
+    "login": _("登录"),
+    "login_failed": _("登录失败"),
+    "login_refused_locked": _("账号已锁定，拒绝登录"),
+    "account_locked": _("连续登录失败，账号锁定"),
+    # certificates
+    "certificates.issue": _("颁发证书"),
+    "certificates.issue_round_titles": _("按评审结果颁发职称证书"),
+    "certificates.download_pdf": _("下载证书PDF"),
+    "certificates.download_zip": _("下载证书压缩包"),
+    "certificates.import_photos": _("导入证件照"),
+    "certificates.import_results": _("导入评价结果"),
+    "certificates.record_result": _("登记评价结果"),
+    "certificates.start_batch": _("开始批量发证"),
+    # graduates and eligibility
+    "evaluation.activate_account": _("学生激活账号"),
+    "evaluation.activation_failed": _("学生激活账号失败"),
+    "evaluation.add_achievement": _("添加成果"),
+    "evaluation.delete_achievement": _("删除成果"),
+    "evaluation.create_student_accounts": _("生成学生账号激活码"),
+    "evaluation.export_full_ids": _("导出完整身份证号"),
+    "evaluation.import_transcript": _("导入成绩单"),
+    "evaluation.publish_standard": _("发布学校评价标准"),
+    "evaluation.reveal_id_number": _("查看完整身份证号"),
+    "evaluation.start_run": _("开始资格评价"),
+    # the evaluation round
+    "rounds.open_round": _("开启年度评审"),
+    "rounds.create_application": _("创建职称申报"),
+    "rounds.update_application": _("修改职称申报"),
+    "rounds.add_evidence": _("上传申报材料"),
+    "rounds.remove_evidence": _("删除申报材料"),
+    "rounds.view_evidence": _("查看申报材料"),
+    "rounds.lodge_objection": _("提出公示异议"),
+    "rounds.record_ballot": _("登记表决结果"),
+    "rounds.session_attendance": _("登记评审会议出席"),
+    "rounds.decisions": _("形成评审结果"),
+    "rounds.correct_decision": _("更正评审结果"),
+    "rounds.export_report": _("导出评审结果报表"),
+    # Track A
+    "track_a.start": _("开始填报试点申请（附件1）"),
+    "track_a.update_section": _("保存试点申请内容"),
+    "track_a.add_document": _("上传试点申请附件"),
+    "track_a.remove_document": _("删除试点申请附件"),
+    "track_a.create_committee": _("组建职称评审委员会"),
+    "track_a.update_committee": _("修改职称评审委员会"),
+    "track_a.set_members": _("设置评审委员会委员"),
+    # Track B
+    "track_b.create": _("开始填报备案申请（附件3/4）"),
+    "track_b.save_section": _("保存备案申请内容"),
+    "track_b.download": _("下载备案文书"),
+    "track_b.download_attachment": _("下载备案申请附件"),
+    "track_b.view_ids": _("查看完整身份证号"),
+    "track_b.change_panel": _("调整评估论证专家组"),
+    "track_b.edit_report": _("修改评估论证报告"),
+    "track_b.sign_report": _("专家签署评估论证报告"),
+    "track_b.filing_code": _("分配备案编号"),
+    "track_b.entrustment_create": _("新建委托认定报备"),
+    "track_b.entrustment_save": _("保存委托认定报备"),
+    "track_b.exemption_submit": _("提交“1+X”免试科目申请"),
+}
+
+_TRANSITIONS = {}  # app label -> {transition name: label}
+
+
+def register(labels):
+    """Adds labels of action codes (an app's own ``audit.record`` actions)."""
+    ACTIONS.update(labels)
+
+
+def register_transitions(app_label, labels):
+    """The on-screen names of an app's workflow transitions (``{"revoke": "撤销"}``)."""
+    _TRANSITIONS.setdefault(app_label, {}).update(labels)
+
+
+def transition_label(app_label, name):
+    return _TRANSITIONS.get(app_label, {}).get(name)
+
+
+def action_label(code):
+    """The Chinese label of an audit action code; the code itself if nobody named it."""
+    if code in ACTIONS:
+        return str(ACTIONS[code])
+    parts = code.split(".")
+    if len(parts) == 3:
+        app_label, model_name, name = parts
+        label = transition_label(app_label, name)
+        if label is not None:
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:
+                return str(label)
+            return f"{model._meta.verbose_name}：{label}"
+    return code
+
+
+def state_label(object_type, value):
+    """The label of a workflow state value of the model ``object_type`` ("certificates.certificate")."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return value
+    for field_name in ("state", "status"):
+        try:
+            field = model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            continue
+        return str(dict(field.flatchoices).get(value, value))
+    return value
+
+
+OUTCOMES = {"ok": _("成功"), "refused": _("被拒绝"), "failed": _("失败")}
+
+
+def changes_text(object_type, changes):
+    """A change summary people read: the state as "有效 → 已撤销", other keys as "key：value"."""
+    parts = []
+    for key, value in (changes or {}).items():
+        if key == "state" and isinstance(value, list) and len(value) == 2:
+            parts.append(f"{state_label(object_type, value[0])} → {state_label(object_type, value[1])}")
+        elif key == "comment":
+            parts.append(str(_("理由：%(text)s") % {"text": value}))
+        else:
+            parts.append(f"{key}：{value}")
+    return "；".join(parts)
