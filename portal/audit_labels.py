@@ -36,6 +36,7 @@ ACTIONS = {
     "evaluation.publish_standard": _("发布学校评价标准"),
     "evaluation.reveal_id_number": _("查看完整身份证号"),
     "evaluation.start_run": _("开始资格评价"),
+    "evaluation.comment_standard": _("市人社局对评价标准草案提出意见"),
     # the evaluation round
     "rounds.open_round": _("开启年度评审"),
     "rounds.create_application": _("创建职称申报"),
@@ -57,6 +58,7 @@ ACTIONS = {
     "track_a.create_committee": _("组建职称评审委员会"),
     "track_a.update_committee": _("修改职称评审委员会"),
     "track_a.set_members": _("设置评审委员会委员"),
+    "track_a.review_committee": _("办理评委会核准备案"),
     # Track B
     "track_b.create": _("开始填报备案申请（附件3/4）"),
     "track_b.save_section": _("保存备案申请内容"),
