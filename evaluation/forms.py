@@ -26,7 +26,6 @@ from portal.identifiers import normalize_ric
 from portal.models import Institution
 from portal.uploads import check_upload
 
-from . import whatif
 from .models import Achievement, TitleLevel
 
 # --- lists ------------------------------------------------------------------------------------
@@ -149,9 +148,13 @@ class ActivationForm(forms.Form):
 
 
 class WhatIfForm(forms.Form):
-    options = forms.MultipleChoiceField(label=_("假设我还取得"), required=False,
-                                        choices=[(o[0], o[2]) for o in whatif.OPTIONS],
-                                        widget=forms.CheckboxSelectMultiple)
+    """The options offered are those of the standard applied to the student (``whatif.options``)."""
+
+    options = forms.MultipleChoiceField(label=_("假设我还取得"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["options"].choices = [(o.key, o.label) for o in options]
 
 
 # --- school standard --------------------------------------------------------------------------------

@@ -424,16 +424,17 @@ def my_record(request):
     graduate = _own_graduate(request)
     achievements = list(graduate.achievements.all())
     graduate._prefetched_objects_cache = {"achievements": achievements}
-    form = WhatIfForm(request.POST or None)
-    what_if = None
+    standard = standards.rules_of(selectors.current_version(graduate.institution_id))
+    profile = graduate_profile(graduate, achievements)
+    form = WhatIfForm(request.POST or None, options=whatif.options(standard, profile))
+    what_if, chosen = None, set()
     if request.method == "POST" and form.is_valid():
-        version = selectors.current_version(graduate.institution_id)
-        what_if = VerdictView.of(whatif.what_if(graduate_profile(graduate, achievements),
-                                                form.cleaned_data["options"], standards.rules_of(version)))
-    chosen = set(form.cleaned_data["options"]) if form.is_bound and form.is_valid() else set()
+        chosen = set(form.cleaned_data["options"])
+        what_if = VerdictView.of(whatif.what_if(profile, chosen, standard))
+        what_if.missing = [whatif.hypothetical(m) for m in what_if.missing]
     return render(request, "evaluation/my_record.html", {
-        "graduate": graduate, "achievements": achievements, "what_if": what_if, "groups": whatif.groups(),
-        "chosen": chosen, **_verdict_context(graduate),
+        "graduate": graduate, "achievements": achievements, "what_if": what_if,
+        "groups": whatif.groups(standard, profile), "chosen": chosen, **_verdict_context(graduate),
     })
 
 
@@ -452,9 +453,11 @@ def what_if(request):
             return JsonResponse({"error": _("请求格式错误。")}, status=400)
     else:
         keys = request.POST.getlist("options")
-    unknown = set(keys) - set(whatif.KEYS)
+    standard = standards.rules_of(selectors.current_version(graduate.institution_id))
+    profile = graduate_profile(graduate)
+    unknown = set(keys) - whatif.keys(standard, profile)
     if unknown:
         return JsonResponse({"error": _("未知选项：%(keys)s") % {"keys": "、".join(sorted(unknown))}}, status=400)
-    version = selectors.current_version(graduate.institution_id)
-    verdict = whatif.what_if(graduate_profile(graduate), keys, standards.rules_of(version))
-    return JsonResponse(VerdictView.of(verdict).as_json())
+    data = VerdictView.of(whatif.what_if(profile, keys, standard)).as_json()
+    data["missing"] = [whatif.hypothetical(m) for m in data["missing"]]
+    return JsonResponse(data)

@@ -83,3 +83,26 @@ def test_classmates_are_invisible_everywhere(ev, client):
     assert client.get(reverse("evaluation:graduate_detail", args=[ev.own.pk])).status_code == 302
     other = GraduateFactory(institution=ev.own.institution, name="钱七八")
     assert client.get(reverse("evaluation:graduate_detail", args=[other.pk])).status_code == 404
+
+
+def test_what_if_is_built_from_the_standard_applied_with_the_real_value_beside(ev, client):
+    """Issue 15 §15: a school standard asking for the top 25 % offers 前25% (not only 前50%/前30%), and the
+    student reads their real rank beside it; the result words the engine's "目前" as the hypothesis."""
+    from evaluation.rules import DEFAULT_STANDARD
+    from evaluation.services.standards import publish_standard
+
+    staff = ev.own.institution.role_assignments.filter(role="university_staff").first().user
+    strict = DEFAULT_STANDARD.with_path("1(3)", rank_percent_max=25.0).to_dict()
+    strict["name"] = "本校标准（前25%）"
+    publish_standard(institution=ev.own.institution, data=strict, actor=staff)
+    ev.own.major_rank_percent = 38
+    ev.own.save()
+    client.force_login(ev.own.user)
+    page = client.get(reverse("evaluation:my_record")).content.decode()
+    assert 'value="rank_25"' in page and "平均学分绩点排名进入专业前25%" in page
+    assert 'value="rank_30"' not in page and 'value="rank_50"' in page  # 2(2) keeps the baseline's 50 %
+    assert "目前为专业前38%" in page
+    url = reverse("evaluation:what_if")
+    assert client.post(url, json.dumps({"options": ["rank_30"]}), content_type="application/json").status_code == 400
+    data = client.post(url, json.dumps({"options": ["rank_25"]}), content_type="application/json").json()
+    assert all("目前为前" not in m for m in data["missing"])
