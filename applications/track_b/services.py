@@ -28,6 +28,7 @@ from .models import (
     FilingState,
     GeneratedDocument,
     ImplementationPlan,
+    PanelConflict,
     PanelMember,
     ReportConclusion,
     ReportSignature,
@@ -234,26 +235,72 @@ def _panel_users(application):
     return [m.expert for m in PanelMember.objects.filter(application=application).select_related("expert")]
 
 
-def classify_expert(profile, application, *, listed_ids=None, staff_ids=None):
-    """(kind, employer) of a pool expert for this case: ``blocked`` — employed by the applicant (回避);
-    ``internal`` — engaged by the applicant (listed in its 附件3 as expert or examiner), counts against
-    the two-thirds rule; ``external`` — 校外专家."""
+def classify_expert(profile, application, *, listed_ids=None, staff_ids=None, conflicts=None):
+    """(kind, employer) of a pool expert for this case (通知 三(二)2(2): 校外专家不少于三分之二):
+
+    - ``blocked`` — a conflict of interest: declared (``PanelConflict``, 回避), or the person runs the
+      applicant's own certification work (its 附件3 工作人员, or its 经办人 in the portal);
+    - ``internal`` — 校内专家: employed by the applicant as recorded in the expert pool (the expert role's
+      employer), or engaged by it (listed in its 附件3 as expert or examiner). May sit; counts against 2/3;
+    - ``external`` — 校外专家.
+    ``conflicts``: {expert user id: reason} of the case (read once per page by ``conflicts_of``)."""
     roles = getattr(profile.user, "all_roles", None)
     if roles is None:
         roles = list(profile.user.roles.select_related("institution"))
     employers = [r for r in roles if r.role == Role.EXPERT]
     employer = "、".join(r.employer_name for r in employers if r.employer_name) or "—"
     institution = application.institution
-    if any(r.institution_id == institution.pk for r in roles if r.role in (Role.EXPERT, Role.UNIVERSITY_STAFF)):
+    if conflicts is None:
+        conflicts = conflicts_of(application)
+    if profile.user_id in conflicts:
         return "blocked", employer
-    if any(r.organisation.strip() == institution.name for r in employers):
+    if any(r.institution_id == institution.pk for r in roles if r.role == Role.UNIVERSITY_STAFF):
         return "blocked", employer
     number = normalize_ric(profile.id_number)
     if number and staff_ids is not None and number in staff_ids:
         return "blocked", employer
+    if any(r.institution_id == institution.pk or r.organisation.strip() == institution.name for r in employers):
+        return "internal", employer
     if number and listed_ids is not None and number in listed_ids:
         return "internal", employer
     return "external", employer
+
+
+def conflicts_of(application):
+    """{expert user id: 回避事由} declared for this case."""
+    return dict(PanelConflict.objects.filter(application=application).values_list("expert_id", "reason"))
+
+
+def record_conflict(application, *, user, expert_id, reason):
+    """The receiving office records an expert's declared conflict (回避) for this case; the expert is taken off
+    the panel if on it (signatures are cleared as for any change of the panel)."""
+    if not access.can(user, "track_b.review", application):
+        raise PermissionDenied("track_b.review")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TrackBError(_("请写明回避事由。"))
+    with transaction.atomic():
+        locked = _lock(application)
+        if locked.state not in (FilingState.ACCEPTED, FilingState.UNDER_EVALUATION):
+            raise WorkflowError(_("当前状态为“%(state)s”，不能登记回避。") % {"state": _state_label(locked.state)})
+        profile = selectors.expert_pool().filter(user_id=expert_id).select_related("user").first()
+        if profile is None:
+            raise TrackBError(_("所选人员不在专家库中。"))
+        conflict, created = PanelConflict.objects.get_or_create(
+            application=locked, expert=profile.user, defaults={"reason": reason[:200], "recorded_by": user})
+        member = PanelMember.objects.filter(application=locked, expert=profile.user).first()
+        if member is not None:
+            if member.is_leader:
+                raise TrackBError(_("%(name)s 是专家组组长：请先另行指定组长并调整专家组，再登记其回避。")
+                                  % {"name": profile.user.display_name})
+            member.delete()
+            report = EvaluationReport.objects.filter(application=locked).first()
+            if report is not None:
+                _clear_signatures(report, reason=_("专家组成员已调整"))
+        audit.record(actor=user, action="track_b.record_conflict", obj=locked, role=locked.authority_role,
+                     changes={"expert": profile.user.get_username(), "reason": reason[:200],
+                              "removed_from_panel": member is not None})
+    return conflict
 
 
 def listed_people(application):
@@ -267,11 +314,11 @@ def listed_people(application):
 def check_panel(application, chosen, leader_id):
     """Messages saying why a panel may not be formed ([] when it may). ``chosen``: [(profile, kind, employer)]."""
     problems = []
-    for profile, kind, employer in chosen:
+    for profile, kind, _employer in chosen:
         if kind == "blocked":
-            problems.append(_("专家“%(name)s”受聘于申报单位“%(unit)s”（%(employer)s），按回避规定不能选入该单位的"
-                              "评估论证专家组。") % {"name": profile.user.display_name,
-                                                 "unit": application.institution.name, "employer": employer})
+            problems.append(_("专家“%(name)s”与申报单位“%(unit)s”存在利害关系（已声明回避，或负责该单位的认定工作），"
+                              "按回避规定不能选入评估论证专家组。") % {"name": profile.user.display_name,
+                                                             "unit": application.institution.name})
     n = len(chosen)
     if n < PANEL_MIN_SIZE:
         problems.append(_("评估论证专家组至少由%(min)d名专家组成，当前选择了%(n)d名。") % {"min": PANEL_MIN_SIZE, "n": n})
@@ -279,7 +326,8 @@ def check_panel(application, chosen, leader_id):
     needed = -(-2 * n // 3)  # ceil(2n/3)
     if n and external < needed:
         problems.append(_("校外专家不少于三分之二：当前%(n)d名专家中校外专家%(ext)d名，至少需要%(need)d名。"
-                          "申报单位聘请的专家（列于其附件3专家或考评人员名单中）不计为校外专家。")
+                          "受聘于申报单位的专家（校内专家），以及列于其附件3专家或考评人员名单中的专家，"
+                          "不计为校外专家。")
                         % {"n": n, "ext": external, "need": needed})
     if leader_id not in {p.user_id for p, _k, _e in chosen}:
         problems.append(_("请从所选专家中指定一名组长（负责起草评估论证报告）。"))
@@ -302,8 +350,9 @@ def assign_panel(application, *, user, expert_ids, leader_id, expected_state=Non
         if unknown:
             raise TrackBError(_("所选人员不在专家库中。"))
         staff_ids, listed_ids = listed_people(locked)
-        chosen = [(pool[i], *classify_expert(pool[i], locked, listed_ids=listed_ids, staff_ids=staff_ids))
-                  for i in expert_ids]
+        conflicts = conflicts_of(locked)
+        chosen = [(pool[i], *classify_expert(pool[i], locked, listed_ids=listed_ids, staff_ids=staff_ids,
+                                             conflicts=conflicts)) for i in expert_ids]
         problems = check_panel(locked, chosen, leader_id)
         if problems:
             raise TrackBError(problems)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/return/", views.return_for_revision, name="return"),
     path("<int:pk>/panel/", views.panel, name="panel"),
+    path("<int:pk>/panel/conflict/", views.panel_conflict, name="panel_conflict"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/report/sign/", views.sign, name="sign"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),

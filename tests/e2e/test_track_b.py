@@ -1,7 +1,7 @@
 """Track B in real Chromium, for both routing cases:
 
 - 芜湖职业技术学院 (市属) → 芜湖市人社局: the registrar fills 附件3/4 and submits; the city official accepts
-  and forms the panel (回避 shown for the school's own expert); every expert signs 附件5; the official files
+  and forms the panel (the school's own expert sits as 校内专家 within a third, the external share shown live); every expert signs 附件5; the official files
   it; the registrar downloads the receipt PDF and sees the code on the dashboard.
 - 中国科学技术大学 (部属) → 省人社厅: the same journey lands with the provincial HRSS, not Hefei's city office.
 """
@@ -190,17 +190,19 @@ def test_municipal_college_files_with_the_city_hrss(demo, page, tmp_path):
     page.get_by_test_id("accept").click()
     page.wait_for_load_state()
     assert "已受理" in page.get_by_test_id("state").inner_text()
-    # 回避: the school's own expert (expert5) cannot be picked
-    form_panel(page, ["expert5", "expert2", "expert3"], "expert2")
-    assert "按回避规定不能选入" in page.get_by_test_id("panel-errors").inner_text()
+    # 校内专家: expert5 is employed by the school (as the expert pool records it) and may sit, within a third
+    form_panel(page, ["expert5", "expert2"], "expert2")
+    assert "校外专家不少于三分之二" in page.get_by_test_id("panel-errors").inner_text()
+    share = page.get_by_test_id("external-share")
+    assert "校外专家 1 名" in share.inner_text() and share.get_attribute("data-ok") == "false"
     shot(page, "track_b-wuhu-5-panel-refused")
-    page.get_by_test_id("expert-expert5").uncheck()
-    page.get_by_test_id("expert-expert4").check()
+    page.get_by_test_id("expert-expert3").check()  # the share follows the ticks, before anything is sent
+    assert "校外专家 2 名" in share.inner_text() and share.get_attribute("data-ok") == "true"
     page.get_by_test_id("assign").click()
     page.wait_for_load_state()
     assert "专家评估论证中" in page.get_by_test_id("state").inner_text()
     sign_as(page, "expert2", leader=True)
-    for username in ("expert3", "expert4"):
+    for username in ("expert3", "expert5"):
         sign_as(page, username)
     shot(page, "track_b-wuhu-6-all-signed")
     code = file_it(page, "city_hrss_wuhu")

@@ -118,6 +118,8 @@ CASES = [
          data=lambda w: {"reasons": "请补充材料。"}),
     Case("track_b:panel", {"city_hrss": 200, "university_staff": 403, "site_admin": 403}, default=404,
          kwargs=pk(FilingState.ACCEPTED)),
+    Case("track_b:panel_conflict", OFFICE_ACTS, default=404, kwargs=pk(FilingState.ACCEPTED), method="post",
+         data=lambda w: {"expert": w.expert.pk, "reason": "近三年与申报单位有合作项目"}),
     Case("track_b:report", {"expert": 200, "city_hrss": 200, "site_admin": 200, "university_staff": 403},
          default=404, kwargs=pk(FilingState.UNDER_EVALUATION)),
     Case("track_b:report", {"expert": 200, "city_hrss": 200, "site_admin": 200, "university_staff": 200},

@@ -33,18 +33,57 @@ def test_panel_is_formed_from_the_pool_and_starts_the_evaluation(world, client):
     assert {"expert", "ext_a", "ext_b", "staff"} <= notified
 
 
-def test_an_expert_employed_by_the_applicant_cannot_be_picked(world, client):
-    """回避: the world's expert is employed by other_inst, whose case this is."""
+def test_an_expert_employed_by_the_applicant_is_internal_and_may_sit_within_a_third(world, client):
+    """Issue 15 §17: employment by the applicant is not a conflict. world.expert is employed by other_inst (as the
+    expert pool records it): a 校内专家, tickable, counted against the two thirds."""
     app = case_in(world, FilingState.ACCEPTED, world.other_inst)
     pool(world)
     client.force_login(world.other_city_hrss)
     page = client.get(reverse("track_b:panel", args=[app.pk])).content.decode()
-    assert "受聘于申报单位，须回避" in page
-    response = _assign(client, app, [world.expert, world.ext_a, world.ext_b, world.ext_c], world.ext_a)
-    body = response.content.decode()
-    assert "受聘于申报单位“芜湖职业技术学院”" in body and "按回避规定不能选入" in body
+    assert "校内专家（计入三分之一）" in page and 'data-kind="internal"' in page
+    assert 'data-testid="external-share"' in page and "track_b/panel.js" in page
+    row = page[page.index('data-testid="expert-expert"') - 200:page.index('data-testid="expert-expert"')]
+    assert "disabled" not in row
+    # two internal of three: below two thirds external, refused with the rule's message
+    insider = make_expert("insider2", institution=world.other_inst, id_seq="951")
+    response = _assign(client, app, [world.expert, insider, world.ext_a], world.ext_a)
+    assert "校外专家不少于三分之二" in response.content.decode()
     app.refresh_from_db()
     assert app.state == FilingState.ACCEPTED and not app.panel.exists()
+    # one internal of three: the panel stands
+    _assign(client, app, [world.expert, world.ext_a, world.ext_b], world.ext_a)
+    app.refresh_from_db()
+    members = {m.expert_id: m for m in app.panel.all()}
+    assert app.state == FilingState.UNDER_EVALUATION and not members[world.expert.pk].is_external
+
+
+def test_a_declared_conflict_disables_the_expert(world, client):
+    app = case_in(world, FilingState.ACCEPTED)
+    pool(world)
+    client.force_login(world.city_hrss)
+    client.post(reverse("track_b:panel_conflict", args=[app.pk]),
+                {"expert": world.ext_a.pk, "reason": "近三年与申报单位有合作项目"})
+    page = client.get(reverse("track_b:panel", args=[app.pk])).content.decode()
+    row = page[page.index('data-testid="expert-ext_a"') - 200:page.index('data-testid="expert-ext_a"')]
+    assert "disabled" in row and "已声明回避" in page and "近三年与申报单位有合作项目" in page
+    response = _assign(client, app, [world.ext_a, world.ext_b, world.ext_c], world.ext_b)
+    assert "已声明回避" in response.content.decode()
+    app.refresh_from_db()
+    assert app.state == FilingState.ACCEPTED
+    from portal.models import AuditLog
+
+    assert AuditLog.objects.filter(action="track_b.record_conflict", actor=world.city_hrss).exists()
+
+
+def test_a_conflict_declared_by_a_sitting_member_takes_them_off_the_panel(world):
+    app = case_in(world, FilingState.UNDER_EVALUATION)
+    leader, member, _other = panel_of(world, world.inst)
+    services.record_conflict(app, user=world.city_hrss, expert_id=member.pk, reason="其近亲属在申报单位任职")
+    assert not PanelMember.objects.filter(application=app, expert=member).exists()
+    with pytest.raises(services.TrackBError, match="组长"):
+        services.record_conflict(app, user=world.city_hrss, expert_id=leader.pk, reason="x")
+    with pytest.raises(services.TrackBError, match="回避事由"):
+        services.record_conflict(app, user=world.city_hrss, expert_id=leader.pk, reason=" ")
 
 
 def test_staff_of_the_applicant_who_is_also_an_expert_is_blocked(world):
@@ -70,7 +109,7 @@ def test_too_few_external_experts(world, client):
                                     education="本科", specialty="汽车")
     client.force_login(world.city_hrss)
     page = client.get(reverse("track_b:panel", args=[app.pk])).content.decode()
-    assert "申报单位聘请（计为校内）" in page
+    assert "校内专家（计入三分之一）" in page
     response = _assign(client, app, [*engaged, world.ext_a], world.ext_a)
     body = response.content.decode()
     assert "校外专家不少于三分之二：当前3名专家中校外专家1名，至少需要2名。" in body

@@ -23,7 +23,14 @@ from .application import (
     Staff,
     Submission,
 )
-from .evaluation import EvaluationReport, PanelMember, ReportConclusion, ReportSignature, TrainingTarget
+from .evaluation import (
+    EvaluationReport,
+    PanelConflict,
+    PanelMember,
+    ReportConclusion,
+    ReportSignature,
+    TrainingTarget,
+)
 from .filing import FiledOccupation, FilingCodeCounter, GeneratedDocument
 from .requests import ENTRUSTMENT_EDITABLE, Entrustment, EntrustmentState, ExemptionRequest, ExemptionState
 
@@ -31,7 +38,7 @@ __all__ = [
     "EDITABLE_STATES", "OPEN_STATES", "ENTRUSTMENT_EDITABLE",
     "Attachment", "Equipment", "Examiner", "FilingApplication", "FilingState", "ImplementationPlan",
     "MajorOccupation", "ListedExpert", "RegulationDocument", "SkillLevel", "Staff", "Submission",
-    "EvaluationReport", "PanelMember", "ReportConclusion", "ReportSignature", "TrainingTarget",
+    "EvaluationReport", "PanelConflict", "PanelMember", "ReportConclusion", "ReportSignature", "TrainingTarget",
     "FiledOccupation", "FilingCodeCounter", "GeneratedDocument",
     "Entrustment", "EntrustmentState", "ExemptionRequest", "ExemptionState",
 ]

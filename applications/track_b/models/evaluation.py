@@ -128,3 +128,26 @@ class ReportSignature(models.Model):
 
     def __str__(self):
         return f"{self.member.expert} @ {timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}"
+
+
+class PanelConflict(models.Model):
+    """A declared conflict of interest (回避) of a pool expert for one case: the only thing that keeps an expert off
+    the panel. Employment by the applicant is not a conflict: such a 校内专家 may sit, within the third of the panel
+    the notice leaves to them (校外专家不少于三分之二, 通知 三(二)2(2))."""
+
+    application = models.ForeignKey(FilingApplication, on_delete=models.CASCADE, related_name="panel_conflicts",
+                                    verbose_name=_("备案申请"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("专家"))
+    reason = models.CharField(_("回避事由"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("专家回避声明")
+        verbose_name_plural = _("专家回避声明")
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="track_b_conflict_once")]
+
+    def __str__(self):
+        return f"{self.expert} 回避 {self.application}"

@@ -45,14 +45,34 @@ def panel(request, pk):
             messages.success(request, _("专家组已确定，专家将收到通知。"))
             return back_to_detail(app)
     staff_ids, listed_ids = services.listed_people(app)
+    conflicts = services.conflicts_of(app)
     pool = []
     for profile in selectors.expert_pool():
-        kind, employer = services.classify_expert(profile, app, listed_ids=listed_ids, staff_ids=staff_ids)
+        kind, employer = services.classify_expert(profile, app, listed_ids=listed_ids, staff_ids=staff_ids,
+                                                  conflicts=conflicts)
         pool.append({"profile": profile, "kind": kind, "employer": employer,
+                     "conflict": conflicts.get(profile.user_id, ""),
                      "chosen": profile.user_id in chosen_ids, "leader": profile.user_id == leader_id})
     return render(request, "track_b/panel.html", {
         "app": app, "pool": pool, "errors": errors, "min_size": services.PANEL_MIN_SIZE,
     })
+
+
+@login_required
+@require_POST
+def panel_conflict(request, pk):
+    """The office records an expert's declared conflict (回避) for this case."""
+    app = get_application(request, pk)
+    access.require(request.user, "track_b.review", app)
+    expert = request.POST.get("expert", "")
+    try:
+        services.record_conflict(app, user=request.user, expert_id=int(expert) if expert.isdigit() else None,
+                                 reason=request.POST.get("reason", ""))
+    except (services.TrackBError, WorkflowError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, _("已登记回避：该专家不能选入本案专家组。"))
+    return redirect("track_b:panel", pk=app.pk)
 
 
 @login_required
