@@ -12,7 +12,7 @@ PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PO
 # System packages: WeasyPrint's Pango, HarfBuzz's subsetter (without it a Chinese PDF takes ~12 s
 # instead of ~0.2 s), a CJK font, poppler for PDF checks, and Chromium for the browser tests.
 PDF_PKGS := libpango-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools
+TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui
 BENCH_PKGS := wrk
 
 .PHONY: demo test bench lint sysdeps-demo sysdeps-test sysdeps-bench serve

@@ -4,6 +4,7 @@ import copy
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.rules import DEFAULT_STANDARD
@@ -26,7 +27,7 @@ from portal.identifiers import normalize_ric
 from portal.models import Institution
 from portal.uploads import check_upload
 
-from .models import Achievement, TitleLevel
+from .models import Achievement, ImportBatch, TitleLevel
 
 # --- lists ------------------------------------------------------------------------------------
 
@@ -48,17 +49,31 @@ class GraduateFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("成绩单文件（CSV 或 XLSX）"))
+    file = forms.FileField(label=_("成绩单文件（CSV、XLSX、XLS 或学信网 DBF）"))
+    kind = forms.ChoiceField(label=_("文件类型"), choices=ImportBatch.Kind.choices, initial=ImportBatch.Kind.FULL,
+                             widget=forms.RadioSelect, required=False,
+                             help_text=_("学信网文件没有学位和一(四)、一(六)所列情况：导入名单后，再以“补充信息”上传含学号或身份证号"
+                                         "及学位证、就业等列的文件。"))
+    graduation_year = forms.TypedChoiceField(
+        label=_("毕业年份"), coerce=int, required=False, empty_value=None,
+        help_text=_("文件中没有“毕业年份”（或预计毕业日期）列时，各行取此年份。"))
     default_institution = forms.ModelChoiceField(
         label=_("默认院校"), queryset=Institution.objects.none(), required=False,
         help_text=_("“院校名称”列为空的行导入到此院校。"))
 
     def __init__(self, *args, admin=False, **kwargs):
         super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["graduation_year"].choices = [(y, _("%(y)d届") % {"y": y})
+                                                  for y in range(this_year + 1, this_year - 6, -1)]
+        self.fields["graduation_year"].initial = this_year  # the current cohort
         if admin:
             self.fields["default_institution"].queryset = Institution.objects.order_by("name")
         else:
             del self.fields["default_institution"]
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or ImportBatch.Kind.FULL
 
 
 class ExportForm(forms.Form):

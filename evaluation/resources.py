@@ -1,24 +1,20 @@
-"""django-import-export resources: graduates' records in and out.
+"""django-import-export resource for exporting graduates' records.
 
-Import: headers are recognised in Chinese (as a registrar's system exports them) or English
-(``transcripts.HEADER_ALIASES``); every row goes through ``transcripts.Checker`` — the same checks,
-and the same Chinese messages, as the fast path — before import-export's widgets see it.
 Export: Chinese headers and values (so an export can be re-imported), ID numbers masked unless
-asked for, and every cell that a spreadsheet would run as a formula neutralised.
+asked for, and every cell that a spreadsheet would run as a formula neutralised. Import does not go
+through import-export: every door (the registrar's page, the Django admin, ``manage.py
+import_transcript``) uses the one pipeline of ``evaluation.importing`` (read → check → write).
 """
 
 from __future__ import annotations
 
-import datetime
-
-from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from portal.identifiers import mask_ric
 from portal.models import Institution
 
+from .importing.columns import FIELDS, HEADER_OF
 from .models import Assessment, DegreeLevel, DesignGrade, Gender, Graduate
-from .transcripts import COLUMNS, FIELDS, HEADER_ALIASES, HEADER_OF, Checker, normalise_header
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -88,55 +84,9 @@ _CHOICE_LABELS = {
 
 
 class GraduateResourceBase(resources.ModelResource):
-    def __init__(self, *, institutions=None, default_institution=None, restricted=True, full_ids=False, **kwargs):
+    def __init__(self, *, full_ids=False, **kwargs):
         super().__init__(**kwargs)  # the admin passes its form and request
-        if institutions is None:
-            institutions = {pk: (name, uscc) for pk, name, uscc in
-                            Institution.objects.values_list("pk", "name", "uscc")}
-            restricted = False
-        self.scope = {"institutions": institutions, "default_institution": default_institution,
-                      "restricted": restricted}
         self.full_ids = full_ids
-        self.checker = None
-        self.seen = {}
-
-    # --- import ---------------------------------------------------------------------------
-
-    def before_import(self, dataset, **kwargs):
-        """Maps the file's headers to the canonical ones; adds an empty 院校名称 column if absent."""
-        headers = []
-        for h in dataset.headers or []:
-            key = HEADER_ALIASES.get(normalise_header(h))
-            headers.append(HEADER_OF[key] if key else h)
-        dataset.headers = headers
-        if HEADER_OF["institution"] not in headers:
-            dataset.append_col([""] * len(dataset), header=HEADER_OF["institution"])
-        self.checker = Checker(dataset.headers, **self.scope)
-        self.seen = {}
-        if self.checker.header_problems:
-            raise ValidationError(self.checker.header_problems)
-
-    def before_import_row(self, row, **kwargs):
-        """Checks the row (transcripts.Checker) and replaces its cells by canonical values."""
-        cells = [row.get(h, "") for h in self.checker.headers]
-        cells = ["" if c is None else c if isinstance(c, str) else str(c) for c in cells] + [""]
-        record, problems, _notes = self.checker.row(cells)
-        if record is not None:
-            key = (record[0], record[1])
-            if key in self.seen:
-                problems = [("student_number", f"学号与第{self.seen[key]}个数据行重复")]
-            else:
-                self.seen[key] = kwargs.get("row_number")
-        if problems:
-            errors = {}
-            for key, message in problems:
-                errors.setdefault("institution" if key == "institution" else key, []).append(message)
-            raise ValidationError(errors)
-        row.clear()
-        for key, value in zip(FIELDS, record, strict=True):
-            if key == "duty_start_date" and value:
-                value = datetime.date.fromisoformat(value)
-            row[HEADER_OF["institution" if key == "institution_id" else key]] = value
 
     # --- export ---------------------------------------------------------------------------
 
@@ -180,8 +130,7 @@ class _Meta:
 
 _attrs["Meta"] = _Meta
 _attrs["__module__"] = __name__
-_attrs["__doc__"] = ("Graduates' records (``transcripts.COLUMNS``): one row per graduate, keyed by institution "
+_attrs["__doc__"] = ("Graduates' records (``importing.columns.COLUMNS``): one row per graduate, keyed by institution "
                      "and student number; unchanged rows are skipped, so importing a file twice changes nothing.")
 GraduateResource = type("GraduateResource", (GraduateResourceBase,), _attrs)
 
-assert [c.key for c in COLUMNS][1:] == list(FIELDS)[1:]  # the template and the record agree

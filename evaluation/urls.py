@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import standard_views, views
+from evaluation import import_views, standard_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -10,12 +10,13 @@ urlpatterns = [
     path("<int:pk>/achievements/", views.achievement_add, name="achievement_add"),
     path("<int:pk>/achievements/<int:achievement_pk>/delete/", views.achievement_delete, name="achievement_delete"),
     path("<int:pk>/achievements/<int:achievement_pk>/evidence/", views.evidence, name="evidence"),
-    path("import/", views.import_start, name="import_start"),
-    path("import/template/", views.import_template, name="import_template"),
-    path("import/<int:pk>/", views.import_detail, name="import_detail"),
-    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
-    path("import/<int:pk>/discard/", views.import_discard, name="import_discard"),
-    path("export/", views.export, name="export"),
+    path("import/", import_views.import_start, name="import_start"),
+    path("import/template/", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
+    path("export/", import_views.export, name="export"),
     path("evaluations/", views.run_list, name="run_list"),
     path("evaluations/start/", views.run_start, name="run_start"),
     path("evaluations/<int:pk>/", views.run_detail, name="run_detail"),

@@ -18,7 +18,6 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -31,18 +30,16 @@ from evaluation.forms import (
     CohortForm,
     ExportForm,
     GraduateFilterForm,
-    ImportForm,
     RevealForm,
     WhatIfForm,
 )
 from evaluation.models import Achievement, TitleLevel
 from evaluation.profiles import graduate_profile
-from evaluation.resources import GraduateResource, neutralise
+from evaluation.resources import neutralise
 from evaluation.rules import evaluate
-from evaluation.services import accounts, cohort, imports, records, standards
-from evaluation.transcripts import COLUMNS, TableError, max_upload_bytes
+from evaluation.services import accounts, cohort, records, standards
 from evaluation.verdicts import VerdictView
-from portal import access, audit
+from portal import access
 from portal.audit import client_ip
 from portal.models import Role
 
@@ -174,128 +171,6 @@ def evidence(request, pk, achievement_pk):
     response = HttpResponse(body, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-# --- import / export ------------------------------------------------------------------------------
-
-
-@login_required
-def import_start(request):
-    access.require(request.user, "evaluation.manage_graduates", None)
-    admin = access.is_site_admin(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, admin=admin)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = imports.upload_transcript(actor=request.user, upload=form.cleaned_data["file"],
-                                              default_institution=form.cleaned_data.get("default_institution"))
-        except TableError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("evaluation:import_detail", pk=batch.pk)
-    recent = selectors.imports_visible_to(request.user)[:10]
-    return render(request, "evaluation/import_start.html", {
-        "form": form, "recent": recent, "columns": COLUMNS, "max_mb": max_upload_bytes() // (1024 * 1024),
-    }, status=400 if form.errors else 200)
-
-
-@login_required
-@require_GET
-def import_template(request):
-    access.require(request.user, "evaluation.manage_graduates", None)
-    headers = [c.header for c in COLUMNS]
-    if request.GET.get("format") == "csv":
-        response = HttpResponse("\ufeff" + ",".join(headers) + "\r\n", content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="transcript-template.csv"'
-        return response
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "毕业生成绩单"
-    ws.append(headers)
-    for i, column in enumerate(COLUMNS, 1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = Font(bold=True, color="C62828" if column.required else "000000")
-        note = "".join(part for part in ((_("必填。") if column.required else ""), column.help and column.help + "。",
-                                         column.example and _("例：%(e)s") % {"e": column.example}) if part)
-        if note:
-            cell.comment = Comment(note, "portal")
-        ws.column_dimensions[cell.column_letter].width = max(10, len(column.header) * 2 + 2)
-    for row in ws.iter_rows(min_row=2, max_row=2001, max_col=len(COLUMNS)):
-        for cell in row:
-            cell.number_format = "@"  # text: keeps ID numbers, student numbers and leading zeros as typed
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="transcript-template.xlsx"'
-    return response
-
-
-def _batch_or_404(user, pk):
-    return get_object_or_404(selectors.imports_visible_to(user), pk=pk)
-
-
-@login_required
-def import_detail(request, pk):
-    access.require(request.user, "evaluation.manage_graduates", None)
-    batch = _batch_or_404(request.user, pk)
-    return render(request, "evaluation/import_detail.html", {"batch": batch})
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk):
-    access.require(request.user, "evaluation.manage_graduates", None)
-    batch = _batch_or_404(request.user, pk)
-    try:
-        batch = imports.confirm_import(batch=batch, actor=request.user)
-    except (ValidationError, TableError) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, _("导入未执行，数据库未作任何修改：%(e)s") % {"e": text})
-        return redirect("evaluation:import_detail", pk=batch.pk)
-    messages.success(request, _("导入完成：新增%(new)d条，更新%(updated)d条，未变化%(unchanged)d条。")
-                     % {"new": batch.new, "updated": batch.updated, "unchanged": batch.unchanged})
-    return redirect("evaluation:import_detail", pk=batch.pk)
-
-
-@login_required
-@require_POST
-def import_discard(request, pk):
-    access.require(request.user, "evaluation.manage_graduates", None)
-    batch = _batch_or_404(request.user, pk)
-    imports.discard_import(batch=batch, actor=request.user)
-    messages.info(request, _("已放弃该文件。"))
-    return redirect("evaluation:import_start")
-
-
-@login_required
-@require_GET
-def export(request):
-    access.require(request.user, "evaluation.manage_graduates", None)
-    ids = selectors.managed_institution_ids(request.user)
-    form = ExportForm(request.GET or None, years=selectors.cohort_years(ids))
-    if not form.is_valid():
-        return HttpResponse(_("导出参数无效。"), status=400)
-    data = form.cleaned_data
-    qs = selectors.graduates_managed_by(request.user, year=data["year"]).select_related(None).select_related(
-        "institution")
-    if data["full_ids"]:
-        audit.record(actor=request.user, action="evaluation.export_full_ids",
-                     role=Role.SITE_ADMIN if ids is None else Role.UNIVERSITY_STAFF,
-                     changes={"year": data["year"], "rows": qs.count(), "format": data["format"]})
-    dataset = GraduateResource(full_ids=data["full_ids"]).export(qs)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if data["format"] == "csv":
-        body = "\ufeff" + dataset.export("csv")
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(dataset.export("xlsx"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="graduates-{stamp}.{data["format"]}"'
     return response
 
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_exceptions
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 
@@ -43,14 +44,35 @@ def normalize_ric(value):
 
 @lru_cache(maxsize=8192)
 def _place_warning(place_code, birth_year):
-    """Returns a warning for a place code unknown in the birth year, or None. Cached."""
-    sample = f"{place_code}{birth_year:04d}0101000"
-    sample += ric_check_digit(sample)
+    """A warning for a place code not valid in the birth year, worded as what it is; None when valid. Cached.
+
+    stdnum's table (from the 行政区划代码 lists) gives each county code the years it was in use: a code set
+    up after the person's birth year (a new 区 or 县级市 — common for graduates born around 2003) is
+    "later than the birth year"; one withdrawn before it is "withdrawn"; one not in the table is "unlisted".
+    All are accepted: the code is where the person was first registered (DOMAIN §6).
+    """
     try:
-        ric.get_birth_place(sample)
-    except (stdnum_exceptions.ValidationError, KeyError):  # stdnum raises KeyError for a code with no county
-        return _("地址码 %(code)s 未收录于行政区划代码表（已接受，请核对）") % {"code": place_code}
-    return None
+        found = numdb.get("cn/loc").info(place_code)
+        counties = {k: v for _part, props in found for k, v in props.items()}.get("county")
+    except (KeyError, ValueError):
+        counties = None
+    if not counties:
+        return _("地址码未收录于行政区划代码表，已接受，请核对")
+    starts, ends = [], []
+    for county in counties.split(","):
+        if not county.startswith("["):
+            return None
+        span = county[1:].split("]")[0]
+        start, _dash, end = span.partition("-")
+        if (not start or birth_year >= int(start)) and (not end or birth_year <= int(end)):
+            return None
+        if start and birth_year < int(start):
+            starts.append(int(start))
+        if end and birth_year > int(end):
+            ends.append(int(end))
+    if starts:
+        return _("地址码晚于出生年份（该行政区划%(year)d年设立），已接受") % {"year": min(starts)}
+    return _("地址码在出生年份前已撤销（%(year)d年撤销），已接受") % {"year": max(ends)}
 
 
 def check_ric(value):

@@ -4,6 +4,7 @@ the audit log and the in-app inbox."""
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -90,6 +91,9 @@ class Institution(models.Model):
     name = models.CharField(_("全称"), max_length=100, unique=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True,
                             validators=[identifiers.validate_uscc])
+    school_code = models.CharField(
+        _("院校代码"), max_length=5, blank=True, validators=[RegexValidator(r"^\d{5}$", _("院校代码为5位数字"))],
+        help_text=_("教育部5位院校代码（如 10360），即毕业证书编号的前5位；导入成绩单时据此核对证书编号。"))
     affiliation = models.CharField(_("隶属"), max_length=12, choices=Affiliation.choices)
     city = models.ForeignKey(City, on_delete=models.PROTECT, verbose_name=_("所在市"), related_name="institutions",
                              limit_choices_to={"level": "city"})

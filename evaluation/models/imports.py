@@ -16,14 +16,19 @@ class ImportBatch(models.Model):
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
         PREVIEWED = "previewed", _("待确认")
         INVALID = "invalid", _("有错误")
         IMPORTED = "imported", _("已导入")
         DISCARDED = "discarded", _("已放弃")
 
     class Path(models.TextChoices):
-        STANDARD = "standard", _("标准导入（django-import-export）")
-        FAST = "fast", _("大文件快速导入")
+        STANDARD = "standard", _("标准导入（旧版，已停用）")
+        FAST = "fast", _("批量导入")
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("毕业生名单（新增或更新）")
+        SUPPLEMENT = "supplement", _("补充信息（按学号或身份证号补充已导入的记录）")
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("上传人"))
@@ -34,15 +39,26 @@ class ImportBatch(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    path = models.CharField(_("导入方式"), max_length=10, choices=Path.choices, default=Path.STANDARD)
+    path = models.CharField(_("导入方式"), max_length=10, choices=Path.choices, default=Path.FAST)
+    kind = models.CharField(_("文件类型"), max_length=12, choices=Kind.choices, default=Kind.FULL)
+    graduation_year = models.PositiveSmallIntegerField(
+        _("毕业年份"), null=True, blank=True, help_text=_("文件没有毕业年份（或预计毕业日期）列时，各行取此年份。"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     rows = models.PositiveIntegerField(_("数据行数"), default=0)
     new = models.PositiveIntegerField(_("新增"), default=0)
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    rekeyed = models.PositiveIntegerField(_("学号变更"), default=0)
+    changes = models.JSONField(_("学号变更明细"), default=list, blank=True,
+                               help_text=_("[[行, 原学号, 新学号, 姓名]]：同一人以新学号再次导入，确认后改为新学号。"))
     errors = models.JSONField(_("错误"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
-    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    warnings = models.JSONField(_("提示"), default=list, blank=True,
+                                help_text=_("按列与内容分组：[[列, 提示, 行数, [前20行]]]"))
+    warning_count = models.PositiveIntegerField(_("提示数"), default=0)
+    examples_skipped = models.PositiveIntegerField(_("跳过的示例行"), default=0)
+    columns_used = models.JSONField(_("使用的列"), default=list, blank=True)
+    columns_ignored = models.JSONField(_("忽略的列"), default=list, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
@@ -50,6 +66,10 @@ class ImportBatch(models.Model):
         verbose_name = _("成绩单导入")
         verbose_name_plural = _("成绩单导入")
         ordering = ["-created_at", "-id"]
+
+    @property
+    def needs_change_confirmation(self):
+        return self.status == self.Status.PREVIEWED and self.rekeyed > 0
 
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"

@@ -1,47 +1,42 @@
-"""Transcript import: upload → preview (dry run, every error as row/column/Chinese message, counts of
-new/updated/unchanged) → confirm (all or nothing).
+"""Transcript import: upload → preview (dry run: every error as row/column/Chinese message, grouped
+warnings, columns used and ignored, counts of new/updated/unchanged and 学号 changes) → confirm (all or
+nothing).
 
-Two paths behind the same preview/confirm: django-import-export (``resources.GraduateResource``)
-for ordinary files, and ``fastimport`` (COPY + upsert) from ``EVALUATION_FAST_IMPORT_MIN_ROWS``
-rows on. Both run every check of ``transcripts.Checker`` over the whole file first.
-University staff import for their own institution only; site admins for any.
+One pipeline for every size and every door — the registrar's page, the Django admin and ``manage.py
+import_transcript`` — ``evaluation.importing``: read → check → write (COPY + one UPDATE). A file from
+``EVALUATION_IMPORT_BACKGROUND_MB`` on is previewed in Celery (``tasks.preview_import``) while the page
+polls its progress; a smaller one in the request. University staff import for their own institution
+only; site admins for any (the command: for the one ``--institution`` it names).
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import tablib
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation import fastimport
+from evaluation import tasks
+from evaluation.importing import write
+from evaluation.importing.check import Checker
+from evaluation.importing.read import TableError, max_upload_bytes, read_table, size_error
 from evaluation.models import ImportBatch
-from evaluation.resources import GraduateResource
-from evaluation.transcripts import (
-    COLUMNS,
-    MB,
-    Checker,
-    CheckResult,
-    TableError,
-    max_upload_bytes,
-    read_table,
-    record_cells,
-)
 from portal import access, audit
 from portal.models import Institution, Role
 
-DEFAULT_FAST_MIN_ROWS = 2000
+DEFAULT_BACKGROUND_MB = 2
+ALREADY_DONE = "该文件已导入或已放弃，不能再次确认。请重新上传。"
 
 
-def fast_min_rows():
-    return int(getattr(settings, "EVALUATION_FAST_IMPORT_MIN_ROWS", DEFAULT_FAST_MIN_ROWS))
+def background_bytes():
+    return int(float(getattr(settings, "EVALUATION_IMPORT_BACKGROUND_MB", DEFAULT_BACKGROUND_MB)) * 1024 * 1024)
 
 
 @dataclass
@@ -49,17 +44,26 @@ class Scope:
     institutions: dict  # {id: (name, uscc)} the importer may write to
     default_institution: int | None
     restricted: bool
+    school_codes: dict = field(default_factory=dict)  # {id: 5-digit 院校代码}
 
-    def checker_args(self):
-        return {"institutions": self.institutions, "default_institution": self.default_institution,
-                "restricted": self.restricted}
+    def checker(self, headers, *, year=None, supplement=False):
+        return Checker(headers, institutions=self.institutions, default_institution=self.default_institution,
+                       restricted=self.restricted, default_year=year, school_codes=self.school_codes,
+                       supplement=supplement)
 
 
-def scope_for(actor, default_institution=None):
-    """Staff: their own institution only. Site admins: any; rows without 院校名称 use ``default_institution``."""
+def _institutions(qs):
+    rows = list(qs.values_list("pk", "name", "uscc", "school_code"))
+    return {pk: (name, uscc) for pk, name, uscc, _c in rows}, {pk: code for pk, _n, _u, code in rows if code}
+
+
+def scope_for(actor, default_institution=None, *, only=None):
+    """Staff: their own institution only. Site admins: any; rows without 院校名称 use ``default_institution``;
+    with ``only`` (the command's --institution), that one institution and no other."""
     if access.is_site_admin(actor):
-        institutions = {pk: (name, uscc) for pk, name, uscc in Institution.objects.values_list("pk", "name", "uscc")}
-        return Scope(institutions, default_institution.pk if default_institution else None, False)
+        if only is not None:
+            return _scope(Institution.objects.filter(pk=only.pk), only.pk, True)
+        return _scope(Institution.objects.all(), default_institution.pk if default_institution else None, False)
     ids = access.institution_ids(actor)
     if not ids:
         raise PermissionDenied("evaluation.manage_graduates")
@@ -67,80 +71,116 @@ def scope_for(actor, default_institution=None):
         own = default_institution.pk
     else:
         own = min(ids)
-    institutions = {pk: (name, uscc) for pk, name, uscc in
-                    Institution.objects.filter(pk=own).values_list("pk", "name", "uscc")}
-    return Scope(institutions, own, True)
+    return _scope(Institution.objects.filter(pk=own), own, True)
 
 
-def _dataset(records, scope):
-    """The checked records as import-export's dataset (canonical headers and values)."""
-    data = tablib.Dataset(headers=[c.header for c in COLUMNS])
-    for record in records:
-        data.append(record_cells(record, scope.institutions))
-    return data
+def _scope(qs, default, restricted):
+    institutions, codes = _institutions(qs)
+    return Scope(institutions, default, restricted, codes)
 
 
-def _resource(scope):
-    return GraduateResource(**scope.checker_args())
+# --- progress (shown by the page while a big file is checked or imported) ---------------------------------
 
 
-def analyse(table, scope) -> tuple[CheckResult, str, dict]:
-    """Checks every row; when there is no error, counts new/updated/unchanged with a dry run."""
-    checker = Checker(table.headers, **scope.checker_args())
-    with transaction.atomic():
+def progress_key(batch_pk):
+    return f"evaluation:import-progress:{batch_pk}"
+
+
+def reporter(batch_pk, total):
+    """A ``progress(rows done)`` callback that keeps {done, total} in the cache; cache faults are ignored."""
+
+    def report(done):
         try:
-            result, counts = fastimport.run(checker, table.rows, table.first_row, write=False)
-        except fastimport.CheckFailed as failed:
-            result, counts = failed.result, fastimport.Counts()
-        transaction.set_rollback(True)
-    path = ImportBatch.Path.FAST if result.total >= fast_min_rows() else ImportBatch.Path.STANDARD
-    if result.ok and path == ImportBatch.Path.STANDARD:
-        # The import-export dry run is what the standard path will do; its counts must agree.
-        outcome = _resource(scope).import_data(_dataset(result.records, scope), dry_run=True, use_transactions=True,
-                                               rollback_on_validation_errors=True)
-        _raise_on_resource_errors(outcome)
-        t = outcome.totals
-        counts = fastimport.Counts(t["new"], t["update"], t["skip"])
-    return result, path, counts.as_dict()
+            cache.set(progress_key(batch_pk), {"done": done, "total": max(total, done)}, 3600)
+        except Exception:  # a progress bar is not worth failing an import for (Redis may be down)
+            pass
+
+    report(0)
+    return report
 
 
-def _raise_on_resource_errors(outcome):
-    if outcome.has_errors() or outcome.has_validation_errors():
-        messages = [str(e.error) for e in outcome.base_errors]
-        for row in outcome.invalid_rows[:20]:
-            for column, errors in row.error_dict.items():
-                messages += [f"第{row.number}个数据行 {column}：{m}" for m in errors]
-        for number, errors in outcome.row_errors()[:20]:
-            messages += [f"第{number}个数据行：{e.error}" for e in errors]
-        raise ValidationError(messages or [_("导入失败。")])
+def progress_of(batch):
+    try:
+        found = cache.get(progress_key(batch.pk))
+    except Exception:
+        found = None
+    found = found or {"done": 0, "total": 0}
+    finished = batch.status != ImportBatch.Status.CHECKING
+    total = found["total"] or batch.rows
+    done = batch.rows if finished else found["done"]
+    percent = 100 if finished else (min(99, int(done * 100 / total)) if total else 0)
+    return {"status": batch.status, "status_label": str(batch.get_status_display()), "done": done, "total": total,
+            "percent": percent, "finished": finished}
 
 
-def upload_transcript(*, actor, upload, default_institution=None):
-    """Stores the upload as a batch and previews it. Raises TableError for an unreadable file
-    (too big — checked before parsing —, wrong type, unknown encoding, no header row)."""
+# --- upload and preview ---------------------------------------------------------------------------------
+
+
+def upload_transcript(*, actor, upload, default_institution=None, graduation_year=None,
+                      kind=ImportBatch.Kind.FULL, only=None, background=None, progress=None):
+    """Stores the upload as a batch and previews it — in the request, or in Celery for a big file.
+
+    In the request, an unreadable file (too big — checked before parsing —, wrong type, unknown
+    encoding, no header row, a zip bomb) raises TableError and nothing is stored; in Celery the batch
+    ends "有错误" with the same message.
+    """
     access.require(actor, "evaluation.manage_graduates", None)
-    scope = scope_for(actor, default_institution)
+    scope = scope_for(actor, default_institution, only=only)
     if upload.size > max_upload_bytes():
-        raise TableError(_("文件大小为%(size).1fMB，超过上限%(max)dMB，未予解析。请按毕业年份或专业拆分后分批导入。")
-                         % {"size": upload.size / MB, "max": max_upload_bytes() // MB})
-    table = read_table(upload)
+        raise size_error(upload.size)
+    if background is None:
+        background = upload.size >= background_bytes()
+    table = None if background else read_table(upload)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
-    result, path, counts = analyse(table, scope)
     batch = ImportBatch(uploaded_by=actor, original_name=PurePath(upload.name).name[:200], size=upload.size,
-                        sha256=digest.hexdigest(), path=path, rows=result.total,
-                        institution_id=scope.default_institution,
-                        errors=[p.as_list() for p in result.errors], error_count=result.error_count,
-                        warnings=[p.as_list() for p in result.warnings[:200]], **counts)
-    if result.ok:
-        upload.seek(0)
-        batch.file.save(f"{uuid.uuid4().hex}{PurePath(upload.name).suffix.lower()}", upload, save=False)
-        batch.status = ImportBatch.Status.PREVIEWED
-    else:
-        batch.status = ImportBatch.Status.INVALID
+                        sha256=digest.hexdigest(), path=ImportBatch.Path.FAST, kind=kind,
+                        graduation_year=graduation_year, institution_id=scope.default_institution,
+                        status=ImportBatch.Status.CHECKING)
+    upload.seek(0)
+    batch.file.save(f"{uuid.uuid4().hex}{PurePath(upload.name).suffix.lower()}", upload, save=False)
     batch.save()
+    if background:
+        transaction.on_commit(lambda: tasks.preview_import.delay(batch.pk))
+        return batch
+    return preview(batch, scope=scope, table=table, progress=progress)
+
+
+def preview(batch, *, scope=None, table=None, progress=None):
+    """Checks a stored batch and counts what a confirm would do (a dry run); idempotent."""
+    if batch.status != ImportBatch.Status.CHECKING:
+        return batch
+    scope = scope or scope_for(batch.uploaded_by, batch.institution)
+    try:
+        if table is None:
+            with batch.file.open("rb") as handle:
+                table = read_table(handle, name=batch.original_name)
+        checker = scope.checker(table.headers, year=batch.graduation_year,
+                                supplement=batch.kind == ImportBatch.Kind.SUPPLEMENT)
+        progress = progress or reporter(batch.pk, table.estimated_rows)
+        with transaction.atomic():
+            try:
+                result, counts = write.run(checker, table.rows, table.first_row, write=False, progress=progress)
+            except write.CheckFailed as failed:
+                result, counts = failed.result, write.Counts()
+            transaction.set_rollback(True)
+    except TableError as exc:
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.INVALID, errors=[[0, "", str(exc)]],
+                                                       error_count=1, file="")
+        batch.refresh_from_db()
+        return batch
+    status = ImportBatch.Status.PREVIEWED if result.ok else ImportBatch.Status.INVALID
+    if not result.ok:
+        batch.file.delete(save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status, rows=result.total, errors=[p.as_list() for p in result.errors],
+        error_count=result.error_count, warnings=result.grouped_warnings(), warning_count=result.warning_count,
+        examples_skipped=result.examples_skipped, columns_used=checker.used, columns_ignored=checker.ignored,
+        changes=counts.changes, file=batch.file.name or "", **counts.as_dict())
+    batch.refresh_from_db()
     return batch
 
 
@@ -148,54 +188,51 @@ def _lock(institution_ids):
     list(Institution.objects.select_for_update().filter(pk__in=institution_ids).order_by("pk").values_list("pk"))
 
 
-def confirm_import(*, batch, actor):
+def error_lines(problems, limit=20):
+    """The messages a refused confirm shows (and the command prints): “第N行 列：消息”."""
+    return [(_("第%(row)d行 %(column)s：%(message)s") % {"row": p.row, "column": p.column, "message": p.message}
+             if p.row else p.message) for p in problems[:limit]]
+
+
+def confirm_import(*, batch, actor, accept_changes=False, scope=None, progress=None):
     """Imports a previewed batch all or nothing; returns the batch with the final counts.
 
     The file is read and checked again inside the transaction (someone may have changed the
-    records since the preview); any error leaves the database as it was.
+    records since the preview); any error leaves the database as it was. 学号 changes (a person
+    already stored under another 学号) are applied only with ``accept_changes``.
     """
     if batch.uploaded_by_id != actor.pk and not access.is_site_admin(actor):
         raise PermissionDenied("evaluation.manage_graduates")
     if batch.status != ImportBatch.Status.PREVIEWED:
-        raise ValidationError(_("该文件已导入或已放弃，不能再次确认。请重新上传。"))
-    scope = scope_for(actor, batch.institution)
+        raise ValidationError(_(ALREADY_DONE))
+    scope = scope or scope_for(actor, batch.institution)
     try:
         with batch.file.open("rb") as handle:
             table = read_table(handle, name=batch.original_name)
     except (FileNotFoundError, ValueError):  # imported meanwhile (its file is removed), or no file at all
-        raise ValidationError(_("该文件已导入或已放弃，不能再次确认。请重新上传。")) from None
-    checker = Checker(table.headers, **scope.checker_args())
+        raise ValidationError(_(ALREADY_DONE)) from None
+    checker = scope.checker(table.headers, year=batch.graduation_year,
+                            supplement=batch.kind == ImportBatch.Kind.SUPPLEMENT)
     with transaction.atomic():
         # A second click on "confirm" waits here, then finds the batch imported.
         if ImportBatch.objects.select_for_update().get(pk=batch.pk).status != ImportBatch.Status.PREVIEWED:
-            raise ValidationError(_("该文件已导入或已放弃，不能再次确认。请重新上传。"))
+            raise ValidationError(_(ALREADY_DONE))
         if scope.restricted:
             _lock(sorted(scope.institutions))
-        if batch.path == ImportBatch.Path.FAST:
-            try:
-                result, fast_counts = fastimport.run(
-                    checker, table.rows, table.first_row, write=True,
-                    institution_ids=sorted(scope.institutions) if scope.restricted else None)
-            except fastimport.CheckFailed as failed:
-                raise ValidationError([f"第{p.row}行 {p.column}：{p.message}" for p in failed.result.errors[:20]]) \
-                    from None
-            counts = fast_counts.as_dict()
-        else:
-            result = checker.check(table.rows, table.first_row)
-            if not result.ok:
-                raise ValidationError([f"第{p.row}行 {p.column}：{p.message}" for p in result.errors[:20]])
-            _lock(sorted({r[0] for r in result.records}))
-            outcome = _resource(scope).import_data(_dataset(result.records, scope), dry_run=False,
-                                                   use_transactions=True, rollback_on_validation_errors=True)
-            _raise_on_resource_errors(outcome)
-            t = outcome.totals
-            counts = {"new": t["new"], "updated": t["update"], "unchanged": t["skip"]}
+        try:
+            result, counts = write.run(checker, table.rows, table.first_row, write=True, progress=progress,
+                                       institution_ids=sorted(scope.institutions) if scope.restricted else None)
+        except write.CheckFailed as failed:
+            raise ValidationError(error_lines(failed.result.errors)) from None
+        if counts.rekeyed and not accept_changes:
+            raise ValidationError(_("文件中有%(n)d人已以其他学号导入，请核对“学号变更”并勾选确认后再导入。")
+                                  % {"n": counts.rekeyed})
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTED, imported_at=timezone.now(),
-                                                       file="", **counts)
+                                                       file="", changes=counts.changes, **counts.as_dict())
         audit.record(actor=actor, action="evaluation.import_transcript", obj=batch,
-                     role=Role.SITE_ADMIN if not scope.restricted else Role.UNIVERSITY_STAFF,
-                     changes={"file": batch.original_name, "sha256": batch.sha256, "path": batch.path,
-                              "rows": result.total, **counts})
+                     role=Role.SITE_ADMIN if access.is_site_admin(actor) else Role.UNIVERSITY_STAFF,
+                     changes={"file": batch.original_name, "sha256": batch.sha256, "kind": batch.kind,
+                              "rows": result.total, **counts.as_dict()})
         name = batch.file.name
         storage = batch.file.storage
         transaction.on_commit(lambda: storage.delete(name))

@@ -87,6 +87,7 @@ CASES = [
     Case("evaluation:import_start", STAFF_ADMIN),
     Case("evaluation:import_template", STAFF_ADMIN),
     Case("evaluation:import_detail", STAFF_ADMIN, kwargs=lambda w: {"pk": eval_data(w).batch.pk}),
+    Case("evaluation:import_progress", STAFF_ADMIN, kwargs=lambda w: {"pk": eval_data(w).batch.pk}),
     Case("evaluation:import_confirm", {"university_staff": 302, "site_admin": 302}, method="post",
          kwargs=lambda w: {"pk": eval_data(w).batch.pk}),
     Case("evaluation:import_discard", {"university_staff": 302, "site_admin": 302}, method="post",

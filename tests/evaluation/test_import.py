@@ -1,5 +1,6 @@
-"""Transcript import: file formats and encodings, every check with its row/column/Chinese message, both
-paths (django-import-export and the fast path), all or nothing, idempotent re-import, export."""
+"""Transcript import: file formats and encodings, every check with its row/column/Chinese message, the one
+pipeline (read → check → write), all or nothing, idempotent re-import, export. The registrar's own files
+(学信网 layout, DBF, .xls, LibreOffice-written) and zip bombs are in test_import_files.py."""
 
 import csv
 import io
@@ -9,15 +10,15 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from evaluation import fastimport, transcripts
 from evaluation.demo import make_ric
+from evaluation.importing import check, read
+from evaluation.importing.columns import COLUMNS
+from evaluation.importing.read import TableError
 from evaluation.models import Graduate, ImportBatch
 from evaluation.services import imports
-from evaluation.transcripts import COLUMNS, TableError
 from portal.models import AuditLog
 from tests.evaluation.factories import GraduateFactory
 
@@ -29,7 +30,7 @@ def good_row(number="2021000001", **overrides):
     row = {
         "院校名称": "", "学号": number, "姓名": "王小明", "性别": "男", "身份证号": make_ric(_rng, male=True),
         "毕业年份": "2025", "学历层次": "本科", "专业": "车辆工程", "是否试点专业": "是", "是否取得毕业证": "是",
-        "毕业证书编号": "103601202500001", "是否取得学位证": "是", "学位证书编号": "1036042025000001",
+        "毕业证书编号": "103601202505000001", "是否取得学位证": "是", "学位证书编号": "1036042025000001",
         "企业实践累计月数": "6", "专业排名百分比": "25.5", "毕业设计成绩": "良好", "全国计算机等级": "2",
         "思想政治条件": "合格", "年度综合考核": "良好", "身体条件": "合格", "继续教育学时": "已完成",
         "就业单位": "马鞍山钢铁股份有限公司", "是否省内就业": "是", "是否签订三方协议": "是", "是否已到岗": "是",
@@ -69,20 +70,13 @@ def errors_of(batch):
     return [(row, column, message) for row, column, message in batch.errors]
 
 
-@pytest.fixture(params=["standard", "fast"])
-def path(request, settings):
-    """Every import test runs on both paths (the fast one from 0 rows on)."""
-    settings.EVALUATION_FAST_IMPORT_MIN_ROWS = 0 if request.param == "fast" else 10**9
-    return request.param
-
-
 # --- the happy path, twice ------------------------------------------------------------------------------
 
 
-def test_preview_confirm_and_same_file_twice_changes_nothing(world, path):
+def test_preview_confirm_and_same_file_twice_changes_nothing(world):
     rows = [good_row(f"20210000{i:02d}") for i in range(3)]
     batch = upload(world.staff, csv_file(rows))
-    assert batch.status == ImportBatch.Status.PREVIEWED and batch.path == path
+    assert batch.status == ImportBatch.Status.PREVIEWED and batch.path == ImportBatch.Path.FAST
     assert (batch.rows, batch.new, batch.updated, batch.unchanged, batch.error_count) == (3, 3, 0, 0, 0)
     assert Graduate.objects.count() == 0  # the preview wrote nothing
     batch = imports.confirm_import(batch=batch, actor=world.staff)
@@ -101,7 +95,7 @@ def test_preview_confirm_and_same_file_twice_changes_nothing(world, path):
     assert AuditLog.objects.filter(action="evaluation.import_transcript").count() == 2
 
 
-def test_changed_row_is_updated_and_counted(world, path):
+def test_changed_row_is_updated_and_counted(world):
     rows = [good_row("2021000001"), good_row("2021000002")]
     imports.confirm_import(batch=upload(world.staff, csv_file(rows)), actor=world.staff)
     rows[1]["企业实践累计月数"] = "12"
@@ -113,14 +107,14 @@ def test_changed_row_is_updated_and_counted(world, path):
     assert Graduate.objects.count() == 3
 
 
-def test_confirm_twice_is_refused(world, path):
+def test_confirm_twice_is_refused(world):
     batch = upload(world.staff, csv_file([good_row()]))
     imports.confirm_import(batch=batch, actor=world.staff)
     with pytest.raises(ValidationError):
         imports.confirm_import(batch=ImportBatch.objects.get(pk=batch.pk), actor=world.staff)
 
 
-def test_all_or_nothing_when_a_row_has_an_error(world, path):
+def test_all_or_nothing_when_a_row_has_an_error(world):
     rows = [good_row("2021000001"), good_row("2021000002", 身份证号="340504200301011230"), good_row("2021000003")]
     batch = upload(world.staff, csv_file(rows))
     assert batch.status == ImportBatch.Status.INVALID
@@ -128,42 +122,21 @@ def test_all_or_nothing_when_a_row_has_an_error(world, path):
     assert not batch.file  # an invalid file is not kept
 
 
-def test_all_or_nothing_when_the_write_fails_half_way(world, path, monkeypatch):
+def test_all_or_nothing_when_the_write_fails_half_way(world, monkeypatch):
     rows = [good_row(f"20210000{i:02d}") for i in range(5)]
     batch = upload(world.staff, csv_file(rows))
-    if path == "fast" and connection.vendor == "postgresql":
-        # New rows are streamed to the database during the check: fail on the 4th row, after 3 were sent.
-        real_row = transcripts.Checker.row
-        calls = {"n": 0}
+    # New rows are streamed to the database during the check: fail on the 4th row, after 3 were sent.
+    real_row = check.Checker.row
+    calls = {"n": 0}
 
-        def row(self, cells):
-            calls["n"] += 1
-            if calls["n"] == 4:
-                raise RuntimeError("connection lost")
-            return real_row(self, cells)
+    def row(self, cells):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("connection lost")
+        return real_row(self, cells)
 
-        monkeypatch.setattr(transcripts.Checker, "row", row)
-    elif path == "fast":
-        real = fastimport._upsert_generic
-
-        def half(records, now):
-            real(records[:2], now)
-            raise RuntimeError("disk full")
-
-        monkeypatch.setattr(fastimport, "_upsert_generic", half)
-    else:
-        from evaluation.resources import GraduateResourceBase
-        calls = {"n": 0}
-        real = GraduateResourceBase.save_instance
-
-        def save(self, instance, is_create, row, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise RuntimeError("disk full")
-            return real(self, instance, is_create, row, **kwargs)
-
-        monkeypatch.setattr(GraduateResourceBase, "save_instance", save)
-    with pytest.raises((RuntimeError, ValidationError)):
+    monkeypatch.setattr(check.Checker, "row", row)
+    with pytest.raises(RuntimeError):
         imports.confirm_import(batch=batch, actor=world.staff)
     assert Graduate.objects.count() == 0
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PREVIEWED
@@ -183,13 +156,13 @@ def test_encodings_are_recognised(world, encoding):
     assert g.major == "机械设计制造及其自动化" and g.name == rows[0]["姓名"]
 
 
-def test_xlsx_with_a_title_row_and_text_id_numbers(world, path):
+def test_xlsx_with_a_title_row_and_text_id_numbers(world):
     rows = [good_row("2021000001"), good_row("2021000002", 身份证号="")]
     batch = upload(world.staff, xlsx_file(rows, title="安徽工业大学2025届毕业生成绩单"))
     assert errors_of(batch) == [(4, "身份证号", "身份证号不能为空")]  # title row 1, headers row 2
 
 
-def test_xlsx_import(world, path):
+def test_xlsx_import(world):
     batch = upload(world.staff, xlsx_file([good_row("2021000001"), good_row("2021000002")]))
     assert batch.error_count == 0, batch.errors
     imports.confirm_import(batch=batch, actor=world.staff)
@@ -264,10 +237,10 @@ def test_bad_birth_date_in_id_number(world):
     assert errors_of(batch) == [(2, "身份证号", "身份证号中的出生日期无效")]
 
 
-def test_unknown_place_code_is_a_warning(world, path):
+def test_unknown_place_code_is_a_warning(world):
     value = make_ric(random.Random(3), place="340209", birth="19900307")  # a 2020 code, an older birth year
     batch = upload(world.staff, csv_file([good_row(身份证号=make_ric(random.Random(4), place="349999"))]))
-    assert batch.error_count == 0 and "未收录" in batch.warnings[0][2]
+    assert batch.error_count == 0 and batch.warnings == [["身份证号", "地址码未收录于行政区划代码表，已接受，请核对", 1, [2]]]
     assert upload(world.staff, csv_file([good_row("2021000009", 身份证号=value)])).error_count == 0
 
 
@@ -303,7 +276,8 @@ def test_empty_files(world):
     assert errors_of(batch) == [(2, "", "文件中没有数据行。")]
 
 
-def test_ten_megabytes_of_junk(world):
+def test_ten_megabytes_of_junk(world, settings):
+    settings.EVALUATION_IMPORT_BACKGROUND_MB = 100  # read in the request (test_import_files: in Celery)
     junk = os.urandom(10 * 1024 * 1024)
     with pytest.raises(TableError, match="无法识别文件编码|未找到表头|二进制"):
         upload(world.staff, SimpleUploadedFile("t.csv", junk))
@@ -313,8 +287,12 @@ def test_ten_megabytes_of_junk(world):
         upload(world.staff, SimpleUploadedFile("t.csv", b"lorem,ipsum\n" * (10 * 1024 * 1024 // 12)))
     with pytest.raises(TableError, match="无法读取 XLSX"):
         upload(world.staff, SimpleUploadedFile("t.xlsx", b"PK\x03\x04" + junk[:100000]))
-    with pytest.raises(TableError, match="不支持旧版 Excel"):
+    with pytest.raises(TableError, match="无法读取 XLS 文件"):
         upload(world.staff, SimpleUploadedFile("t.xls", b"\xd0\xcf\x11\xe0" + junk[:1000]))
+    with pytest.raises(TableError, match="不是有效的 XLS 文件"):
+        upload(world.staff, SimpleUploadedFile("t.xls", junk[:1000]))
+    with pytest.raises(TableError, match="不是有效的 DBF 文件|无法读取 DBF"):
+        upload(world.staff, SimpleUploadedFile("t.dbf", b"\x01" + junk[:1000]))
     assert Graduate.objects.count() == 0 and ImportBatch.objects.count() == 0
 
 
@@ -324,7 +302,7 @@ def test_size_limit_is_checked_before_parsing(world, settings, monkeypatch):
     def parse(*args, **kwargs):
         raise AssertionError("parsed a file over the size limit")
 
-    monkeypatch.setattr(transcripts, "_read_csv", parse)
+    monkeypatch.setattr(read, "_read_csv", parse)
     big = SimpleUploadedFile("t.csv", b"x" * (2 * 1024 * 1024))
     with pytest.raises(TableError, match=r"文件大小为2\.0MB，超过上限1MB，未予解析"):
         upload(world.staff, big)
@@ -357,7 +335,7 @@ def test_formula_cell_in_xlsx_is_refused(world):
 # --- whose records -------------------------------------------------------------------------------------
 
 
-def test_staff_cannot_import_another_institutions_row(world, path):
+def test_staff_cannot_import_another_institutions_row(world):
     rows = [good_row("2021000001", 院校名称=world.inst.name), good_row("2021000002", 院校名称=world.other_inst.name),
             good_row("2021000003", 院校名称=world.other_inst.uscc)]
     batch = upload(world.staff, csv_file(rows))
@@ -366,7 +344,7 @@ def test_staff_cannot_import_another_institutions_row(world, path):
     assert Graduate.objects.count() == 0
 
 
-def test_site_admin_imports_for_any_institution(world, path):
+def test_site_admin_imports_for_any_institution(world):
     rows = [good_row("2021000001", 院校名称=world.inst.name), good_row("2021000002", 院校名称=world.other_inst.uscc),
             good_row("2021000003")]
     batch = upload(world.admin, csv_file(rows))
@@ -379,7 +357,7 @@ def test_site_admin_imports_for_any_institution(world, path):
     assert "院校“不存在大学”不存在" in unknown.errors[0][2]
 
 
-def test_same_student_number_in_two_institutions(world, path):
+def test_same_student_number_in_two_institutions(world):
     GraduateFactory(institution=world.other_inst, student_number="2021000001")
     batch = upload(world.staff, csv_file([good_row("2021000001")]))
     assert (batch.new, batch.unchanged) == (1, 0)
@@ -398,7 +376,7 @@ def test_another_users_batch_is_hidden(world, client):
 # --- the pages --------------------------------------------------------------------------------------------
 
 
-def test_template_downloads_and_reimports(world, client, path):
+def test_template_downloads_and_reimports(world, client):
     client.force_login(world.staff)
     response = client.get(reverse("evaluation:import_template"))
     wb = load_workbook(io.BytesIO(response.content))
@@ -469,19 +447,22 @@ def test_malformed_csv_is_a_clear_error(world):
 
 
 def test_site_admin_import_through_the_django_admin(world, client):
+    """The admin's import is the same pipeline: upload there, preview and confirm on the portal's page."""
     client.force_login(world.admin)
     url = reverse("admin:evaluation_graduate_import")
-    assert client.get(url).status_code == 200
-    formats = list(client.get(url).context["form"].fields["format"].choices)
-    csv_index = next(i for i, (_v, label) in enumerate(formats) if "csv" in str(label).lower())
+    page = client.get(url)
+    assert page.status_code == 200 and "同一条导入流程" in page.content.decode()
     rows = [good_row("2021000001", 院校名称=world.inst.name), good_row("2021000002", 院校名称=world.other_inst.name)]
-    response = client.post(url, {"format": formats[csv_index][0], "resource": 0,
-                                 "import_file": csv_file(rows)})
-    assert response.status_code == 200
-    result = response.context["result"]
-    assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["new"] == 2
-    bad = client.post(url, {"format": formats[csv_index][0], "resource": 0,
-                            "import_file": csv_file([good_row(身份证号="340504200301011230")])})
-    assert bad.context["result"].has_validation_errors()
+    response = client.post(url, {"file": csv_file(rows), "kind": "full", "graduation_year": "2025"})
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("evaluation:import_detail", args=[batch.pk])
+    assert (batch.status, batch.new, batch.path) == (ImportBatch.Status.PREVIEWED, 2, ImportBatch.Path.FAST)
+    imports.confirm_import(batch=batch, actor=world.admin)
+    assert Graduate.objects.count() == 2
+    bad = client.post(url, {"file": csv_file([good_row(身份证号="340504200301011230")]), "kind": "full"},
+                      follow=True)
     assert "身份证号校验位错误" in bad.content.decode()
+    junk = client.post(url, {"file": SimpleUploadedFile("t.pdf", b"%PDF-1.4"), "kind": "full"})
+    assert junk.status_code == 400 and "只接受 CSV、XLSX、XLS 或 DBF 文件" in junk.content.decode()
+    client.force_login(world.staff)
+    assert client.get(url).status_code in (302, 403)
