@@ -9,6 +9,8 @@ from import_export.admin import ImportExportModelAdmin
 
 from portal import identifiers
 
+from .forms import ImportForm
+from .importing.read import TableError
 from .models import (
     Achievement,
     ActivationCode,
@@ -19,8 +21,6 @@ from .models import (
     StandardVersion,
     StoredVerdict,
 )
-from .forms import ImportForm
-from .importing.read import TableError
 from .resources import GraduateResource
 from .services import imports
 

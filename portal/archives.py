@@ -30,13 +30,12 @@ def check_zip(archive: zipfile.ZipFile, limits: ZipLimits, *, what: str = "压�
     members = archive.infolist()
     if len(members) > limits.max_members:
         raise ArchiveError(f"{what}包含{len(members)}个成员，超过上限{limits.max_members}个，未予解压。")
-    total = 0
+    total = sum(info.file_size for info in members)
+    if total > limits.max_total_bytes:
+        raise ArchiveError(f"{what}解压后超过{limits.max_total_bytes // MB}MB，未予解压（疑似压缩炸弹）。"
+                           "请拆分后分批上传。")
     for info in members:
-        total += info.file_size
-        if total > limits.max_total_bytes:
-            raise ArchiveError(f"{what}解压后超过{limits.max_total_bytes // MB}MB，未予解压（疑似压缩炸弹）。"
-                               "请拆分后分批上传。")
         if info.file_size > 1 * MB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise ArchiveError(f"{what}中的“{info.filename[:60]}”压缩比异常（{info.compress_size}字节解压为"
-                               f"{info.file_size // MB}MB），疑似压缩炸弹，未予解压。")
+                               f"{info.file_size / MB:.1f}MB），疑似压缩炸弹，未予解压。")
     return members

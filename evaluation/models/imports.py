@@ -67,9 +67,5 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("成绩单导入")
         ordering = ["-created_at", "-id"]
 
-    @property
-    def needs_change_confirmation(self):
-        return self.status == self.Status.PREVIEWED and self.rekeyed > 0
-
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"

@@ -86,14 +86,17 @@ def progress_key(batch_pk):
     return f"evaluation:import-progress:{batch_pk}"
 
 
-def reporter(batch_pk, total):
-    """A ``progress(rows done)`` callback that keeps {done, total} in the cache; cache faults are ignored."""
+def reporter(batch_pk, total, on_progress=None):
+    """A ``progress(rows done)`` callback that keeps {done, total} in the cache (cache faults are ignored)
+    and passes (done, total) to ``on_progress`` (the command's progress bar)."""
 
     def report(done):
         try:
             cache.set(progress_key(batch_pk), {"done": done, "total": max(total, done)}, 3600)
         except Exception:  # a progress bar is not worth failing an import for (Redis may be down)
             pass
+        if on_progress is not None:
+            on_progress(done, max(total, done))
 
     report(0)
     return report
@@ -117,7 +120,7 @@ def progress_of(batch):
 
 
 def upload_transcript(*, actor, upload, default_institution=None, graduation_year=None,
-                      kind=ImportBatch.Kind.FULL, only=None, background=None, progress=None):
+                      kind=ImportBatch.Kind.FULL, only=None, background=None, on_progress=None):
     """Stores the upload as a batch and previews it — in the request, or in Celery for a big file.
 
     In the request, an unreadable file (too big — checked before parsing —, wrong type, unknown
@@ -145,10 +148,10 @@ def upload_transcript(*, actor, upload, default_institution=None, graduation_yea
     if background:
         transaction.on_commit(lambda: tasks.preview_import.delay(batch.pk))
         return batch
-    return preview(batch, scope=scope, table=table, progress=progress)
+    return preview(batch, scope=scope, table=table, on_progress=on_progress)
 
 
-def preview(batch, *, scope=None, table=None, progress=None):
+def preview(batch, *, scope=None, table=None, on_progress=None):
     """Checks a stored batch and counts what a confirm would do (a dry run); idempotent."""
     if batch.status != ImportBatch.Status.CHECKING:
         return batch
@@ -159,7 +162,7 @@ def preview(batch, *, scope=None, table=None, progress=None):
                 table = read_table(handle, name=batch.original_name)
         checker = scope.checker(table.headers, year=batch.graduation_year,
                                 supplement=batch.kind == ImportBatch.Kind.SUPPLEMENT)
-        progress = progress or reporter(batch.pk, table.estimated_rows)
+        progress = reporter(batch.pk, table.estimated_rows, on_progress)
         with transaction.atomic():
             try:
                 result, counts = write.run(checker, table.rows, table.first_row, write=False, progress=progress)
@@ -188,13 +191,18 @@ def _lock(institution_ids):
     list(Institution.objects.select_for_update().filter(pk__in=institution_ids).order_by("pk").values_list("pk"))
 
 
+def error_line(row, column, message):
+    """One refused row as the page's table and the command show it: “第N行 列：消息”."""
+    if not row:
+        return message
+    return _("第%(row)d行 %(column)s：%(message)s") % {"row": row, "column": column or "—", "message": message}
+
+
 def error_lines(problems, limit=20):
-    """The messages a refused confirm shows (and the command prints): “第N行 列：消息”."""
-    return [(_("第%(row)d行 %(column)s：%(message)s") % {"row": p.row, "column": p.column, "message": p.message}
-             if p.row else p.message) for p in problems[:limit]]
+    return [error_line(p.row, p.column, p.message) for p in problems[:limit]]
 
 
-def confirm_import(*, batch, actor, accept_changes=False, scope=None, progress=None):
+def confirm_import(*, batch, actor, accept_changes=False, scope=None, on_progress=None):
     """Imports a previewed batch all or nothing; returns the batch with the final counts.
 
     The file is read and checked again inside the transaction (someone may have changed the
@@ -213,6 +221,7 @@ def confirm_import(*, batch, actor, accept_changes=False, scope=None, progress=N
         raise ValidationError(_(ALREADY_DONE)) from None
     checker = scope.checker(table.headers, year=batch.graduation_year,
                             supplement=batch.kind == ImportBatch.Kind.SUPPLEMENT)
+    progress = reporter(batch.pk, table.estimated_rows, on_progress)
     with transaction.atomic():
         # A second click on "confirm" waits here, then finds the batch imported.
         if ImportBatch.objects.select_for_update().get(pk=batch.pk).status != ImportBatch.Status.PREVIEWED:

@@ -237,3 +237,27 @@ def test_photos_from_a_zip_all_or_nothing(filed, login, make_result, photo):
     assert a.photo and b.photo
     with a.photo.open("rb") as handle:
         assert handle.read() == photo
+
+
+def test_a_photo_zip_bomb_is_refused_before_inflating(filed, login, make_result, settings):
+    """Issue #14 item 7: a small ZIP that would expand to gigabytes (here, scaled down by the setting) is refused
+    with a Chinese message before any member is inflated; so is one with too many members."""
+    make_result(name="甲", id_number=ric(1))
+    settings.CERTIFICATES_PHOTO_ZIP_MAX_MB = 5
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for i in range(4):  # each under the 2 MB photo limit, 7.6 MB together, ~8 KB on disk
+            archive.writestr(f"{i}.jpg", b"\xff\xd8\xff" + b"\0" * (1900 * 1024))
+    bomb = buffer.getvalue()
+    assert len(bomb) < 50_000
+    client = login(filed.staff)
+    url = reverse("certificates:result_photos")
+    body = client.post(url, {"file": SimpleUploadedFile("p.zip", bomb)}).content.decode()
+    assert "照片压缩包解压后超过5MB，未予解压（疑似压缩炸弹）" in body
+    settings.CERTIFICATES_PHOTO_ZIP_MAX_MB = 512
+    body = client.post(url, {"file": SimpleUploadedFile("p.zip", bomb)}).content.decode()
+    assert "压缩比异常" in body
+    settings.CERTIFICATES_PHOTO_ZIP_MAX_MEMBERS = 3
+    body = client.post(url, {"file": SimpleUploadedFile("p.zip", _zip({f"{i}.jpg": b"x" for i in range(5)}))}
+                       ).content.decode()
+    assert "照片压缩包包含5个成员，超过上限3个" in body
