@@ -42,6 +42,7 @@ from .read import TableError
 MAX_ERRORS_KEPT = 1000  # errors stored and shown; the count is always complete
 MAX_LINES_PER_WARNING = 20  # lines listed under one grouped warning; the count is always complete
 EXAMPLE_MARK = "示例"
+PROGRESS_EVERY = 5000  # rows between two progress reports
 _PICKED = (*COLUMNS, *SOURCE_COLUMNS)
 
 
@@ -168,7 +169,7 @@ class Checker:
 
         With ``sink``, each good record (while the file has had no error) is handed to it instead of
         being kept — the writer streams them to the database as the check goes, and rolls back if an
-        error turns up later. ``progress(rows done)`` is called every 5,000 rows.
+        error turns up later. ``progress(rows done)`` is called every ``PROGRESS_EVERY`` rows and at the end.
         """
         res = CheckResult()
         if self.header_problems:
@@ -198,7 +199,7 @@ class Checker:
                     examples += 1
                     continue
                 total += 1
-                if progress is not None and not total % 5000:
+                if progress is not None and not total % PROGRESS_EVERY:
                     progress(total)
                 record, problems, notes = row_check(cells)
                 if record is not None:
@@ -240,6 +241,8 @@ class Checker:
                             group[0] += 1
                             if len(group[1]) < MAX_LINES_PER_WARNING:
                                 group[1].append(line)
+            if progress is not None:
+                progress(total)
         except csv.Error as exc:  # a malformed CSV (NUL byte, a field over the size limit, …)
             raise TableError(_("CSV 文件格式错误（约第%(line)d行）：%(error)s") % {"line": line, "error": exc}) from None
         del errors[MAX_ERRORS_KEPT:]
