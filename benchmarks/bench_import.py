@@ -1,18 +1,25 @@
-"""Transcript import on PostgreSQL: the fast path (COPY + upsert) against django-import-export's default path.
+"""Transcript import on PostgreSQL, measured against a plain COPY of the same rows in the same run.
 
-Why: a registrar's 100,000-row transcript must not take minutes (issue 3 §6). Goal for the fast path:
->= 50,000 validated rows/s for 100,000 rows with peak RSS < 300 MB, every check of the preview kept
-(ID checksum and birth date, ranges, vocabularies, institution scope, duplicates).
+Why: a registrar's 100,000-row transcript must not hold anyone up (issue #16 item 4). One pipeline serves every
+size (``evaluation.importing``: read → check → write with COPY); the figures, each next to its reference:
 
-Seeded and repeatable: one CSV (random.Random(42)) shaped like a registrar's export (UTF-8 with BOM,
-Chinese headers) in a fresh PostgreSQL database. Each measurement runs in its own process so that its
-peak RSS is its own; the figure includes Django's start-up (~60 MB). The fast path is timed as the
-registrar's "confirm" click (``services.imports.confirm_import``: read + every check + write, all or
-nothing); the preview before it is reported too. The default path is what django-import-export does
-in the admin (tablib + ``GraduateResource`` row by row) — slow enough that ``--default-rows`` may cap
-it to the first N rows of the same file.
+* ``import_confirm_100k`` — the registrar's "confirm" (``services.imports.confirm_import``: read the file, every
+  check again, COPY the new rows, all or nothing), rows/s, against ``COPY … FROM STDIN`` of the same 100,000
+  already-checked rows into the same empty table with its indexes (psycopg 3). Goal: ≥ 0.4× COPY.
+* ``import_http_100k`` — the whole thing as a user does it over HTTP: upload (multipart), the preview (a
+  Celery task for a file this size, run eagerly in the same process so that its cost is counted), the poll of
+  the progress, the preview page, confirm, the result page — through Django's full request stack
+  (``django.test.Client``: middleware, sessions, CSRF, templates; no socket). Goal: ≥ 0.25× COPY.
+* ``import_peak_rss`` — peak RSS of the process that previews and confirms 100,000 rows, MB (it includes
+  Django's start-up, ~60 MB). Goal: < 300 MB.
 
-Run from the repository root:  python benchmarks/bench_import.py [ROWS] [--default-rows N]
+Seeded and repeatable: one CSV (random.Random(42)) shaped like a registrar's export (UTF-8 with BOM, Chinese
+headers) in a fresh PostgreSQL database. Each measurement runs in its own process so that its peak RSS is its
+own. ``figures()`` returns ``{name: {value, unit, reference, ratio, goal, ok}}`` (for ``run_all``); run as a
+script it prints them and, when ``BENCH_FIGURES`` names a file, appends them to it as JSON lines.
+``BENCH_SMOKE=1`` uses 2,000 rows (the smoke run of the test suite proves the benchmark still works).
+
+Run from the repository root:  python benchmarks/bench_import.py [ROWS]
 Needs PostgreSQL (BENCH_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres).
 """
 
@@ -55,7 +62,7 @@ def ric(rng: random.Random, gender: str) -> str:
 
 def transcript_rows(n: int, seed: int = 42, *, year: int = 2025, prefix: str = "2021"):
     """Header + ``n`` rows as a registrar exports them (Chinese headers and values)."""
-    from evaluation.transcripts import COLUMNS
+    from evaluation.importing.columns import COLUMNS
 
     rng = random.Random(seed)
     yield [c.header for c in COLUMNS]
@@ -75,7 +82,7 @@ def transcript_rows(n: int, seed: int = 42, *, year: int = 2025, prefix: str = "
             rng.choice(MAJORS),
             "是" if rng.random() < 0.8 else "否",
             "是" if has_diploma else "否",
-            f"10360{year}{i:07d}" if has_diploma else "",
+            f"103601{year}{'05' if degree == '本科' else '06' if degree == '专科' else '02'}{i:06d}" if has_diploma else "",
             "是" if degree != "专科" and rng.random() < 0.95 else "否",
             f"103604{year}{i:07d}" if degree != "专科" else "",
             rng.choice(["0", "0.5", "1", "2", "3", "4", "6", "12", "18"]),
@@ -103,22 +110,56 @@ def write_transcript(path: Path, n: int, seed: int = 42, **kwargs) -> Path:
 # --- one measurement, in a child process -----------------------------------------------------------
 
 
-def _child(path_kind: str, file: str, rows_limit: int | None) -> None:
-    from benchmarks._common import setup_django
-
-    setup_django({})
-    if path_kind == "fast":
-        _child_fast(file)
-    else:
-        _child_default(file, rows_limit)
-
-
 def _rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _child_fast(file: str) -> None:
-    """Exactly what the registrar's two clicks do: upload (preview, a dry run) then confirm."""
+def _child(kind: str, file: str) -> None:
+    from benchmarks._common import setup_django
+
+    setup_django({})
+    {"copy": _child_copy, "confirm": _child_confirm, "http": _child_http}[kind](file)
+
+
+def _child_copy(file: str) -> None:
+    """The reference: ``COPY … FROM STDIN`` of the same rows, already checked, into the same empty table."""
+    from django.core.files import File
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from evaluation.importing.columns import FIELDS
+    from evaluation.importing.read import read_table
+    from evaluation.services.imports import scope_for
+    from portal.models import User
+
+    staff = User.objects.get(username="univ")
+    with open(file, "rb") as handle:
+        table = read_table(File(handle, name="transcript.csv"))
+    result = scope_for(staff).checker(table.headers).check(table.rows, table.first_row)
+    assert result.ok, result.errors[:5]
+    now = timezone.now()
+    lines = []
+    for record in result.records:
+        cells = ["\\N" if v is None else "t" if v is True else "f" if v is False else str(v).replace("\\", "\\\\")
+                 for v in record]
+        lines.append("\t".join([*cells, now.isoformat(), now.isoformat()]))
+    data = ("\n".join(lines) + "\n").encode()
+    del result, lines
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            start = time.perf_counter()
+            with cursor.cursor.copy(f"COPY evaluation_graduate ({', '.join(FIELDS)}, created_at, updated_at) "
+                                    "FROM STDIN") as copy:
+                copy.write(data)
+            seconds = time.perf_counter() - start
+            cursor.execute("SELECT count(*) FROM evaluation_graduate")
+            rows = cursor.fetchone()[0]
+        transaction.set_rollback(True)
+    print(json.dumps({"rows": rows, "seconds": seconds, "rss_mb": _rss_mb()}))
+
+
+def _child_confirm(file: str) -> None:
+    """The registrar's two clicks as services: upload (preview, a dry run) then confirm (timed)."""
     from django.core.files import File
 
     from evaluation.services.imports import confirm_import, upload_transcript
@@ -127,94 +168,127 @@ def _child_fast(file: str) -> None:
     staff = User.objects.get(username="univ")
     with open(file, "rb") as handle:
         start = time.perf_counter()
-        batch = upload_transcript(actor=staff, upload=File(handle, name="transcript.csv"))
+        batch = upload_transcript(actor=staff, upload=File(handle, name="transcript.csv"), background=False)
         previewed = time.perf_counter()
-    assert batch.error_count == 0 and batch.path == "fast", (batch.path, batch.errors[:5])
-    preview_rss = _rss_mb()
+    assert batch.error_count == 0, batch.errors[:5]
     confirm_start = time.perf_counter()
     batch = confirm_import(batch=batch, actor=staff)
     end = time.perf_counter()
     print(json.dumps({"rows": batch.rows, "seconds": end - confirm_start, "preview": previewed - start,
-                      "rss_mb": _rss_mb(), "preview_rss_mb": preview_rss, "new": batch.new,
-                      "updated": batch.updated, "unchanged": batch.unchanged}))
+                      "rss_mb": _rss_mb(), "new": batch.new, "updated": batch.updated, "unchanged": batch.unchanged,
+                      "warnings": batch.warning_count}))
 
 
-def _child_default(file: str, rows_limit: int | None) -> None:
-    """What the Django admin's import does: tablib reads the file, GraduateResource checks (the same
-    Checker, in before_import_row) and saves row by row, skipping unchanged rows."""
-    from django.db import transaction
-    from import_export.formats.base_formats import CSV
+def _child_http(file: str) -> None:
+    """Upload, preview (Celery, eager), poll, preview page, confirm, result page — over the request stack."""
+    from celery import current_app
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
 
-    from evaluation.resources import GraduateResource
-    from portal.models import Institution
+    from evaluation.models import ImportBatch
+    from portal.models import User
 
-    inst = Institution.objects.get(name=INSTITUTION)
-    scope = {"institutions": {inst.pk: (inst.name, inst.uscc)}, "default_institution": inst.pk, "restricted": True}
+    current_app.conf.task_always_eager = True  # the worker's work, counted in this process
+    host = next((h for h in settings.ALLOWED_HOSTS if h and h[0] not in ".*"), "localhost")
+    client = Client(HTTP_HOST=host)
+    client.force_login(User.objects.get(username="univ"))
+    content = Path(file).read_bytes()
     start = time.perf_counter()
-    with open(file, encoding="utf-8-sig") as handle:
-        dataset = CSV().create_dataset(handle.read())
-    if rows_limit:
-        del dataset[rows_limit:]
-    with transaction.atomic():
-        outcome = GraduateResource(**scope).import_data(dataset, dry_run=False, use_transactions=True,
-                                                        rollback_on_validation_errors=True)
+    response = client.post(reverse("evaluation:import_start"), {
+        "file": SimpleUploadedFile("transcript.csv", content, content_type="text/csv"), "graduation_year": "2025",
+        "kind": "full"}, secure=True)
+    assert response.status_code == 302, response.status_code
+    batch = ImportBatch.objects.latest("pk")
+    progress = client.get(reverse("evaluation:import_progress", args=[batch.pk]), secure=True).json()
+    assert progress["finished"], progress
+    assert client.get(reverse("evaluation:import_detail", args=[batch.pk]), secure=True).status_code == 200
+    response = client.post(reverse("evaluation:import_confirm", args=[batch.pk]), {"accept_changes": "on"},
+                           secure=True, follow=True)
     end = time.perf_counter()
-    assert not outcome.has_errors() and not outcome.has_validation_errors()
-    t = outcome.totals
-    print(json.dumps({"rows": len(dataset), "seconds": end - start, "rss_mb": _rss_mb(), "new": t["new"],
-                      "updated": t["update"], "unchanged": t["skip"]}))
+    batch.refresh_from_db()
+    assert response.status_code == 200 and batch.status == ImportBatch.Status.IMPORTED, (batch.status, batch.errors)
+    print(json.dumps({"rows": batch.rows, "seconds": end - start, "rss_mb": _rss_mb(), "new": batch.new}))
 
 
-def _measure(env, kind, file, rows_limit=None):
-    args = [sys.executable, __file__, "--child", kind, "--file", str(file)]
-    if rows_limit:
-        args += ["--rows-limit", str(rows_limit)]
-    out = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+def _measure(env, kind, file):
+    out = subprocess.run([sys.executable, __file__, "--child", kind, "--file", str(file)], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
     if out.returncode:
-        sys.exit(f"{kind} path failed:\n{out.stderr[-3000:]}")
+        sys.exit(f"{kind} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _report(label, r):
-    extra = f"; preview (dry run) {r['preview']:.2f} s, RSS {r['preview_rss_mb']:.0f} MB" if "preview" in r else ""
-    print(f"{label:<46} {r['rows']:>8,} rows  {r['rows'] / r['seconds']:>9,.0f} rows/s  ({r['seconds']:.2f} s)  "
-          f"peak RSS {r['rss_mb']:.0f} MB  new/updated/unchanged {r['new']}/{r['updated']}/{r['unchanged']}{extra}",
-          flush=True)
+def _figure(value, unit, reference, goal, ok):
+    return {"value": round(value, 3), "unit": unit, "reference": None if reference is None else round(reference, 3),
+            "ratio": None if not reference else round(value / reference, 3), "goal": goal, "ok": bool(ok)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("rows", nargs="?", type=int, default=100_000)
-    parser.add_argument("--default-rows", type=int, default=None,
-                        help="rows for django-import-export's default path (default: the whole file)")
-    parser.add_argument("--child")
-    parser.add_argument("--file")
-    parser.add_argument("--rows-limit", type=int)
-    args = parser.parse_args()
-    if args.child:
-        _child(args.child, args.file, args.rows_limit)
-        return
+def figures(rows: int | None = None) -> dict:
+    """Measures the import figures in one run; {name: {value, unit, reference, ratio, goal, ok}}."""
+    smoke = os.environ.get("BENCH_SMOKE") == "1"
+    rows = rows or (2_000 if smoke else 100_000)
     if not pg_available():
-        print("SKIPPED: PostgreSQL not reachable (set BENCH_PG_ADMIN_URL)")
-        return
-    sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory() as tmp, fresh_pg_database("bench_import") as url:
+        raise RuntimeError("PostgreSQL not reachable (set BENCH_PG_ADMIN_URL)")
+    label = "100k" if rows == 100_000 else f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)
+    with tempfile.TemporaryDirectory() as tmp, fresh_pg_database(f"bench_import_{os.getpid()}") as url:
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings", "MEDIA_ROOT": tmp}
         env.pop("PORTAL_TESTING", None)
         manage("migrate", "--noinput", env=env)
         manage("shell", "-c", "from portal.demo import load_demo; load_demo()", env=env)
+        manage("shell", "-c", "from evaluation.models import Graduate; Graduate.objects.all().delete()", env=env)
         from benchmarks._common import setup_django
 
         setup_django({"DATABASE_URL": url})
-        file = write_transcript(Path(tmp) / "transcript.csv", args.rows)
+        file = write_transcript(Path(tmp) / "transcript.csv", rows)
         size = file.stat().st_size / 1024 / 1024
-        print(f"transcript: {args.rows:,} rows, {size:.1f} MB CSV (UTF-8 BOM, Chinese headers), seed 42, "
-              f"PostgreSQL, Python {sys.version.split()[0]}")
-        _report("fast path (confirm), first import: all new", _measure(env, "fast", file))
-        _report("fast path (confirm), same file again: unchanged", _measure(env, "fast", file))
+        print(f"transcript: {rows:,} rows, {size:.1f} MB CSV (UTF-8 BOM, Chinese headers), seed 42, PostgreSQL, "
+              f"Python {sys.version.split()[0]}", flush=True)
+        copy = _measure(env, "copy", file)
+        confirm = _measure(env, "confirm", file)
         manage("shell", "-c", "from evaluation.models import Graduate; Graduate.objects.all().delete()", env=env)
-        _report("django-import-export default path, first import", _measure(env, "default", file, args.default_rows))
-        print("goal: fast path >= 50,000 validated rows/s for 100,000 rows, peak RSS < 300 MB")
+        http = _measure(env, "http", file)
+    assert copy["rows"] == confirm["new"] == http["new"] == rows, (copy, confirm, http)
+    copy_rate = rows / copy["seconds"]
+    confirm_rate = rows / confirm["seconds"]
+    http_rate = rows / http["seconds"]
+    print(f"COPY of the checked rows: {copy_rate:,.0f} rows/s ({copy['seconds']:.2f} s); confirm {confirm_rate:,.0f} "
+          f"rows/s ({confirm['seconds']:.2f} s; its preview {confirm['preview']:.2f} s, {confirm['warnings']} "
+          f"warnings); HTTP upload+preview+confirm {http_rate:,.0f} rows/s ({http['seconds']:.2f} s)", flush=True)
+    return {
+        f"import_confirm_{label}": _figure(confirm_rate, "rows/s", copy_rate, "≥ 0.4× COPY of the same rows",
+                                           confirm_rate >= 0.4 * copy_rate),
+        f"import_http_{label}": _figure(http_rate, "rows/s", copy_rate,
+                                        "≥ 0.25× COPY of the same rows (upload + preview + confirm)",
+                                        http_rate >= 0.25 * copy_rate),
+        "import_peak_rss": _figure(max(confirm["rss_mb"], http["rss_mb"]), "MB", None,
+                                   "< 300 MB (preview + confirm of the file)",
+                                   max(confirm["rss_mb"], http["rss_mb"]) < 300),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("rows", nargs="?", type=int, default=None)
+    parser.add_argument("--child")
+    parser.add_argument("--file")
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.file)
+        return
+    if not pg_available():
+        print("SKIPPED: PostgreSQL not reachable (set BENCH_PG_ADMIN_URL)")
+        return
+    results = figures(args.rows)
+    for name, f in results.items():
+        reference = f" (reference {f['reference']:,.0f} {f['unit']}, ratio {f['ratio']}×)" if f["reference"] else ""
+        print(f"{name}: {f['value']:,.1f} {f['unit']}{reference}; goal {f['goal']}: {'OK' if f['ok'] else 'MISSED'}",
+              flush=True)
+    if os.environ.get("BENCH_FIGURES"):
+        with open(os.environ["BENCH_FIGURES"], "a", encoding="utf-8") as handle:
+            for name, f in results.items():
+                handle.write(json.dumps({name: f}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
