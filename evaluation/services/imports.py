@@ -12,6 +12,7 @@ only; site admins for any (the command: for the one ``--institution`` it names).
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -31,6 +32,7 @@ from evaluation.models import ImportBatch
 from portal import access, audit
 from portal.models import Institution, Role
 
+logger = logging.getLogger(__name__)
 DEFAULT_BACKGROUND_MB = 2
 ALREADY_DONE = "该文件已导入或已放弃，不能再次确认。请重新上传。"
 
@@ -146,9 +148,20 @@ def upload_transcript(*, actor, upload, default_institution=None, graduation_yea
     batch.file.save(f"{uuid.uuid4().hex}{PurePath(upload.name).suffix.lower()}", upload, save=False)
     batch.save()
     if background:
-        transaction.on_commit(lambda: tasks.preview_import.delay(batch.pk))
+        transaction.on_commit(lambda: _enqueue_preview(batch.pk))
         return batch
     return preview(batch, scope=scope, table=table, on_progress=on_progress)
+
+
+def _enqueue_preview(batch_pk):
+    """Hands the preview to the Celery worker; with the broker unreachable, previews here rather than leave the
+    registrar watching a progress bar that never moves."""
+    try:
+        tasks.preview_import.delay(batch_pk)
+    except Exception:  # kombu raises OperationalError and others when the broker is down
+        logger.warning("Celery broker unreachable: previewing import batch %s in the request", batch_pk,
+                       exc_info=True)
+        preview(ImportBatch.objects.get(pk=batch_pk))
 
 
 def preview(batch, *, scope=None, table=None, on_progress=None):

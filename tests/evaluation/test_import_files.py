@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from evaluation import tasks
 from evaluation.demo import make_ric
 from evaluation.importing import read
 from evaluation.importing.read import TableError
@@ -429,3 +430,16 @@ def test_a_fifty_megabyte_upload_is_refused_before_parsing(world, monkeypatch, c
         with pytest.raises(TableError, match=r"文件大小为50\.0MB，超过上限30MB，未予解析"):
             upload(world.staff, big)
     assert ImportBatch.objects.count() == 0
+
+
+def test_with_the_broker_down_a_big_file_is_previewed_in_the_request(world, settings, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    settings.EVALUATION_IMPORT_BACKGROUND_MB = 0
+    monkeypatch.setattr(tasks.preview_import, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = upload(world.staff, csv_file([good_row()]))
+    batch.refresh_from_db()
+    assert (batch.status, batch.new) == (ImportBatch.Status.PREVIEWED, 1)
