@@ -15,8 +15,8 @@ size (``evaluation.importing``: read → check → write with COPY); the figures
 
 Seeded and repeatable: one CSV (random.Random(42)) shaped like a registrar's export (UTF-8 with BOM, Chinese
 headers) in a fresh PostgreSQL database. Each measurement runs in its own process so that its peak RSS is its
-own. ``figures()`` returns ``{name: {value, unit, reference, ratio, goal, ok}}`` (for ``run_all``); run as a
-script it prints them and, when ``BENCH_FIGURES`` names a file, appends them to it as JSON lines.
+own. ``figures()`` returns ``{name: {value, unit, reference, ratio, goal, ok}}``; run as a script (``run_all``
+does) it records them with ``benchmarks._common.figure`` (printed, and gathered into ``benchmarks/results.json``).
 ``BENCH_SMOKE=1`` uses 2,000 rows (the smoke run of the test suite proves the benchmark still works).
 
 Run from the repository root:  python benchmarks/bench_import.py [ROWS]
@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks._common import ROOT, fresh_pg_database, manage, pg_available  # noqa: E402
+from benchmarks._common import ROOT, figure, fresh_pg_database, manage, pg_available  # noqa: E402
 
 INSTITUTION = "安徽工业大学"
 PLACES = ["340503", "340504", "340506", "340521", "340522", "340523", "340102", "340104", "340111", "340202",
@@ -280,16 +280,8 @@ def main() -> None:
     if not pg_available():
         print("SKIPPED: PostgreSQL not reachable (set BENCH_PG_ADMIN_URL)")
         return
-    results = figures(args.rows)
-    for name, f in results.items():
-        reference = f" (reference {f['reference']:,.0f} {f['unit']}, ratio {f['ratio']}×)" if f["reference"] else ""
-        print(f"{name}: {f['value']:,.1f} {f['unit']}{reference}; goal {f['goal']}: {'OK' if f['ok'] else 'MISSED'}",
-              flush=True)
-    if os.environ.get("BENCH_FIGURES"):
-        with open(os.environ["BENCH_FIGURES"], "a", encoding="utf-8") as handle:
-            for name, f in results.items():
-                handle.write(json.dumps({name: f}, ensure_ascii=False) + "\n")
-
+    for name, f in figures(args.rows).items():
+        figure(name, value=f["value"], unit=f["unit"], reference=f["reference"], goal=f["goal"], ok=f["ok"])
 
 if __name__ == "__main__":
     main()

@@ -25,7 +25,7 @@ def group_old_warnings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0001_initial'),
+        ('evaluation', '0002_standardcomment'),
     ]
 
     operations = [

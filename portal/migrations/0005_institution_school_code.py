@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_expert_pool_and_occupations'),
+        ('portal', '0004_institution_private_approver_level'),
     ]
 
     operations = [
