@@ -10,7 +10,8 @@ PORT ?= 8000
 PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 # System packages: WeasyPrint's Pango, HarfBuzz's subsetter (without it a Chinese PDF takes ~12 s
-# instead of ~0.2 s), a CJK font, poppler for PDF checks, and Chromium for the browser tests.
+# instead of ~0.2 s), a CJK font, poppler for PDF checks, Chromium for the browser tests, and LibreOffice Calc
+# (headless) to write .xls/.xlsx files as registrars save them for the import tests.
 PDF_PKGS := libpango-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui
 BENCH_PKGS := wrk

@@ -41,10 +41,14 @@ def test_impossible_birth_date_is_an_error():
 
 def test_unknown_place_code_is_a_warning_not_an_error():
     # 340209 (弋江区) was created in 2020; a person born in 1990 registered there later is real.
+    # The note says what it is (issue #15 item 10), without the code, so that an import groups identical notes.
     newer = check_ric(with_check("34020919900307123"))
-    assert newer.ok and newer.warning and "340209" in newer.warning
+    assert newer.ok and newer.warning == "地址码晚于出生年份（该行政区划2020年设立），已接受"
+    withdrawn = check_ric(with_check("11010320150307123"))  # 崇文区, merged into 东城区 in 2010
+    assert withdrawn.ok and withdrawn.warning == "地址码在出生年份前已撤销（2010年撤销），已接受"
     unknown = check_ric(with_check("34999919900307123"))
-    assert unknown.ok and "349999" in unknown.warning
+    assert unknown.ok and unknown.warning == "地址码未收录于行政区划代码表，已接受，请核对"
+    assert check_ric(with_check("34020920210307123")).warning is None
 
 
 def test_validator_raises_chinese_message():
