@@ -7,7 +7,9 @@
   provincial HRSS each recognise (or refuse);
 - the office a committee files with (``routing.committee_filing_office``, derived from the school, 附件2 二(三))
   approves or returns it, and consents to (or refuses) its adjustments, renewals and revocation;
-- officials see an application only once it has been submitted; experts see those they reviewed or visited.
+- the provincial education department proposes the expert group, the provincial HRSS confirms it (may add experts)
+  and sees everything the experts see; the experts of a confirmed group read the application, give opinions, sign;
+- officials see an application only once it has been submitted; experts see those their group reviews.
 """
 
 from applications.track_a.routing import is_filing_office
@@ -23,11 +25,19 @@ def _city_office(user, role, institution):
     return institution.city_id in access.city_codes(user, role)
 
 
+def _profile_id(user):
+    if not access.has_role(user, Role.EXPERT):
+        return None
+    return getattr(getattr(user, "expert_profile", None), "pk", None)
+
+
 def _reviewing_expert(user, application):
-    profile_id = getattr(getattr(user, "expert_profile", None), "pk", None)
-    if profile_id is None or not access.has_role(user, Role.EXPERT):
+    """An expert of a confirmed group for the application (or one who reviewed or visited it before)."""
+    profile_id = _profile_id(user)
+    if profile_id is None:
         return False
-    return (application.document_reviews.filter(experts=profile_id).exists()
+    return (application.expert_groups.filter(state="confirmed", members__expert=profile_id).exists()
+            or application.document_reviews.filter(experts=profile_id).exists()
             or application.site_evaluations.filter(experts=profile_id).exists())
 
 
@@ -78,6 +88,22 @@ def _city_act(user, application):
 @access.rule("track_a.province_review")
 def _province_review(user, application):
     return access.has_role(user, Role.PROVINCIAL_EDUCATION)
+
+
+@access.rule("track_a.confirm_group")
+def _confirm_group(user, group):
+    """省教育厅会同省人社厅: the provincial HRSS confirms the group the education department proposed."""
+    return access.has_role(user, Role.PROVINCIAL_HRSS)
+
+
+@access.rule("track_a.view_group")
+def _view_group(user, group):
+    """Both provincial offices see everything the experts see; the experts see their own group once confirmed."""
+    if access.is_site_admin(user) or access.has_role(user, Role.PROVINCIAL_EDUCATION, Role.PROVINCIAL_HRSS):
+        return True
+    profile_id = _profile_id(user)
+    return (profile_id is not None and group is not None and group.state == "confirmed"
+            and group.members.filter(expert_id=profile_id).exists())
 
 
 @access.rule("track_a.prov_edu_recognise")

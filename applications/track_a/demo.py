@@ -118,6 +118,32 @@ def _fill(app, actor, *, majors, partners, industry, leader):
     return PilotApplication.objects.get(pk=app.pk)
 
 
+def _expert_review(app, prov_edu, prov_hrss, reviewers):
+    """省教育厅会同省人社厅组织专家: the education department proposes the group, the HRSS confirms it; each expert
+    scores and gives an opinion, the leader reports the document review and then the visit, all sign; the
+    education department acts on each signed report — the same services the pages call."""
+    group = services.propose_group(application=app, actor=prov_edu, experts=reviewers, leader=reviewers[0])
+    group = services.confirm_group(group=group, actor=prov_hrss)
+    leader = reviewers[0].user
+    for score, expert in zip((88, 85, 90), reviewers, strict=True):
+        services.save_opinion(group=group, actor=expert.user, score=score,
+                              opinion="建设方案目标明确，课程体系和双导师制设计合理，校企合作协议落实到位。")
+    report, _c = services.save_report(group=group, actor=leader, kind="review", fields={
+        "held_on": date(2024, 6, 12), "conclusion": "pass",
+        "summary": "建设方案目标明确，课程体系和双导师制设计合理，同意进入实地评估。"})
+    for expert in reviewers:
+        services.sign_report(group=group, actor=expert.user, kind="review", expected_version=report.version)
+    app = services.document_review(application=app, actor=prov_edu)
+    report, _c = services.save_report(group=group, actor=leader, kind="site", fields={
+        "held_on": date(2024, 7, 3), "seen": "查看产业学院实训基地、合作企业生产线，与企业导师和学生座谈",
+        "training_model": "校企双导师联合培养，项目化课程", "foundations": "实训条件完善，专业与地方产业契合",
+        "policy_support": "马鞍山市出台配套支持政策", "guarantees": "经费、场地、师资保障到位",
+        "summary": "具备试点条件，建议认定。", "conclusion": "recommend"})
+    for expert in reviewers:
+        services.sign_report(group=group, actor=expert.user, kind="site", expected_version=report.version)
+    return services.site_evaluation(application=app, actor=prov_edu)
+
+
 def load_demo(stdout):
     User = get_user_model()
     experts = _pool()
@@ -144,13 +170,7 @@ def load_demo(stdout):
             signed_copy=_pdf("共建协议", "共建协议签署件"))
         app = services.forward_to_province(application=app, actor=city_hrss, comment="经审定，同意上报")
         reviewers = [e for e in experts if e.title_level in ("senior", "deputy_senior")][:3]
-        app = services.document_review(application=app, actor=prov_edu, held_on=date(2024, 6, 12),
-                                       experts=reviewers, conclusion="pass",
-                                       opinion="建设方案目标明确，课程体系和双导师制设计合理，同意进入实地评估。")
-        app = services.site_evaluation(
-            application=app, actor=prov_edu, visited_on=date(2024, 7, 3), experts=reviewers,
-            training_model="校企双导师联合培养，项目化课程", foundations="实训条件完善，专业与地方产业契合",
-            policy_support="马鞍山市出台配套支持政策", guarantees="经费、场地、师资保障到位", recommendation="recommend")
+        app = _expert_review(app, prov_edu, prov_hrss, reviewers)
         app = services.recognise(application=app, actor=prov_edu, office="provincial_education", decision="recognise")
         app = services.recognise(application=app, actor=prov_hrss, office="provincial_hrss", decision="recognise")
         app = services.grant_authority(application=app, actor=city_hrss,

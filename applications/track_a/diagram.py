@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-from applications.track_a.models import TRANSITION_LABELS, EvaluationCommittee, PilotApplication
+from applications.track_a.models import TRANSITION_LABELS, EvaluationCommittee, ExpertGroup, PilotApplication
 
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "track_a_workflow.md"
 
@@ -55,5 +55,14 @@ def generate():
             "`selectors.committee_in_force` (approved, not revoked, within the validity of its 核准备案).",
             "",
             _mermaid(EvaluationCommittee),
+            "",
+            "## 论证专家组: `ExpertGroup.state`",
+            "",
+            "省教育厅 proposes the group (`services.propose_group`, revisable while proposed); 省人社厅 confirms it, adding",
+            "experts if it wishes. Then the experts give their opinions, the leader drafts the reports and every member",
+            "signs (an edit clears the signatures); 省教育厅 acts on each signed report (`pass_document_review` /",
+            "`province_return`, `record_site_evaluation` above).",
+            "",
+            _mermaid(ExpertGroup),
             "",
         ])

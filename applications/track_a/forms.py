@@ -6,13 +6,11 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.track_a import rules, sections, selectors
+from applications.track_a import rules, sections
 from applications.track_a.models import (
     CoConstructionAgreement,
     Decision,
-    DocumentReview,
     PilotApplication,
-    SiteEvaluation,
     TeacherSource,
 )
 from portal.uploads import DOCUMENTS, check_upload
@@ -206,37 +204,6 @@ class ExpertsField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return f"{obj.user.display_name}（{obj.title}，{obj.get_title_level_display()}）"
-
-
-class DocumentReviewForm(ExpectedStateMixin, forms.ModelForm):
-    experts = ExpertsField(label=_("论证专家"), queryset=None, help_text=_("不少于3人；受聘于申报单位的专家已回避。"))
-    conclusion = forms.ChoiceField(label=_("论证结论"), choices=DocumentReview.Conclusion.choices,
-                                   widget=forms.RadioSelect)
-
-    class Meta:
-        model = DocumentReview
-        fields = ["held_on", "experts", "conclusion", "opinion"]
-        widgets = {"held_on": DATE, "conclusion": forms.RadioSelect}
-
-    def __init__(self, *args, application, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = selectors.expert_pool_for(application)
-
-
-class SiteEvaluationForm(ExpectedStateMixin, forms.ModelForm):
-    experts = ExpertsField(label=_("评估专家"), queryset=None, help_text=_("不少于3人；受聘于申报单位的专家已回避。"))
-    recommendation = forms.ChoiceField(label=_("评估结论"), choices=SiteEvaluation.Recommendation.choices,
-                                       widget=forms.RadioSelect)
-
-    class Meta:
-        model = SiteEvaluation
-        fields = ["visited_on", "experts", "training_model", "foundations", "policy_support", "guarantees",
-                  "recommendation"]
-        widgets = {"visited_on": DATE, "recommendation": forms.RadioSelect}
-
-    def __init__(self, *args, application, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = selectors.expert_pool_for(application)
 
 
 class GrantForm(ExpectedStateMixin):

@@ -95,9 +95,23 @@ def provincial_education_panel(user, assignment):
                  empty=_("暂无经市级审核转报、待组织专家论证、实地评估或认定的试点申请。"))
 
 
+def _group_item(group, status=""):
+    return Item(label=group.application.unit_name, url=reverse("track_a:expert_group", args=[group.application_id]),
+                status=status or group.get_state_display(), meta=_("试点立项申请·论证专家组"))
+
+
+@panel(Role.EXPERT, 10, slot="track_a")
+def expert_panel(user, assignment):
+    """The confirmed expert groups this expert sits on (通知 三(一)2(3))."""
+    items = [_group_item(g, g.application.get_state_display()) for g in selectors.groups_of_expert(user)]
+    return Panel(title=_("试点立项论证和实地评估"), order=10, items=items,
+                 empty=_("暂无需要您参加的试点立项论证。"))
+
+
 @panel(Role.PROVINCIAL_HRSS, 20, slot="track_a")
 def provincial_hrss_panel(user, assignment):
-    items = _queue(user, Role.PROVINCIAL_HRSS)
+    items = [_group_item(g) for g in selectors.groups_awaiting_confirmation()]
+    items += _queue(user, Role.PROVINCIAL_HRSS)
     items += [_committee_item(c) for c in selectors.committees_awaiting(user, Role.PROVINCIAL_HRSS)]
     return Panel(title=_("待认定的试点单位"), order=20, items=items,
                  actions=[(_("全部试点申请"), reverse("track_a:index"))],

@@ -10,6 +10,7 @@ from applications.track_a.models import (
     CommitteeMember,
     CommitteeState,
     EvaluationCommittee,
+    ExpertGroup,
     GrantedAuthority,
     PilotApplication,
     State,
@@ -20,7 +21,7 @@ from portal.models import CITY_ROLES, ExpertProfile, Role
 
 
 def applications_visible_to(user):
-    """Applications the user may see: the school's own; officials' once submitted; experts' they reviewed."""
+    """Applications the user may see: the school's own; officials' once submitted; experts' their group reviews."""
     qs = PilotApplication.objects.select_related("institution__city")
     if not user.is_authenticated:
         return qs.none()
@@ -36,7 +37,8 @@ def applications_visible_to(user):
     profile_id = ExpertProfile.objects.filter(user=user).values_list("pk", flat=True).first() \
         if access.has_role(user, Role.EXPERT) else None
     if profile_id:
-        visible |= submitted & (Q(document_reviews__experts=profile_id) | Q(site_evaluations__experts=profile_id))
+        visible |= submitted & (Q(document_reviews__experts=profile_id) | Q(site_evaluations__experts=profile_id)
+                                | Q(expert_groups__state="confirmed", expert_groups__members__expert=profile_id))
         return qs.filter(visible).distinct()
     return qs.filter(visible)
 
@@ -157,3 +159,16 @@ def filed_committee_for(institution, level=None, on=None):
     only a committee of that level; without, the intermediate one if there is one."""
     on = today_or(on)
     return next((c for c in approved_committees_of(institution, level) if committee_in_force(c, on)), None)
+
+
+def groups_of_expert(user, limit=10):
+    """Confirmed expert groups ``user`` sits on, newest first (the expert's dashboard)."""
+    profile_id = ExpertProfile.objects.filter(user=user).values_list("pk", flat=True).first()
+    if profile_id is None:
+        return []
+    return list(ExpertGroup.objects.filter(state="confirmed", members__expert=profile_id)
+                .select_related("application").order_by("-confirmed_at")[:limit])
+
+
+def groups_awaiting_confirmation(limit=10):
+    return list(ExpertGroup.objects.filter(state="proposed").select_related("application").order_by("proposed_at")[:limit])

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from applications.track_a.models import CooperationDocument, EvaluationCommittee, PilotApplication, State
+from portal.models import ExpertProfile
 from tests.matrix import Case, everyone
 from tests.track_a import factories as f
 
@@ -63,6 +64,26 @@ def _committee_rules(w):
     return {"pk": c.pk}
 
 
+def _group(w):
+    """An application at the province with a confirmed expert group led by the matrix's ``expert``."""
+    a = f.application_in(w, State.AT_PROVINCE)
+    me, _created = ExpertProfile.objects.get_or_create(user=w.expert, defaults={"title": "教授",
+                                                                                "title_level": "senior"})
+    pool = f.expert_pool(w)
+    f.expert_group(w, a, [me, pool[0], pool[1]])
+    return {"pk": a.pk}
+
+
+def _group_report(w):
+    return {**_group(w), "kind": "review"}
+
+
+# The group's page: both provincial offices see everything the experts see; the experts of the group see it.
+GROUP_VIEWERS = {"provincial_education": 200, "provincial_hrss": 200, "site_admin": 200, "expert": 200}
+# A member's own pages: the provincial offices and admins see the group but do not act for an expert.
+MEMBER_ONLY = {"provincial_education": 403, "provincial_hrss": 403, "site_admin": 403}
+
+
 def _city_hidden(w, role):
     if role in ("provincial_hrss", "provincial_education", "site_admin"):
         return []
@@ -98,6 +119,14 @@ CASES = [
     Case("track_a:document_review", acting(provincial_education=200), default=404, kwargs=app(State.AT_PROVINCE)),
     Case("track_a:site_evaluation", acting(provincial_education=200), default=404,
          kwargs=app(State.DOCUMENT_REVIEWED)),
+    Case("track_a:expert_group", GROUP_VIEWERS, default=404, kwargs=_group),
+    Case("track_a:group_propose", acting(provincial_education=200), default=404, kwargs=app(State.AT_PROVINCE)),
+    Case("track_a:group_confirm", {**MEMBER_ONLY, "expert": 403, "provincial_hrss": 200}, default=404,
+         kwargs=_group),
+    Case("track_a:expert_opinion", {**MEMBER_ONLY, "expert": 200}, default=404, kwargs=_group),
+    Case("track_a:group_report", {**MEMBER_ONLY, "expert": 200}, default=404, kwargs=_group_report),
+    Case("track_a:group_sign", {**MEMBER_ONLY, "expert": 302}, default=404, method="post", kwargs=_group_report,
+         data=lambda w: {"expected_version": 0}),
     Case("track_a:recognition", acting(provincial_hrss=200), default=404,
          kwargs=lambda w: {"pk": f.application_in(w, State.SITE_EVALUATED).pk, "office": "provincial_hrss"}),
     Case("track_a:recognition", acting(provincial_education=302), default=404, method="post",

@@ -9,12 +9,10 @@ from applications.track_a import services
 from applications.track_a.models import (
     CommitteeLevel,
     CooperationDocument,
-    DocumentReview,
     FullTimeTeacher,
     PartnerEnterprise,
     PilotApplication,
     PilotMajor,
-    SiteEvaluation,
     State,
 )
 from evaluation import selectors as evaluation_selectors
@@ -109,6 +107,46 @@ ORDER = [State.DRAFT, State.SUBMITTED, State.CITY_HRSS_APPROVED, State.CITY_APPR
          State.RECOGNISED, State.AUTHORISED]
 
 
+def expert_group(w, app, reviewers=None, *, confirm=True):
+    """省教育厅 proposes ``reviewers`` (default: the three senior experts; the first leads); 省人社厅 confirms."""
+    if reviewers is None:
+        reviewers = [e for e in expert_pool(w) if e.title_level in ("senior", "deputy_senior")][:3]
+    group = services.current_group(app)
+    if group is None:
+        group = services.propose_group(application=app, actor=w.prov_edu, experts=reviewers, leader=reviewers[0])
+    if confirm and group.state == "proposed":
+        group = services.confirm_group(group=group, actor=w.prov_hrss)
+    return group
+
+
+def expert_review(w, app, reviewers=None, conclusion="pass", *, summary="材料齐全，论证通过"):
+    """The group reviews 附件1 (each scores and gives an opinion; the leader reports; all sign); the office acts."""
+    group = expert_group(w, app, reviewers)
+    members = list(group.members.select_related("expert__user"))
+    for m in members:
+        services.save_opinion(group=group, actor=m.expert.user, score=85, opinion=f"{m.expert.user.full_name}：方案可行")
+    leader = next(m for m in members if m.is_leader)
+    report, _cleared = services.save_report(group=group, actor=leader.expert.user, kind="review", fields={
+        "held_on": date(2024, 6, 1), "summary": summary, "conclusion": conclusion})
+    for m in members:
+        services.sign_report(group=group, actor=m.expert.user, kind="review", expected_version=report.version)
+    return services.document_review(application=app, actor=w.prov_edu)
+
+
+def expert_visit(w, app, recommendation="recommend"):
+    """The same group visits, the leader records what was seen, all sign; the office records the evaluation."""
+    group = services.current_group(app)
+    members = list(group.members.select_related("expert__user"))
+    leader = next(m for m in members if m.is_leader)
+    report, _cleared = services.save_report(group=group, actor=leader.expert.user, kind="site", fields={
+        "held_on": date(2024, 6, 20), "seen": "实训基地、产业学院办公场所，与企业导师座谈", "training_model": "校企双导师",
+        "foundations": "基础扎实", "policy_support": "市政府支持", "guarantees": "经费场地到位",
+        "summary": "建议认定", "conclusion": recommendation})
+    for m in members:
+        services.sign_report(group=group, actor=m.expert.user, kind="site", expected_version=report.version)
+    return services.site_evaluation(application=app, actor=w.prov_edu)
+
+
 def advance(w, app, target):
     """Drives ``app`` with the services, each step by the office that takes it, until it reaches ``target``."""
     pool = expert_pool(w)
@@ -128,13 +166,8 @@ def advance(w, app, target):
             city_education_duties="市教育局负责教学指导", signed_on=date(2024, 5, 1),
             signed_copy="track_a/agreements/signed.pdf"),
         State.AGREEMENT_SIGNED: lambda a: services.forward_to_province(application=a, actor=w.city_edu),
-        State.AT_PROVINCE: lambda a: services.document_review(
-            application=a, actor=w.prov_edu, held_on=date(2024, 6, 1), experts=reviewers,
-            conclusion=DocumentReview.Conclusion.PASS, opinion="材料齐全，论证通过"),
-        State.DOCUMENT_REVIEWED: lambda a: services.site_evaluation(
-            application=a, actor=w.prov_edu, visited_on=date(2024, 6, 20), experts=reviewers,
-            training_model="校企双导师", foundations="基础扎实", policy_support="市政府支持", guarantees="经费场地到位",
-            recommendation=SiteEvaluation.Recommendation.RECOMMEND),
+        State.AT_PROVINCE: lambda a: expert_review(w, a, reviewers, "pass"),
+        State.DOCUMENT_REVIEWED: lambda a: expert_visit(w, a, "recommend"),
         State.SITE_EVALUATED: lambda a: services.recognise(application=a, actor=w.prov_edu,
                                                            office="provincial_education", decision="recognise"),
         State.PROV_EDU_RECOGNISED: lambda a: services.recognise(application=a, actor=w.prov_hrss,
@@ -149,9 +182,7 @@ def advance(w, app, target):
         app = services.city_review(application=app, actor=w.city_edu, office="city_education", decision="return",
                                    reasons="请补充合作协议")
     elif target == State.RETURNED_PROVINCE:
-        app = services.document_review(application=app, actor=w.prov_edu, held_on=date(2024, 6, 1),
-                                       experts=reviewers, conclusion=DocumentReview.Conclusion.REVISE,
-                                       opinion="请完善课程体系")
+        app = expert_review(w, app, reviewers, "revise", summary="请完善课程体系")
     elif target == State.CITY_EDU_APPROVED:
         app = services.city_review(application=app, actor=w.city_edu, office="city_education", decision="approve")
     elif target == State.PROV_HRSS_RECOGNISED:

@@ -2,7 +2,6 @@
 history and show what changed, notifications to whoever acts next, and two officials acting at once."""
 
 import threading
-from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,14 +163,15 @@ def test_experts_employed_by_the_school_withdraw(world):
     RoleAssignment.objects.filter(user=conflicted.user).update(institution=world.inst, organisation="")
     assert conflicted not in selectors.expert_pool_for(app)
     with pytest.raises(ValidationError, match="回避"):
-        services.document_review(application=app, actor=world.prov_edu, held_on=date(2024, 6, 1),
-                                 experts=pool[:3], conclusion="pass", opinion="通过")
+        services.propose_group(application=app, actor=world.prov_edu, experts=pool[:3], leader=pool[1])
     with pytest.raises(ValidationError, match="不少于3人"):
-        services.document_review(application=app, actor=world.prov_edu, held_on=date(2024, 6, 1),
-                                 experts=pool[1:3], conclusion="pass", opinion="通过")
+        services.propose_group(application=app, actor=world.prov_edu, experts=pool[1:3], leader=pool[1])
+    group = services.propose_group(application=app, actor=world.prov_edu, experts=pool[1:4], leader=pool[1])
+    with pytest.raises(ValidationError, match="回避"):  # the provincial HRSS cannot add them either
+        services.confirm_group(group=group, actor=world.prov_hrss, add=[conflicted])
 
 
-def test_assigned_experts_see_the_application(world, login):
+def test_the_groups_experts_see_the_application(world, login):
     app = f.application_in(world, State.DOCUMENT_REVIEWED)
     reviewer = f.expert_pool(world)[0].user
     assert login(reviewer).get(reverse("track_a:detail", args=[app.pk])).status_code == 200

@@ -1,4 +1,5 @@
-"""Track A models: 附件1 and its workflow (application), the offices' decisions (reviews), the committee."""
+"""Track A models: 附件1 and its workflow (application), the provincial expert group (experts), the offices'
+decisions (reviews), the committee."""
 
 from applications.track_a.models.application import (  # noqa: F401
     EDITABLE_STATES,
@@ -22,6 +23,14 @@ from applications.track_a.models.committee import (  # noqa: F401
     CommitteeMember,
     CommitteeState,
     EvaluationCommittee,
+)
+from applications.track_a.models.experts import (  # noqa: F401
+    ExpertGroup,
+    ExpertOpinion,
+    GroupMember,
+    GroupReport,
+    GroupSignature,
+    GroupState,
 )
 from applications.track_a.models.reviews import (  # noqa: F401
     CityReview,

@@ -249,7 +249,7 @@ class PilotApplication(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.AT_PROVINCE, target=State.DOCUMENT_REVIEWED,
                 permission=may("track_a.province_review"))
     def pass_document_review(self):
-        """专家论证通过 (a ``DocumentReview`` row names the experts and their opinion)."""
+        """专家论证通过: the expert group's signed report concludes so (a ``DocumentReview`` row copies it)."""
 
     @transition(field=state, source=[State.AT_PROVINCE, State.DOCUMENT_REVIEWED], target=State.RETURNED_PROVINCE,
                 permission=may("track_a.province_review"))
@@ -259,7 +259,7 @@ class PilotApplication(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.DOCUMENT_REVIEWED, target=State.SITE_EVALUATED,
                 permission=may("track_a.province_review"))
     def record_site_evaluation(self):
-        """实地评估完成 (a ``SiteEvaluation`` row: date, experts, findings)."""
+        """实地评估完成: the group's signed on-site report (a ``SiteEvaluation`` row copies it)."""
 
     @transition(field=state, source=State.SITE_EVALUATED, target=State.PROV_EDU_RECOGNISED,
                 permission=may("track_a.prov_edu_recognise"))
@@ -454,6 +454,7 @@ TRANSITION_LABELS = {
     "file_for_approval": _("报送核准备案"),
     "approve_filing": _("核准备案"),
     "return_filing": _("退回修改"),
+    "confirm": _("省人社厅确认专家组"),
     "file_change": _("报送调整（续期）"),
     "approve_change": _("同意调整（续期）"),
     "refuse_change": _("不同意调整（续期）"),

@@ -2,3 +2,4 @@
 
 from .applications import *  # noqa: F401,F403
 from .committees import *  # noqa: F401,F403
+from .reviews import *  # noqa: F401,F403

@@ -78,7 +78,10 @@ def _actions(user, app):
         recognisers.append((Office.PROVINCIAL_EDUCATION, Office.PROVINCIAL_EDUCATION.label))
     if can["prov_hrss_recognise"] or can["prov_hrss_refuse"]:
         recognisers.append((Office.PROVINCIAL_HRSS, Office.PROVINCIAL_HRSS.label))
-    return {"can": can, "city_offices": offices, "recognisers": recognisers,
+    group = services.current_group(app) if app.state in (State.AT_PROVINCE, State.DOCUMENT_REVIEWED) else None
+    see_group = app.state in (State.AT_PROVINCE, State.DOCUMENT_REVIEWED) and access.can(user, "track_a.view_group",
+                                                                                             group)
+    return {"can": can, "city_offices": offices, "recognisers": recognisers, "group": group, "see_group": see_group,
             "edit": access.can(user, "track_a.edit", app)}
 
 
@@ -88,7 +91,7 @@ def detail(request, pk):
     rows = services.rows_of(app)
     actions = _actions(request.user, app)
     context = {
-        "app": app, **rows, "actions": actions, "history": _history(app),
+        "app": app, **rows, "actions": actions, "history": _history(app), "group": actions["group"],
         "submissions": services.submissions_with_changes(app),
         "city_reviews": app.city_reviews.select_related("decided_by"),
         "agreement": getattr(app, "agreement", None) if hasattr(app, "agreement") else None,
@@ -259,29 +262,6 @@ def forward(request, pk):
         request, app, rule="track_a.city_act", form=form, template_title=_("报省教育厅"),
         service=lambda d: services.forward_to_province(application=app, actor=request.user, comment=d["comment"],
                                                        expected_state=d["expected_state"]))
-
-
-@login_required
-def document_review(request, pk):
-    app = _application(request, pk)
-    form = forms.DocumentReviewForm(request.POST or None, application=app, initial={"expected_state": app.state})
-    return _decision_view(
-        request, app, rule="track_a.province_review", form=form, template_title=_("专家论证"),
-        service=lambda d: services.document_review(
-            application=app, actor=request.user, held_on=d["held_on"], experts=d["experts"],
-            conclusion=d["conclusion"], opinion=d["opinion"], expected_state=d["expected_state"]))
-
-
-@login_required
-def site_evaluation(request, pk):
-    app = _application(request, pk)
-    form = forms.SiteEvaluationForm(request.POST or None, application=app, initial={"expected_state": app.state})
-    return _decision_view(
-        request, app, rule="track_a.province_review", form=form, template_title=_("实地评估"),
-        service=lambda d: services.site_evaluation(
-            application=app, actor=request.user, visited_on=d["visited_on"], experts=d["experts"],
-            training_model=d["training_model"], foundations=d["foundations"], policy_support=d["policy_support"],
-            guarantees=d["guarantees"], recommendation=d["recommendation"], expected_state=d["expected_state"]))
 
 
 @login_required
