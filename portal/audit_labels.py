@@ -59,6 +59,10 @@ ACTIONS = {
     "track_a.update_committee": _("修改职称评审委员会"),
     "track_a.set_members": _("设置评审委员会委员"),
     "track_a.review_committee": _("办理评委会核准备案"),
+    "track_a.propose_group": _("省教育厅提出论证专家组"),
+    "track_a.expert_opinion": _("专家填写个人论证意见"),
+    "track_a.edit_group_report": _("专家组组长起草（修改）报告"),
+    "track_a.sign_group_report": _("专家在专家组报告上签字"),
     # Track B
     "track_b.create": _("开始填报备案申请（附件3/4）"),
     "track_b.save_section": _("保存备案申请内容"),
