@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            accounts = load_demo()
+            load_demo()
             for name in DEMO_MODULES:
                 try:
                     module = import_module(name)
@@ -24,6 +25,9 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load_demo(self.stdout)
-        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
-        for username, role in accounts:
-            self.stdout.write(f"  {username:<16} {role}")
+        # Every account the demo modules made (each app adds its own: experts, pool, committee members…).
+        self.stdout.write("演示账号（密码均为 %s；README 的“Demo accounts”一节说明每个账号先试什么）：" % DEMO_PASSWORD)
+        users = (get_user_model().objects.filter(roles__isnull=False).distinct().order_by("id")
+                 .prefetch_related("roles__institution", "roles__city"))
+        for user in users:
+            self.stdout.write(f"  {user.username:<16} {user.full_name}：{'；'.join(str(r) for r in user.roles.all())}")
