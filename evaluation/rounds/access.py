@@ -1,8 +1,11 @@
 """Who may do what in an evaluation round (registered with ``portal.access``; transitions ask these rules).
 
 - the school's staff (高校经办人) open and run the round: review applications, publish the notices, answer
-  objections, record the session and the votes, finalise, correct a decision — the school evaluates and
-  answers for it (谁评价、谁负责);
+  objections, convene the committee's meetings (as its secretary), finalise, correct a decision — the school
+  evaluates and answers for it (谁评价、谁负责);
+- the members called to a meeting (评委会委员, expert accounts) see that meeting, its candidates and their
+  materials while it runs, and its record afterwards; they check in, declare conflicts and vote themselves;
+  the chair (主任委员) closes the vote and signs the minutes — nobody records votes for them;
 - a graduate (student account linked to their ``Graduate`` record) applies in the round of their school and
   graduation year, and sees only their own application;
 - the offices that supervise the school (its city's HRSS and education bureau; the provincial offices) see the
@@ -11,17 +14,26 @@
 - anyone, signed in or not, reads the public notices and lodges an objection (public.py, no rule needed).
 """
 
+from evaluation.models import Graduate
+from evaluation.rounds.models import (
+    EvaluationRound,
+    Meeting,
+    MeetingMember,
+    MeetingState,
+    Objection,
+    RoundState,
+)
 from portal import access
 
 
 def _round_of(obj):
     """The round behind a round, application, objection, notice or decision."""
-    from evaluation.rounds.models import EvaluationRound, Objection
-
     if isinstance(obj, EvaluationRound):
         return obj
     if isinstance(obj, Objection):
         return obj.notice.round
+    if isinstance(obj, Meeting):
+        return obj.round
     return obj.round
 
 
@@ -67,8 +79,6 @@ def _enrol(user, rnd):
 
 @access.rule("rounds.apply")
 def _apply(user, rnd):
-    from evaluation.models import Graduate
-
     return Graduate.objects.filter(user=user, institution_id=rnd.institution_id,
                                    graduation_year=rnd.graduation_year).exists()
 
@@ -82,8 +92,6 @@ def _view_application(user, application):
 
 @access.rule("rounds.edit_application")
 def _edit_application(user, application):
-    from evaluation.rounds.models import RoundState
-
     return (application.is_editable and application.round.state == RoundState.OPEN
             and (_applicant(user, application) or _staff_of(user, application.round)))
 
@@ -103,9 +111,33 @@ def _review_application(user, application):
     return _staff_of(user, application.round)
 
 
+def _chairs_open_meeting(user, rnd):
+    return user.is_authenticated and MeetingMember.objects.filter(
+        meeting__round_id=rnd.pk, meeting__state=MeetingState.CONVENED, user=user, is_chair=True).exists()
+
+
 @access.rule("rounds.record_votes")
 def _record_votes(user, application):
-    return _staff_of(user, _round_of(application))
+    """Recording a candidate's result: only the chair of the round's meeting, by closing its vote."""
+    return _chairs_open_meeting(user, _round_of(application))
+
+
+@access.rule("rounds.end_committee_review")
+def _end_committee_review(user, rnd):
+    """The round leaves 待评委会评审: by the chair's closing of the vote, or the secretary after a deferral."""
+    rnd = _round_of(rnd)
+    return _staff_of(user, rnd) or _chairs_open_meeting(user, rnd)
+
+
+@access.rule("rounds.sit_in_meeting")
+def _sit_in_meeting(user, meeting):
+    """Called to this meeting (the chair or a drawn member) — members of other committees never."""
+    return user.is_authenticated and MeetingMember.objects.filter(meeting=meeting, user=user).exists()
+
+
+@access.rule("rounds.chair_meeting")
+def _chair_meeting(user, meeting):
+    return user.is_authenticated and MeetingMember.objects.filter(meeting=meeting, user=user, is_chair=True).exists()
 
 
 @access.rule("rounds.answer_objection")

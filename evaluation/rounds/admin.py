@@ -4,7 +4,17 @@ records are read-only (they change only through the workflow)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Decision, EvaluationRound, HolidayDay, HolidayYear, Objection, TitleApplication
+from .models import (
+    Decision,
+    EvaluationRound,
+    HolidayDay,
+    HolidayYear,
+    Meeting,
+    MeetingMember,
+    Objection,
+    Tally,
+    TitleApplication,
+)
 from .workdays import library_years
 
 
@@ -66,3 +76,32 @@ class DecisionAdmin(ReadOnly):
     list_display = ["graduate", "round", "level", "passed", "approval_number", "decided_on", "supersedes"]
     list_filter = ["passed", "level"]
     list_select_related = ["graduate", "round", "supersedes"]
+
+
+class MeetingMemberInline(admin.TabularInline):
+    model = MeetingMember
+    fields = ["name", "title", "employer", "is_chair", "checked_in_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnly):
+    """Meetings with who was called and who checked in. Ballots are not in the admin at all: ``SecretBallot``
+    and ``VoteCast`` are deliberately unregistered (docs/ballot_secrecy.md)."""
+
+    list_display = ["round", "held_on", "size", "state", "closed_at", "signed_at"]
+    list_filter = ["state"]
+    inlines = [MeetingMemberInline]
+
+
+@admin.register(Tally)
+class TallyAdmin(ReadOnly):
+    list_display = ["application", "meeting", "present", "recused", "voters", "yes", "no", "abstain", "not_voted",
+                    "outcome"]
+    list_filter = ["outcome"]
+    list_select_related = ["application__graduate", "meeting__round"]

@@ -8,8 +8,9 @@ services so that the log, notifications, notices, minutes and decisions are what
   resubmitted, passed the review, both notices and the committee: his final decision is on his page;
 - the school enrolled the other candidates of its pilot majors at the level their records reach (never above it:
   通知 四(四)), one of whom did not reach two thirds of the vote; one not yet on duty was refused;
-- an objection to the candidates' notice was answered (dismissed); the committee met with 6 of its 7 members;
-  members employed by a candidate's employer withdrew from that vote (回避, detected from employer data).
+- an objection to the candidates' notice was answered (dismissed); the committee met with 6 of its 7 members,
+  who checked in and voted themselves (secret ballot); members employed by a candidate's employer withdrew from
+  that vote (回避, detected from employer data); the chair (``pool_1``) closed the vote and signed the minutes.
 
 Runs after ``evaluation.demo`` (graduates, standard) and ``applications.track_a.demo`` (authority, committee).
 Idempotent: a school that already has its 2025 round is skipped.
@@ -25,7 +26,7 @@ from evaluation.models import Graduate
 from portal.models import Institution
 
 from . import rules, selectors, services
-from .models import ApplicationState, EvaluationRound, PublicNotice, Stage
+from .models import EvaluationRound, PublicNotice, Stage
 
 INSTITUTION = "安徽工业大学"
 YEAR = 2025
@@ -56,6 +57,30 @@ def _pick(rnd):
               .order_by("student_number")):
         out.append((g, services.common.verdict_for(g, rnd)))
     return out
+
+
+def _meeting(rnd, staff, *, held_on, place, absent=0, vote=True):
+    """A meeting as its members run it: the secretary convenes it; all but ``absent`` members check in; each
+    present, non-recused member votes 同意, except on the second candidate, where enough vote 不同意 to leave 同意
+    one short of two thirds; the chair closes the vote and signs the minutes."""
+    meeting = services.convene_meeting(round=rnd, actor=staff, held_on=held_on, place=place, today=held_on)
+    seats = list(meeting.members.select_related("user").order_by("-is_chair", "id"))
+    present = seats[:len(seats) - absent]
+    for seat in present:
+        services.check_in(meeting=meeting, actor=seat.user, today=held_on)
+    if not vote:
+        return meeting
+    recused = {(c.application_id, c.member_id) for c in meeting.conflicts.all()}
+    for i, app in enumerate(services.meetings.candidates_of(rnd)):
+        voters = [s for s in present if (app.pk, s.pk) not in recused]
+        against = len(voters) - rules.min_yes(len(voters)) + 1 if i == 1 else 0
+        for i, seat in enumerate(voters):
+            services.cast_vote(meeting=meeting, application=app, actor=seat.user,
+                               choice="no" if i < against else "yes")
+    chair = seats[0].user
+    meeting = services.close_vote(meeting=meeting, actor=chair, today=held_on)
+    services.sign_minutes(meeting=meeting, actor=chair)
+    return EvaluationRound.objects.get(pk=rnd.pk)
 
 
 def _spread(pool, n):
@@ -121,23 +146,7 @@ def load_demo(stdout):
                               answer="经核查获奖证书原件和竞赛组委会公布的名单，该生排名属实，异议不成立。")
     rnd = services.close_candidates_notice(round=rnd, actor=staff, today=SESSION)
 
-    members = services.sessions.committee_members(rnd)
-    session = services.start_session(round=rnd, actor=staff, held_on=SESSION, place="安徽工业大学行政楼第一会议室",
-                                     present=[m.pk for m in members[:6]], today=SESSION)
-    session_members = list(session.members.all())
-    for i, a in enumerate(selectors.applications_of(rnd, state=ApplicationState.ELIGIBLE)):
-        detected = services.detected_conflicts(session_members, a)
-        voters = session.present_count - len(detected)
-        if i == 1:
-            yes = rules.min_yes(voters) - 1  # one short of two thirds
-        elif i % 5 == 3:
-            yes = rules.min_yes(voters)  # exactly two thirds
-        else:
-            yes = voters
-        no = (voters - yes) // 2
-        services.record_ballot(session=session, application=a, actor=staff, yes=yes, no=no,
-                               abstain=voters - yes - no)
-    rnd = services.close_session(round=rnd, actor=staff, today=SESSION)
+    rnd = _meeting(rnd, staff, held_on=SESSION, place="安徽工业大学行政楼第一会议室", absent=1)
     rnd = services.publish_results(round=rnd, actor=staff, starts_on=SESSION, today=SESSION,
                                    contact="安徽工业大学人事处 0555-2311000")
     rnd = services.finalise(round=rnd, actor=staff, document_number=DOCUMENT, today=FINALISED)

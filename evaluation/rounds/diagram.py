@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import translation
 
 from .labels import TRANSITION_LABELS
-from .models import EvaluationRound, Objection, TitleApplication
+from .models import EvaluationRound, Meeting, Objection, TitleApplication
 
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "rounds_workflow.md"
 
@@ -44,8 +44,7 @@ def generate():
             "each 公示 runs at least 5 working days (Chinese holidays and 调休 counted, `workdays.py`); a step whose",
             "shortest continuation would end after 31 December of the graduation year is refused (`deadlines.py`);",
             "a notice cannot be closed, nor the round finalised, while an objection has no written answer; the",
-            "session needs a quorum of two thirds of the committee, and a candidate passes with",
-            "`3 × yes ≥ 2 × voters` (voters = members present less those recused for that candidate).",
+            "results notice waits for the chair's signature on every meeting's minutes.",
             "",
             "## 职称评审工作（年度）: `EvaluationRound.state`",
             "",
@@ -54,10 +53,34 @@ def generate():
             "## 职称申报: `TitleApplication.state`",
             "",
             "The graduate (own account) or the school's staff submit; the staff review eligibility (资格审查);",
-            "closing the session records each candidate's vote; an upheld objection takes a candidate (or a passed",
+            "the chair's closing of a meeting records each candidate's result; an upheld objection takes a candidate (or a passed",
             "result) out of the round.",
             "",
             _mermaid(TitleApplication),
+            "",
+            "## 评审会议: `Meeting.state`",
+            "",
+            "The school's secretary convenes the meeting (`services.meetings.convene_meeting`): date, place and",
+            "this meeting's committee — an odd number: the chair and members drawn by",
+            "`random.Random(seed).sample(sorted(pool), size - 1)` from the committee's members whose term covers the",
+            "day (seed, pool and result kept on the meeting and in the audit log; `verify_draw` re-runs it). A",
+            "committee whose 核准备案 has lapsed (3 years) holds no meeting. While it is convened (`services.ballots`):",
+            "",
+            "- each member checks in (签到) themselves, from the meeting day; the quorum is the check-ins",
+            "  (`3 × present ≥ 2 × size`), never typed;",
+            "- each member declares conflicts (回避: close relative, supervised the design/thesis, works for the",
+            "  candidate's employer, or another stated reason); an employer match is recorded at convening;",
+            "- each present, non-recused member casts 同意 / 不同意 / 弃权 per candidate, changeable until the close:",
+            "  a `VoteCast` row (has voted) and a `SecretBallot` row (the choice, keyed by a token only the voter's",
+            "  browser holds) — no record links a person to a choice (`docs/ballot_secrecy.md`);",
+            "- the chair closes the vote: per candidate, voters = present − recused; voters < ⅔ of the meeting's",
+            "  committee → 暂缓 (stays 资格审查通过, undecided); else passed when `3 × yes ≥ 2 × voters`",
+            "  (不同意, 弃权 and not voting count against). Passed/failed candidates take `record_pass`/`record_fail`;",
+            "  when none is left undecided the round takes `close_session`; otherwise the secretary convenes another",
+            "  meeting or ends the stage (`close_session` by the secretary). The minutes PDF is generated from the",
+            "  counts; the chair signs it.",
+            "",
+            _mermaid(Meeting),
             "",
             "## 公示异议: `Objection.state`",
             "",

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApplyAt, EvidenceKind, ObjectionState
+from .models import ApplyAt, Choice, ConflictKind, EvidenceKind, ObjectionState
 from .models.applications import EVIDENCE_KINDS
 from .rules import LEVEL_NAMES, levels_within
 
@@ -122,42 +122,26 @@ class AnswerForm(forms.Form):
                                 required=False, initial=True)
 
 
-class AttendanceForm(forms.Form):
+class ConveneForm(forms.Form):
     held_on = forms.DateField(label=_("会议日期"), widget=DATE)
     place = forms.CharField(label=_("会议地点"), max_length=100)
-    present = forms.MultipleChoiceField(label=_("出席委员"), widget=forms.CheckboxSelectMultiple)
+    size = forms.TypedChoiceField(label=_("本次会议评委会人数"), coerce=int,
+                                  help_text=_("单数；主任委员出席，其余委员由平台从在任委员中随机抽取（留存随机种子，可复核）。"))
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, pool_size, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
-            (str(m.pk), f"{m.expert.user.display_name}（{m.expert.title}）" + ("·主任委员" if m.is_chair else ""))
-            for m in members]
+        sizes = [n for n in range(3, pool_size + 1) if n % 2]
+        self.fields["size"].choices = [(n, _("%(n)d人") % {"n": n}) for n in reversed(sizes)]
 
 
-class BallotForm(forms.Form):
-    """Counts, and per present member: declared recusal with its reason (detected ones are shown fixed)."""
+class ConflictForm(forms.Form):
+    kind = forms.ChoiceField(label=_("回避情形"), choices=ConflictKind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("说明"), max_length=150, required=False,
+                             help_text=_("“其他”须写明事由。在本校任职或给评审对象上过课不属于回避情形。"))
 
-    yes = forms.IntegerField(label=_("同意"), min_value=0)
-    no = forms.IntegerField(label=_("不同意"), min_value=0)
-    abstain = forms.IntegerField(label=_("弃权"), min_value=0)
 
-    def __init__(self, *args, members, detected, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.members = [m for m in members if m.present]
-        self.detected = detected
-        for m in self.members:
-            if m.pk in detected:
-                continue
-            self.fields[f"recuse_{m.pk}"] = forms.BooleanField(label=m.name, required=False)
-            self.fields[f"reason_{m.pk}"] = forms.CharField(label=_("回避事由"), max_length=200, required=False)
-
-    def recusal_fields(self):
-        """[(member, checkbox, reason)] for the members who may declare a conflict."""
-        return [(m, self[f"recuse_{m.pk}"], self[f"reason_{m.pk}"]) for m in self.members if m.pk not in self.detected]
-
-    def declared(self):
-        return {m.pk: self.cleaned_data.get(f"reason_{m.pk}", "") for m in self.members
-                if self.cleaned_data.get(f"recuse_{m.pk}")}
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("表决意见"), choices=Choice.choices, widget=forms.RadioSelect)
 
 
 class CorrectionForm(forms.Form):

@@ -6,7 +6,7 @@ TRANSITION_LABELS = {
     # the round
     "publish_candidates": _("公示评审对象"),
     "close_candidates_notice": _("公示期满，提交评委会评审"),
-    "close_session": _("评审会议结束"),
+    "close_session": _("评委会评审结束"),
     "publish_results": _("公示评审结果"),
     "finalise": _("确定评审结果（发文）"),
     # an application
@@ -18,6 +18,9 @@ TRANSITION_LABELS = {
     "disqualify": _("异议成立，取消"),
     "record_pass": _("评委会表决通过"),
     "record_fail": _("评委会表决未通过"),
+    # a meeting
+    "close_vote": _("主任委员结束表决"),
+    "sign_minutes": _("主任委员签署会议纪要"),
     # an objection
     "uphold": _("答复：异议成立"),
     "dismiss": _("答复：异议不成立"),

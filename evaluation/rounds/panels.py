@@ -74,6 +74,20 @@ def provincial_education_panel(user, assignment):
     return _supervision_panel(user, 40)
 
 
+@panel(Role.EXPERT, 5, slot="meetings")
+def member_panel(user, assignment):
+    """A committee member's meetings: those running first (two queries)."""
+    seats = list(selectors.seats_of(user)[:5])
+    items = [Item(label=_("%(round)s（%(day)s）") % {"round": s.meeting.round.name, "day": s.meeting.held_on},
+                  url=reverse("rounds:meeting", args=[s.meeting_id]), status=s.meeting.get_state_display(),
+                  meta=(_("主任委员") if s.is_chair else "") + (" · " if s.is_chair else "")
+                  + (_("已签到") if s.present else _("未签到")))
+             for s in seats]
+    return Panel(title=gettext_lazy("评委会评审会议"), order=5, items=items,
+                 actions=[(_("我的评审会议"), reverse("rounds:meetings"))],
+                 empty=gettext_lazy("您作为评委会委员被召集参加评审会议时，会议将显示在这里。"))
+
+
 @panel(Role.STUDENT, 15, slot="title_application")
 def student_panel(user, assignment):
     graduates = list(selectors.own_graduates(user))

@@ -2,14 +2,18 @@
 
 DOMAIN §7 (人社部令第40号《职称评审管理暂行规定》第二十四、二十五条, 附件2 二):
 
-- quorum: the experts present are at least two thirds of the committee's members;
-- a candidate passes with at least two thirds of the experts present voting yes — of those *present and not
-  recused* (回避): a member with a conflict of interest takes no part in that candidate's vote, so the
-  denominator of that vote shrinks by one;
+- quorum: the members present (checked in) are at least two thirds of *this meeting's* committee (the members
+  called to it: the chair and those drawn);
+- a candidate passes with at least two thirds of the members present voting yes — of those *present and not
+  recused* (回避): a member with a conflict of interest leaves for that candidate, so the denominator of that
+  vote shrinks by one; 不同意, 弃权 and a present member who casts nothing all count against;
+- our decision: the present non-recused members must themselves still be ≥ 2/3 of the meeting's committee,
+  otherwise that candidate is not decided at this meeting (暂缓, with the reason);
 - every comparison is in integers (``3 * yes >= 2 * voters``), never in floats: 2/3 of 6 is 4, and 4 of 6
   passes while 3.99… never appears.
 """
 
+import random
 import re
 
 from applications.track_a.rules import TITLE_LEVELS
@@ -42,6 +46,20 @@ def passes(yes, voters):
 def min_yes(voters):
     """The smallest number of yes votes that passes (ceil(2v/3))."""
     return (2 * voters + 2) // 3
+
+
+def decide(*, size, present, recused, yes):
+    """``("passed" | "failed" | "deferred", voters)`` for one candidate at a meeting of ``size`` members."""
+    voters = present - recused
+    if not quorum_met(voters, size):
+        return "deferred", voters
+    return ("passed" if passes(yes, voters) else "failed"), voters
+
+
+def draw(pool, seats, seed):
+    """The members drawn (随机抽取) from ``pool`` (ids) for ``seats`` seats, reproducible from ``seed``:
+    ``random.Random(seed).sample(sorted(pool), seats)``, returned sorted."""
+    return sorted(random.Random(seed).sample(sorted(pool), seats))
 
 
 def above(applied_level, verdict_level):

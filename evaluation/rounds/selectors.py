@@ -13,6 +13,8 @@ from .models import (
     ApplicationState,
     Decision,
     EvaluationRound,
+    Meeting,
+    MeetingMember,
     Objection,
     ObjectionState,
     PublicNotice,
@@ -35,6 +37,30 @@ def rounds_visible_to(user):
     if not cities and not own:
         return qs.none()
     return qs.filter(Q(institution_id__in=own) | Q(institution__city_id__in=cities))
+
+
+def seats_of(user):
+    """The meetings a committee member is called to (their seats), newest first — only their own."""
+    if not user.is_authenticated:
+        return MeetingMember.objects.none()
+    return (MeetingMember.objects.filter(user=user)
+            .select_related("meeting__round__institution", "meeting__round__committee")
+            .order_by("-meeting__held_on", "-meeting_id"))
+
+
+def meeting_for_member(user, pk):
+    """(meeting, seat) when the user is called to meeting ``pk``; None otherwise (the caller answers 404)."""
+    seat = seats_of(user).filter(meeting_id=pk).first()
+    return (seat.meeting, seat) if seat is not None else None
+
+
+def meetings_of_visible(user):
+    """Meetings of the rounds the user sees (the school, its supervisors, site admins)."""
+    return Meeting.objects.filter(round__in=rounds_visible_to(user)).select_related("round")
+
+
+def meetings_of(rnd):
+    return Meeting.objects.filter(round=rnd).select_related("convened_by").order_by("held_on", "id")
 
 
 def with_counts(rounds_qs):

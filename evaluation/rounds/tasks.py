@@ -2,19 +2,21 @@
 
 from celery import shared_task
 
-from evaluation.rounds.models import CommitteeSession
+from evaluation.rounds.minutes import minutes_context
+from evaluation.rounds.models import Meeting
 from portal.pdf import render_pdf, store_pdf
 
 
 @shared_task
-def render_minutes(session_id):
-    """The session's minutes (评审会议纪要) as a PDF, once the session is closed; rendered once."""
-    from evaluation.rounds.minutes import minutes_context
-
-    session = CommitteeSession.objects.select_related("round__institution", "round__committee").get(pk=session_id)
-    if session.minutes and session.minutes_sha256:
-        return session.pk
-    data = render_pdf("pdf/rounds/minutes.html", minutes_context(session))
-    store_pdf(session, "minutes", f"minutes-{session.round.graduation_year}-{session.round_id}.pdf", data,
+def render_minutes(meeting_id):
+    """The meeting's minutes (评审会议纪要) as a PDF, once the vote is closed; rendered again when the chair signs
+    (signing clears the stored file)."""
+    meeting = Meeting.objects.select_related("round__institution", "round__committee", "round__standard_version",
+                                             "convened_by").get(pk=meeting_id)
+    if meeting.minutes and meeting.minutes_sha256:
+        return meeting.pk
+    data = render_pdf("pdf/rounds/minutes.html", minutes_context(meeting))
+    suffix = "signed" if meeting.signed_at else "draft"
+    store_pdf(meeting, "minutes", f"minutes-{meeting.round.graduation_year}-{meeting.pk}-{suffix}.pdf", data,
               sha_field="minutes_sha256")
-    return session.pk
+    return meeting.pk

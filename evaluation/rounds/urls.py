@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.rounds import public, views
+from evaluation.rounds import meeting_views, public, views
 
 app_name = "rounds"
 urlpatterns = [
@@ -12,10 +12,20 @@ urlpatterns = [
     path("<int:pk>/enrol/", views.enrol, name="enrol"),
     path("<int:pk>/publish-candidates/", views.publish_candidates, name="publish_candidates"),
     path("<int:pk>/close-notice/", views.close_notice, name="close_notice"),
-    path("<int:pk>/session/", views.session, name="session"),
-    path("<int:pk>/session/ballot/<int:application_pk>/", views.ballot, name="ballot"),
-    path("<int:pk>/session/close/", views.close_session, name="close_session"),
-    path("<int:pk>/minutes.pdf", views.minutes, name="minutes"),
+    path("<int:pk>/session/", meeting_views.session, name="session"),
+    path("<int:pk>/session/close/", meeting_views.close_session, name="close_session"),
+    path("meetings/", meeting_views.my_meetings, name="meetings"),
+    path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
+    path("meetings/<int:pk>/minutes.pdf", meeting_views.minutes, name="minutes"),
+    path("meetings/<int:pk>/check-in/", meeting_views.check_in, name="check_in"),
+    path("meetings/<int:pk>/close/", meeting_views.close_vote, name="close_vote"),
+    path("meetings/<int:pk>/sign/", meeting_views.sign, name="sign_minutes"),
+    path("meetings/<int:pk>/candidates/<int:application_pk>/", meeting_views.meeting_candidate,
+         name="meeting_candidate"),
+    path("meetings/<int:pk>/candidates/<int:application_pk>/vote/", meeting_views.vote, name="vote"),
+    path("meetings/<int:pk>/candidates/<int:application_pk>/conflict/", meeting_views.conflict, name="conflict"),
+    path("meetings/<int:pk>/candidates/<int:application_pk>/evidence/<int:evidence_pk>/",
+         meeting_views.meeting_evidence, name="meeting_evidence"),
     path("<int:pk>/publish-results/", views.publish_results, name="publish_results"),
     path("<int:pk>/finalise/", views.finalise, name="finalise"),
     path("<int:pk>/objections/", views.objections, name="objections"),

@@ -3,14 +3,12 @@ see is a 404; one they see but may not act on is a 403. The public notices are i
 
 import mimetypes
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,13 +20,12 @@ from evaluation.verdicts import VerdictView
 from portal import access, audit
 from portal.models import Role
 
-from . import clock, deadlines, forms, reports, selectors, services, tasks
+from . import clock, deadlines, forms, reports, selectors, services
 from .labels import TRANSITION_LABELS
 from .models import (
     ROUND_STEPS,
     ApplicationEvidence,
     ApplicationState,
-    CommitteeSession,
     Decision,
     EvaluationRound,
     EvidenceKind,
@@ -74,10 +71,11 @@ def _to_application(application):
 
 
 def history(obj):
-    """The transition log with labels instead of codes."""
+    """The transition log with labels instead of codes; a committee member's act shows as the committee's."""
     states = dict(type(obj)._meta.get_field("state").flatchoices)
     roles = dict(Role.choices)
-    return [{"at": e.at, "who": e.actor.display_name if e.actor else e.actor_name, "role": roles.get(e.role, e.role),
+    return [{"at": e.at, "who": _("评委会") if e.role == Role.EXPERT  # 专家名单一般不对外公布: no member's name
+             else (e.actor.display_name if e.actor else e.actor_name), "role": roles.get(e.role, e.role),
              "source": states.get(e.source, e.source), "target": states.get(e.target, e.target),
              "transition": TRANSITION_LABELS.get(e.transition, e.transition), "comment": e.comment}
             for e in workflow.history(obj)]
@@ -208,7 +206,7 @@ def detail(request, pk):
         "step_labels": dict(RoundState.choices), "candidates_notice": notices.get(Stage.CANDIDATES),
         "results_notice": notices.get(Stage.RESULTS), "open_objections": open_objections,
         "manage": manage, "can_enrol": manage and rnd.state == RoundState.OPEN,
-        "session": CommitteeSession.objects.filter(round=rnd).first(),
+        "meetings": list(rnd.meetings.all()),
         "history": history(rnd), "standard": rnd.standard_version, "authority": rnd.authority,
     }
     if manage:
@@ -267,114 +265,6 @@ def publish_results(request, pk):
 @require_POST
 def finalise(request, pk):
     return _round_post(request, pk, services.finalise, _("评审结果已确定。"), form_class=forms.FinaliseForm)
-
-
-# --- the session ---------------------------------------------------------------------------------------------------------
-
-@login_required
-def session(request, pk):
-    rnd = _round(request, pk)
-    user = request.user
-    manage = access.can(user, "rounds.manage_round", rnd)
-    today = clock.today()
-    members = services.sessions.committee_members(rnd)
-    current = CommitteeSession.objects.filter(round=rnd).first()
-    if request.method == "POST":
-        access.require(user, "rounds.manage_round", rnd)
-        form = forms.AttendanceForm(request.POST, members=members)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.start_session(round=rnd, actor=user, held_on=data["held_on"], place=data["place"],
-                                       present=data["present"])
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("已记录评审会议出席情况。"))
-                return redirect("rounds:session", pk=rnd.pk)
-    else:
-        initial = {"held_on": today, "present": [str(m.pk) for m in members]}
-        if current is not None:
-            initial = {"held_on": current.held_on, "place": current.place,
-                       "present": [str(sm.member_id) for sm in current.members.all() if sm.present]}
-        form = forms.AttendanceForm(initial=initial, members=members)
-    rows, session_members = [], []
-    if current is not None:
-        session_members = list(current.members.all())
-        candidates = (rnd.applications.filter(state__in=[ApplicationState.ELIGIBLE, ApplicationState.PASSED,
-                                                         ApplicationState.FAILED])
-                      .select_related("graduate", "ballot").prefetch_related("ballot__recusals__member")
-                      .order_by("major", "level", "graduate__student_number"))
-        for a in candidates:
-            detected = services.detected_conflicts(session_members, a)
-            ballot = getattr(a, "ballot", None)
-            initial = {}
-            if ballot is not None:
-                initial = {"yes": ballot.yes, "no": ballot.no, "abstain": ballot.abstain}
-                for r in ballot.recusals.all():
-                    if not r.detected:
-                        initial[f"recuse_{r.member_id}"] = True
-                        initial[f"reason_{r.member_id}"] = r.reason
-            rows.append({"application": a, "ballot": ballot, "detected": detected,
-                         "detected_members": [(m, detected[m.pk]) for m in session_members if m.pk in detected],
-                         "form": forms.BallotForm(initial=initial, members=session_members, detected=detected,
-                                                  prefix=f"a{a.pk}")})
-    return render(request, "rounds/session.html", {
-        "round": rnd, "session": current, "form": form, "members": members, "rows": rows, "manage": manage,
-        "editable": manage and rnd.state == RoundState.AWAITING_SESSION and (current is None or not current.is_closed),
-        "min_present": services.sessions.rules.min_present(len(members)), "today": today,
-        "missing": sum(1 for r in rows if r["ballot"] is None),
-        "present_members": [m for m in session_members if m.present],
-        "absent_members": [m for m in session_members if not m.present],
-    })
-
-
-@login_required
-@require_POST
-def ballot(request, pk, application_pk):
-    rnd = _round(request, pk)
-    access.require(request.user, "rounds.manage_round", rnd)
-    current = get_object_or_404(CommitteeSession, round=rnd)
-    application = get_object_or_404(rnd.applications.select_related("graduate", "round"), pk=application_pk)
-    session_members = list(current.members.all())
-    detected = services.detected_conflicts(session_members, application)
-    form = forms.BallotForm(request.POST, members=session_members, detected=detected, prefix=f"a{application.pk}")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            b = services.record_ballot(session=current, application=application, actor=request.user,
-                                       yes=data["yes"], no=data["no"], abstain=data["abstain"],
-                                       declared=form.declared())
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("已记录%(name)s的表决结果：同意%(yes)d票，参加表决%(voters)d人，%(result)s。")
-                             % {"name": application.graduate.name, "yes": b.yes, "voters": b.voters,
-                                "result": _("通过") if b.passed else _("未通过")})
-    else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-    return redirect(reverse("rounds:session", args=[rnd.pk]) + f"#a{application.pk}")
-
-
-@login_required
-@require_POST
-def close_session(request, pk):
-    return _round_post(request, pk, services.close_session, _("评审会议已结束，会议纪要已生成。"))
-
-
-@login_required
-def minutes(request, pk):
-    rnd = _round(request, pk)
-    current = get_object_or_404(CommitteeSession, round=rnd, closed_at__isnull=False)
-    if not current.minutes_sha256:
-        tasks.render_minutes.delay(current.pk)
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            messages.info(request, _("会议纪要正在生成，请稍后刷新。"))
-            return redirect("rounds:session", pk=rnd.pk)
-        current = CommitteeSession.objects.get(pk=current.pk)
-    return _serve(current.minutes, f"评审会议纪要-{rnd.name}.pdf")
 
 
 # --- objections ----------------------------------------------------------------------------------------------------------
@@ -532,8 +422,8 @@ def application(request, pk):
     rnd = app.round
     view = VerdictView(app.verdict) if app.verdict else None
     evidence = list(app.evidence.all())
-    ballot = getattr(app, "ballot", None) if rnd.state in (RoundState.VOTED, RoundState.RESULTS_NOTICE,
-                                                           RoundState.FINALISED) else None
+    ballot = (app.tallies.exclude(outcome="deferred").order_by("-id").first()
+              if rnd.state in (RoundState.VOTED, RoundState.RESULTS_NOTICE, RoundState.FINALISED) else None)
     decisions_ = list(Decision.objects.filter(application=app).select_related("supersedes").order_by("id"))
     editable = access.can(user, "rounds.edit_application", app)
     return render(request, "rounds/application.html", {

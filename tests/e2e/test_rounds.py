@@ -1,8 +1,8 @@
 """The 2025 evaluation round of 安徽工业大学 in real Chromium, on the dates of 2025 (the portal's clock is moved):
 ten graduates — one applying from their own account on a phone, nine enrolled by the school — through the
 eligibility review, the candidates' notice (across 国庆, ending on the 调休 Saturday 11 October) with an objection
-answered in writing, the committee session (quorum, a detected conflict of interest, two-thirds votes just at and
-just below), the results notice with an upheld objection, to final decisions, the report and its XLSX; the graduate
+answered in writing, the committee meeting (convened by the secretary; a detected conflict of interest; the
+members' votes), the results notice with an upheld objection, to final decisions, the report and its XLSX; the graduate
 follows every step from their own account."""
 
 import io
@@ -14,8 +14,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from evaluation.models import Achievement
-from evaluation.rounds import clock
-from evaluation.rounds.models import Decision, EvaluationRound, TitleApplication
+from evaluation.rounds import clock, services
+from evaluation.rounds.models import Decision, EvaluationRound, Meeting, TitleApplication
 from evaluation.rules import DEFAULT_STANDARD
 from evaluation.services.standards import publish_standard
 from portal.models import Role
@@ -102,15 +102,6 @@ def review(page, w, number, decision, reasons=""):
     if reasons:
         page.fill('[name="reasons"]', reasons)
     page.click('[data-testid="review-submit"]')
-    page.wait_for_load_state()
-
-
-def ballot(page, number, yes, no, abstain=0):
-    card = page.locator(f'[data-testid="candidate"][data-student="{number}"]')
-    card.locator('input[name$="-yes"]').fill(str(yes))
-    card.locator('input[name$="-no"]').fill(str(no))
-    card.locator('input[name$="-abstain"]').fill(str(abstain))
-    card.locator('[data-testid="ballot-submit"]').click()
     page.wait_for_load_state()
 
 
@@ -254,41 +245,49 @@ def test_a_round_from_applications_to_final_decisions(pilot, page, phone, browse
     page.click('[data-testid="close-notice"]')
     page.wait_for_selector('[data-testid="round-state"]:has-text("待评委会评审")')
 
-    # --- the committee session, 14 October ---------------------------------------------------------------------------
+    # --- the committee meeting, 14 October (the members' own pages: tests/e2e/test_committee_vote.py) -----------------
     w.set_today(date(2025, 10, 14))
     page.click('[data-testid="session-link"]')
     page.fill('[name="held_on"]', "2025-10-14")
     page.fill('[name="place"]', "安徽工业大学行政楼第一会议室")
-    boxes = page.locator('[name="present"]')
-    for i in (2, 3, 4):
-        boxes.nth(i).uncheck()  # three of five: below two thirds
-    page.click('[data-testid="attendance-submit"]')
-    assert "出席委员2人，不足评委会委员5人的三分之二（至少4人）" in error_text(page)
-    page.fill('[name="held_on"]', "2025-10-14")
-    page.fill('[name="place"]', "安徽工业大学行政楼第一会议室")
-    boxes = page.locator('[name="present"]')
-    for i in range(5):
-        boxes.nth(i).check()
-    boxes.nth(4).uncheck()  # four of five: at two thirds (4 × 3 ≥ 5 × 2)
-    page.click('[data-testid="attendance-submit"]')
-    page.wait_for_selector('[data-testid="attendance"]')
-    assert "4 / 5 人" in page.inner_text('[data-testid="attendance"]')
-    conflict = page.locator('[data-testid="candidate"][data-student="2021010002"] [data-testid="detected"]')
-    assert "吴副高" in conflict.inner_text() and "奇瑞汽车股份有限公司" in conflict.inner_text()
-    ballot(page, "2021010002", 2, 1)  # 3 voting (吴副高 withdrew): 2 of 3 is two thirds — passes
-    ballot(page, "2021020008", 3, 0)  # 黄文博 works at 奇瑞 too: 3 voting, 3 yes
-    ballot(page, "2021010009", 2, 2)  # 4 voting: 2 of 4 is below two thirds — fails
-    for number in ("2021010001", "2021010003", "2021010004", "2021010005", "2021010006", "2021010007"):
-        ballot(page, number, 4, 0)
-    ballot(page, "2021010005", 3, 1)  # corrected before closing: 3 of 4 still passes
-    shot(page, "rounds-10-session-ballots")
-    results = {n: page.inner_text(f'[data-testid="candidate"][data-student="{n}"] [data-testid="ballot-result"]')
-               for n in ("2021010002", "2021010009", "2021010005")}
-    assert results == {"2021010002": "通过（2/3）", "2021010009": "未通过（2/4）", "2021010005": "通过（3/4）"}
-    page.click('[data-testid="close-session"]')
+    page.select_option('[name="size"]', "5")
+    page.click('[data-testid="convene-submit"]')
+    page.wait_for_selector('[data-testid="meeting"][data-state="convened"]')
+    meeting = Meeting.objects.get(round=rnd)
+    seats = list(meeting.members.select_related("user").order_by("-is_chair", "id"))
+    for seat in seats:  # each member checks in and votes from their own account
+        services.check_in(meeting=meeting, actor=seat.user)
+    recused = {(c.application.graduate.student_number, c.member.name) for c in meeting.conflicts.all()}
+    assert recused == {("2021010002", "吴副高"), ("2021020008", "吴副高")}  # employer match: 奇瑞
+    tokens = {}
+    plan = {"2021010002": ["yes", "yes", "no", "yes"],  # 4 voting (吴副高 recused): 3 of 4 passes
+            "2021020008": ["yes"] * 4,
+            "2021010009": ["yes", "yes", "no", "no", None]}  # 2 of 5, one casts nothing — fails
+    for app in TitleApplication.objects.filter(round=rnd, state="eligible").select_related("graduate"):
+        number = app.graduate.student_number
+        voters = [s for s in seats if (number, s.name) not in recused]
+        for seat, choice in zip(voters, plan.get(number, ["yes"] * len(voters)), strict=True):
+            if choice:
+                tokens[seat.pk] = services.cast_vote(meeting=meeting, application=app, actor=seat.user,
+                                                     choice=choice, token=tokens.get(seat.pk))
+    changed = TitleApplication.objects.get(graduate__student_number="2021010005", round=rnd)
+    services.cast_vote(meeting=meeting, application=changed, actor=seats[1].user, choice="no",
+                       token=tokens[seats[1].pk])  # changed before closing: 4 of 5 still passes
+    page.reload()
+    assert "5 / 5 人" in page.inner_text('[data-testid="attendance"]')
+    assert 'data-testid="tallies"' not in page.content()  # no counts while the vote is open
+    shot(page, "rounds-10-meeting-progress")
+    meeting = services.close_vote(meeting=meeting, actor=seats[0].user)
+    services.sign_minutes(meeting=meeting, actor=seats[0].user)
+    page.goto(f"/rounds/{rnd.pk}/")
     page.wait_for_selector('[data-testid="round-state"]:has-text("评审会议已结束")')
-    minutes = page.request.get(f"{live_server.url}/rounds/{rnd.pk}/minutes.pdf")
+    page.click('[data-testid="session-link"]')
+    outcomes = {n: page.get_attribute(f'[data-testid="tally"][data-student="{n}"]', "data-outcome")
+                for n in ("2021010002", "2021010009", "2021010005")}
+    assert outcomes == {"2021010002": "passed", "2021010009": "failed", "2021010005": "passed"}
+    minutes = page.request.get(f"{live_server.url}/rounds/meetings/{meeting.pk}/minutes.pdf")
     assert minutes.ok and minutes.body().startswith(b"%PDF")
+    page.goto(f"/rounds/{rnd.pk}/")
 
     # --- the results notice, 14–20 October; an objection upheld ------------------------------------------------------
     page.fill('[name="starts_on"]', "2025-10-14")
@@ -366,8 +365,6 @@ def test_a_round_from_applications_to_final_decisions(pilot, page, phone, browse
 
 def test_round_pages_fit_a_phone(pilot, phone):
     """The staff's round page and the session page at 390 px: no horizontal scrolling."""
-    from evaluation.rounds import services
-
     w = pilot
     rnd = services.open_round(institution=w.inst, actor=w.staff, graduation_year=2025, today=date(2025, 9, 22))
     as_user(phone, "staff")

@@ -1,22 +1,31 @@
 """Every evaluation-round URL × every role (tests/portal/test_access_matrix.py runs them).
 
 Who sees what: the school's staff see and run their own rounds; the offices supervising the school (its city's
-HRSS and education bureau, the provincial offices) and site admins see them and act on nothing; a graduate
+HRSS and education bureau, the provincial offices) and site admins see them and act on nothing; a committee
+member called to a meeting (here the world's ``expert``) sees that meeting and its candidates, and nobody else
+does — not even the school (it runs the secretary's page, ``rounds:session``); a graduate
 (the world's ``student``, linked to a record) sees only their own application; anyone else gets a 404. The public
 notices, objections and receipts are open to everyone, signed in or not. Those who see a round but may not take
 a step get 403.
 """
 
+from datetime import date
+
+from applications.track_a.models import CommitteeMember
 from evaluation.rounds.models import (
     ApplicationEvidence,
     Decision,
+    EvaluationRound,
+    MeetingMember,
     NoticeEntry,
     PublicNotice,
     RoundState,
     TitleApplication,
 )
+from portal.models import ExpertProfile
 from tests.matrix import Case, everyone
 from tests.rounds import factories as f
+from tests.track_a import factories as ta
 
 VIEWERS = {"university_staff": 200, "city_hrss": 200, "city_education": 200, "provincial_hrss": 200,
            "provincial_education": 200, "site_admin": 200}
@@ -45,15 +54,50 @@ def _other_city_hidden(w, role):
 
 
 def _session_round(w):
+    """A round at 待评委会评审 with a meeting convened; the world's ``expert`` sits on it (added to the committee
+    with one more expert from the pool, so that all seven sit and no draw decides who)."""
+    if getattr(w, "matrix_meeting", None) is not None:
+        return w.matrix_meeting.round
     r = f.round_in(w, RoundState.AWAITING_SESSION, n=2)
-    f.services.start_session(round=r, actor=w.staff, held_on=f.SESSION, place="会议室", present=f.present_ids(r),
-                             today=f.SESSION)
+    expert = ExpertProfile.objects.create(user=w.expert, title="高级工程师", title_level="deputy_senior")
+    for e in (expert, ta.expert_pool(w)[5]):
+        CommitteeMember.objects.create(committee=r.committee, expert=e, term_start=date(2025, 1, 1),
+                                       term_end=date(2027, 12, 31))
+    w.matrix_meeting = f.convene(w, EvaluationRound.objects.get(pk=r.pk))
     return r
 
 
-def _ballot(w):
+def _meeting(w):
+    _session_round(w)
+    return {"pk": w.matrix_meeting.pk}
+
+
+def _candidate(w):
     r = _session_round(w)
-    return {"pk": r.pk, "application_pk": f.eligible(r)[0].pk}
+    return {"pk": w.matrix_meeting.pk, "application_pk": f.eligible(r)[0].pk}
+
+
+def _candidate_evidence(w):
+    kwargs = _candidate(w)
+    kwargs["evidence_pk"] = ApplicationEvidence.objects.filter(application_id=kwargs["application_pk"]).first().pk
+    return kwargs
+
+
+def _checked_in(w):
+    kwargs = _meeting(w)
+    f.check_in(w.matrix_meeting)  # everyone, so that the quorum is met and the vote counts
+    return kwargs
+
+
+def _minutes(w):
+    return {"pk": f.meeting_of(f.round_in(w, RoundState.VOTED, n=2)).pk}
+
+
+def _member_names(w, role):
+    """The names of the members sitting: never shown to anyone outside the school and its offices (the one
+    asking is left out — their own name is in the page's header)."""
+    own = w.by_role[role].display_name if role != "anonymous" else None
+    return [] if role in VIEWERS else [n for n in MeetingMember.objects.values_list("name", flat=True) if n != own]
 
 
 def _decision(w):
@@ -106,11 +150,23 @@ CASES = [
     Case("rounds:close_notice", acting(university_staff=302), default=404, method="post",
          kwargs=rnd(RoundState.CANDIDATES_NOTICE), data=lambda w: {"expected_state": "candidates_notice"}),
     Case("rounds:session", VIEWERS, default=404, kwargs=lambda w: {"pk": _session_round(w).pk}),
-    Case("rounds:ballot", acting(university_staff=302), default=404, method="post", kwargs=_ballot,
-         data=lambda w: {}),
     Case("rounds:close_session", acting(university_staff=302), default=404, method="post",
          kwargs=rnd(RoundState.AWAITING_SESSION), data=lambda w: {"expected_state": "awaiting_session"}),
-    Case("rounds:minutes", VIEWERS, default=404, kwargs=rnd(RoundState.VOTED)),
+    Case("rounds:minutes", VIEWERS, default=404, kwargs=_minutes),
+    # The members' pages: only a member called to the meeting (the world's expert sits on it); 404 for all else.
+    Case("rounds:meetings", everyone(200), kwargs=lambda w: (_meeting(w), {})[1], hidden=_member_names),
+    Case("rounds:meeting", {"expert": 200}, default=404, kwargs=_meeting, hidden=_member_names),
+    Case("rounds:meeting_candidate", {"expert": 200}, default=404, kwargs=_candidate),
+    Case("rounds:meeting_evidence", {"expert": 200}, default=404, kwargs=_candidate_evidence),
+    Case("rounds:check_in", {"expert": 302}, default=404, method="post", kwargs=_meeting),
+    Case("rounds:vote", {"expert": 302}, default=404, method="post", kwargs=lambda w: (_checked_in(w), _candidate(w))[1],
+         data=lambda w: {f"a{_candidate(w)['application_pk']}-choice": "yes"}),
+    Case("rounds:conflict", {"expert": 302}, default=404, method="post", kwargs=_candidate,
+         data=lambda w: {f"c{_candidate(w)['application_pk']}-kind": "relative"}),
+    Case("rounds:close_vote", {"expert": 403}, default=404, method="post", kwargs=_meeting,
+         data=lambda w: {"expected_state": "convened"}),
+    Case("rounds:sign_minutes", {"expert": 403}, default=404, method="post", kwargs=_meeting,
+         data=lambda w: {"expected_state": "closed"}),
     Case("rounds:publish_results", acting(university_staff=302), default=404, method="post",
          kwargs=rnd(RoundState.VOTED), data=lambda w: {"starts_on": "2025-09-29", "expected_state": "voted"}),
     Case("rounds:finalise", acting(university_staff=302), default=404, method="post",

@@ -15,8 +15,9 @@ from evaluation.models import Achievement
 from evaluation.rounds import services
 from evaluation.rounds.models import (
     ApplicationState,
-    CommitteeSession,
     EvaluationRound,
+    Meeting,
+    MeetingMember,
     RoundState,
     TitleApplication,
 )
@@ -100,9 +101,52 @@ def candidates(w, rnd, n=3, *, prefix="R"):
     return out
 
 
-def present_ids(rnd, count=None):
-    members = services.sessions.committee_members(rnd)
-    return [m.pk for m in members[:count or len(members)]]
+def convene(w, rnd, *, size=None, held_on=SESSION, today=SESSION):
+    """The secretary (``w.staff``) convenes a meeting of the round's committee."""
+    return services.convene_meeting(round=rnd, actor=w.staff, held_on=held_on, place="学校会议室", size=size,
+                                    today=today)
+
+
+def seats(meeting):
+    """The meeting's members, the chair first."""
+    return list(MeetingMember.objects.filter(meeting=meeting).select_related("user").order_by("-is_chair", "id"))
+
+
+def chair(meeting):
+    return next(s.user for s in seats(meeting) if s.is_chair)
+
+
+def check_in(meeting, n=None):
+    """The first ``n`` members (all by default, the chair first) check in themselves; returns their users."""
+    users = [s.user for s in seats(meeting)][:n]
+    for user in users:
+        services.check_in(meeting=meeting, actor=user, today=meeting.held_on)
+    return users
+
+
+def vote(meeting, app, users, choices):
+    """Each user casts the choice given (None: casts nothing)."""
+    for user, choice in zip(users, choices, strict=True):
+        if choice:
+            services.cast_vote(meeting=meeting, application=app, actor=user, choice=choice)
+
+
+def close(meeting):
+    return services.close_vote(meeting=meeting, actor=chair(meeting), today=meeting.held_on)
+
+
+def run_meeting(w, rnd, *, yes=None, sign=True):
+    """A whole meeting: convened, every member checks in, on each candidate ``yes(app)`` members vote 同意 (all by
+    default) and the rest 不同意, the chair closes and signs. Returns the round, refreshed."""
+    meeting = convene(w, rnd)
+    users = check_in(meeting)
+    for app in eligible(rnd):
+        k = len(users) if yes is None else yes(app)
+        vote(meeting, app, users, ["yes"] * k + ["no"] * (len(users) - k))
+    meeting = close(meeting)
+    if sign:
+        services.sign_minutes(meeting=meeting, actor=chair(meeting))
+    return EvaluationRound.objects.get(pk=rnd.pk)
 
 
 def round_in(w, state, *, n=3):
@@ -113,7 +157,7 @@ def round_in(w, state, *, n=3):
     if EvaluationRound.objects.filter(institution=w.inst, graduation_year=YEAR).exists():
         raise AssertionError("one round per world")
     rnd = open_round(w)
-    apps = candidates(w, rnd, n)
+    candidates(w, rnd, n)
     if state == RoundState.OPEN:
         return cache.setdefault(state, rnd)
     rnd = services.publish_candidates(round=rnd, actor=w.staff, starts_on=CANDIDATES_FROM, today=OPENED)
@@ -122,12 +166,7 @@ def round_in(w, state, *, n=3):
     rnd = services.close_candidates_notice(round=rnd, actor=w.staff, today=SESSION)
     if state == RoundState.AWAITING_SESSION:
         return cache.setdefault(state, rnd)
-    session = services.start_session(round=rnd, actor=w.staff, held_on=SESSION, place="学校会议室",
-                                     present=present_ids(rnd), today=SESSION)
-    for app in apps:
-        app = TitleApplication.objects.get(pk=app.pk)
-        services.record_ballot(session=session, application=app, actor=w.staff, yes=5, no=0, abstain=0)
-    rnd = services.close_session(round=rnd, actor=w.staff, today=SESSION)
+    rnd = run_meeting(w, rnd)
     if state == RoundState.VOTED:
         return cache.setdefault(state, rnd)
     rnd = services.publish_results(round=rnd, actor=w.staff, starts_on=RESULTS_FROM, today=SESSION)
@@ -137,8 +176,8 @@ def round_in(w, state, *, n=3):
     return cache.setdefault(state, rnd)
 
 
-def session_of(rnd):
-    return CommitteeSession.objects.get(round=rnd)
+def meeting_of(rnd):
+    return Meeting.objects.filter(round=rnd).order_by("-id").first()
 
 
 def eligible(rnd):

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.rounds import services
 from evaluation.rounds.models import Objection, PublicNotice, RoundState, TitleApplication
 from tests.rounds import factories as f
 
@@ -63,13 +62,16 @@ def test_the_public_notice_is_bounded(size, world, client, django_assert_max_num
 @pytest.mark.parametrize("size", SIZES)
 def test_the_session_page_while_voting_is_bounded(size, world, client, django_assert_max_num_queries):
     rnd = f.round_in(world, RoundState.AWAITING_SESSION, n=size)
-    session = services.start_session(round=rnd, actor=world.staff, held_on=f.SESSION, place="会议室",
-                                     present=f.present_ids(rnd), today=f.SESSION)
+    meeting = f.convene(world, rnd)
+    users = f.check_in(meeting)
     for app in f.eligible(rnd)[: size // 2]:
-        services.record_ballot(session=session, application=app, actor=world.staff, yes=5, no=0, abstain=0)
+        f.vote(meeting, app, users, ["yes"] * len(users))
     client.force_login(world.staff)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("rounds:session", args=[rnd.pk])).status_code == 200
+    client.force_login(f.chair(meeting))
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("rounds:meeting", args=[meeting.pk])).status_code == 200
 
 
 def test_query_counts_do_not_grow_with_the_round(world, client):

@@ -33,12 +33,7 @@ def _round(world):
     services.answer_objection(objection=o, actor=world.staff, outcome="upheld", revoke=True,
                               answer="经核实证书不实，取消评审资格。")
     rnd = services.close_candidates_notice(round=rnd, actor=world.staff, today=f.SESSION)
-    session = services.start_session(round=rnd, actor=world.staff, held_on=f.SESSION, place="会议室",
-                                     present=f.present_ids(rnd), today=f.SESSION)
-    for a in f.eligible(rnd):
-        yes = 3 if a.graduate.student_number == "T0001" else 5
-        services.record_ballot(session=session, application=a, actor=world.staff, yes=yes, no=5 - yes, abstain=0)
-    rnd = services.close_session(round=rnd, actor=world.staff, today=f.SESSION)
+    rnd = f.run_meeting(world, rnd, yes=lambda a: 3 if a.graduate.student_number == "T0001" else 5)
     return rnd
 
 

@@ -262,11 +262,7 @@ def test_every_step_notifies_the_graduate(world):
     services.review_application(application=app, actor=world.staff, decision="pass", today=f.OPENED)
     rnd = services.publish_candidates(round=rnd, actor=world.staff, starts_on=f.CANDIDATES_FROM, today=f.OPENED)
     rnd = services.close_candidates_notice(round=rnd, actor=world.staff, today=f.SESSION)
-    session = services.start_session(round=rnd, actor=world.staff, held_on=f.SESSION, place="会议室",
-                                     present=f.present_ids(rnd), today=f.SESSION)
-    services.record_ballot(session=session, application=TitleApplication.objects.get(pk=app.pk), actor=world.staff,
-                           yes=5, no=0, abstain=0)
-    rnd = services.close_session(round=rnd, actor=world.staff, today=f.SESSION)
+    rnd = f.run_meeting(world, rnd)
     rnd = services.publish_results(round=rnd, actor=world.staff, starts_on=f.RESULTS_FROM, today=f.SESSION)
     services.finalise(round=rnd, actor=world.staff, document_number="安工大职评〔2025〕1号", today=f.FINALISED)
     titles = list(Notification.objects.filter(recipient=world.student).order_by("id").values_list("title", flat=True))

@@ -41,8 +41,8 @@ APPLICATION_TRANSITIONS = {
     "return_for_correction": ("submitted", STAFF, {"reasons": "请补充"}),
     "refuse": ("submitted", STAFF, {"reasons": "不符合条件"}),
     "disqualify": ("eligible", STAFF, {}),
-    "record_pass": ("eligible", STAFF, {}),
-    "record_fail": ("eligible", STAFF, {}),
+    "record_pass": ("eligible", set(), {}),  # only the chair of the round's open meeting (test_meetings.py)
+    "record_fail": ("eligible", set(), {}),
 }
 OBJECTION_TRANSITIONS = {
     "uphold": ("open", STAFF, {"answer": "异议成立"}),

@@ -1,5 +1,5 @@
 """Tables of the evaluation round: the round, applications and their evidence, the two public notices and
-their objections, the committee session and its secret-ballot counts, final decisions, and the holiday table."""
+their objections, the committee meetings and their secret ballots, final decisions, and the holiday table."""
 
 from .applications import (
     CANDIDATE_STATES,
@@ -13,9 +13,20 @@ from .applications import (
 )
 from .calendar import HolidayDay, HolidayYear
 from .decisions import Decision
+from .meetings import (
+    Choice,
+    Conflict,
+    ConflictKind,
+    Meeting,
+    MeetingMember,
+    MeetingState,
+    Outcome,
+    SecretBallot,
+    Tally,
+    VoteCast,
+)
 from .notices import NOTICE_WORKING_DAYS, NoticeEntry, Objection, ObjectionState, PublicNotice, Stage
 from .rounds import ROUND_STEPS, EvaluationRound, RoundState
-from .sessions import Ballot, CommitteeSession, Recusal, SessionMember
 
 __all__ = [
     "CANDIDATE_STATES",
@@ -26,8 +37,9 @@ __all__ = [
     "ApplicationEvidence",
     "ApplicationState",
     "ApplyAt",
-    "Ballot",
-    "CommitteeSession",
+    "Choice",
+    "Conflict",
+    "ConflictKind",
     "Decision",
     "EvaluationRound",
     "EvidenceKind",
@@ -37,9 +49,14 @@ __all__ = [
     "Objection",
     "ObjectionState",
     "PublicNotice",
-    "Recusal",
+    "Meeting",
+    "MeetingMember",
+    "MeetingState",
+    "Outcome",
     "RoundState",
-    "SessionMember",
+    "SecretBallot",
     "Stage",
+    "Tally",
     "TitleApplication",
+    "VoteCast",
 ]

@@ -98,9 +98,10 @@ class EvaluationRound(ConcurrentTransitionMixin, models.Model):
         """公示期满且异议均已书面答复: the candidates go to the committee."""
 
     @transition(field=state, source=RoundState.AWAITING_SESSION, target=RoundState.VOTED,
-                permission=may("rounds.manage_round"))
+                permission=may("rounds.end_committee_review"))
     def close_session(self):
-        """评审会议结束: every candidate has been voted on; the minutes are rendered."""
+        """评委会评审结束: the chair's closing of a meeting decided every candidate — or the secretary ends the
+        stage after a meeting deferred (暂缓) some, who then stay undecided this year."""
 
     @transition(field=state, source=RoundState.VOTED, target=RoundState.RESULTS_NOTICE,
                 permission=may("rounds.manage_round"))

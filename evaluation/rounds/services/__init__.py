@@ -3,7 +3,8 @@
 - ``rounds``: open a round; publish the candidates' notice; close it; publish the results; finalise
 - ``applications``: apply or enrol, evidence, submit, withdraw, eligibility review (资格审查)
 - ``objections``: lodge (anyone) and answer (the school) objections to a notice
-- ``sessions``: attendance and quorum, conflicts (回避), ballot counts, closing the session
+- ``meetings``: the committee meeting — convening with a recorded draw, members' check-in, conflicts (回避)
+  and secret ballot, the chair's closing and signing
 - ``decisions``: correcting a final decision with a new, superseding one
 
 Every state change goes through ``applications.workflow.run_transition``; every date is checked against
@@ -20,30 +21,35 @@ from .applications import (
     update_application,
     withdraw_application,
 )
+from .ballots import cast_vote, check_in, close_vote, declare_conflict, end_committee_review, sign_minutes
 from .decisions import correct_decision
+from .meetings import convene_meeting, verify_draw
 from .objections import answer_objection, lodge_objection
 from .rounds import close_candidates_notice, finalise, open_round, publish_candidates, publish_results
-from .sessions import close_session, detected_conflicts, record_ballot, start_session
 
 __all__ = [
     "add_evidence",
     "answer_objection",
     "close_candidates_notice",
-    "close_session",
+    "cast_vote",
+    "check_in",
+    "close_vote",
+    "convene_meeting",
     "correct_decision",
     "create_application",
-    "detected_conflicts",
+    "declare_conflict",
+    "end_committee_review",
     "finalise",
     "lodge_objection",
     "missing_evidence",
     "open_round",
     "publish_candidates",
     "publish_results",
-    "record_ballot",
     "remove_evidence",
     "review_application",
-    "start_session",
+    "sign_minutes",
     "submit_application",
     "update_application",
+    "verify_draw",
     "withdraw_application",
 ]

@@ -12,7 +12,10 @@ from evaluation.rounds.models import (
     ApplicationState,
     Decision,
     EvaluationRound,
+    Meeting,
+    MeetingState,
     NoticeEntry,
+    Outcome,
     PublicNotice,
     RoundState,
     Stage,
@@ -204,6 +207,8 @@ def publish_results(*, round, actor, starts_on=None, contact="", expected_state=
     rnd = round
     access.require(actor, "rounds.manage_round", rnd)
     require_state(rnd, RoundState.VOTED)
+    if Meeting.objects.filter(round=rnd).exclude(state=MeetingState.SIGNED).exists():
+        _refuse(_("评审会议纪要尚未由主任委员签署，不能公示评审结果。"), "unsigned")
     today = today or clock.today()
     starts_on = starts_on or today
     if starts_on < today:
@@ -260,8 +265,8 @@ def finalise(*, round, actor, document_number, expected_state=None, today=None):
     unanswered = _open_objections(rnd, Stage.RESULTS)
     if unanswered:
         _refuse(_("尚有%(n)d条公示异议未书面答复，答复后才能确定评审结果。") % {"n": unanswered}, "objections_open")
-    voted = list(TitleApplication.objects.filter(round=rnd, ballot__isnull=False)
-                 .select_related("graduate__user").order_by("graduate__student_number"))
+    voted = list(TitleApplication.objects.filter(round=rnd, tallies__outcome__in=[Outcome.PASSED, Outcome.FAILED])
+                 .distinct().select_related("graduate__user").order_by("graduate__student_number"))
     with transaction.atomic():
         rnd = transition(rnd, "finalise", actor=actor, role=STAFF, expected_state=expected_state,
                          comment=_("批准文号：%(number)s") % {"number": document_number},

@@ -1,0 +1,180 @@
+"""The committee meeting (评审会议), run by the people the rules name (DOMAIN §7). This module: who may sit, and
+convening; ``ballots`` has what members and the chair do there.
+
+
+- the school's secretary convenes it: date, place, and this meeting's committee — the chair and members drawn at
+  random from the committee's unexpired members, the seed and the result logged (``convene_meeting``);
+- each member checks in (``check_in``), declares conflicts (``declare_conflict``) and votes (``cast_vote``) from
+  their own account; the quorum is computed from check-ins, never typed;
+- the chair closes the vote (``close_vote``): each candidate's ballots are counted, the pass rule applied, the
+  minutes rendered; and signs the minutes (``sign_minutes``);
+- if candidates were deferred (暂缓), the secretary convenes another meeting for them, or ends the committee
+  stage leaving them undecided (``end_committee_review``).
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.track_a.models import CommitteeMember, CommitteeState
+from evaluation.rounds import clock, deadlines, rules
+from evaluation.rounds.models import (
+    ApplicationState,
+    Conflict,
+    ConflictKind,
+    Meeting,
+    MeetingMember,
+    MeetingState,
+    PublicNotice,
+    RoundState,
+    Stage,
+    TitleApplication,
+)
+from portal import access, audit
+from portal.models import Role, RoleAssignment
+from portal.notify import notify
+
+from .rounds import require_state
+
+STAFF = Role.UNIVERSITY_STAFF
+#: 核准备案 is valid for at most three years (national rule; DOMAIN §3.4).
+FILING_YEARS = 3
+
+
+def _refuse(message, code="invalid"):
+    raise ValidationError(message, code=code)
+
+
+def meeting_link(meeting):
+    return reverse("rounds:meeting", args=[meeting.pk])
+
+
+# --- who may sit ----------------------------------------------------------------------------------------------------
+
+def _years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def filing_problems(committee, on):
+    """Why ``committee`` may not hold a meeting on ``on`` (empty when it may): filed and approved, and the
+    filing not lapsed (at most three years). Read from the committee as it is today."""
+    if committee.state != CommitteeState.APPROVED or committee.approved_at is None:
+        return [_("评委会尚未核准备案，不能召开评审会议。")]
+    approved = timezone.localtime(committee.approved_at).date()
+    if on > _years_after(approved, FILING_YEARS):
+        return [_("评委会核准备案已于%(day)s期满（有效期%(n)d年），须重新核准备案后方可召开评审会议。")
+                % {"day": _years_after(approved, FILING_YEARS), "n": FILING_YEARS}]
+    return []
+
+
+def pool_for(committee, on):
+    """The committee's members whose term covers ``on`` and whose account is active: an expired member is never
+    called, nor counted."""
+    return list(CommitteeMember.objects.filter(committee=committee, term_start__lte=on, term_end__gte=on,
+                                               expert__user__is_active=True)
+                .select_related("expert__user").order_by("-is_chair", "id"))
+
+
+def employers_of(users):
+    """{user id: employer name} from the experts' role assignments (an institution or an organisation)."""
+    out = {}
+    for a in (RoleAssignment.objects.filter(user__in=users, role=Role.EXPERT).select_related("institution")
+              .order_by("id")):
+        out.setdefault(a.user_id, a.employer_name or "")
+    return out
+
+
+def candidates_of(rnd):
+    """The round's candidates not yet decided (资格审查通过, awaiting the committee)."""
+    return (TitleApplication.objects.filter(round=rnd, state=ApplicationState.ELIGIBLE)
+            .select_related("graduate").order_by("major", "level", "graduate__student_number"))
+
+
+def verify_draw(meeting):
+    """Re-runs the logged draw: True when the seed and pool give exactly the members recorded."""
+    if not meeting.draw_seed:
+        return sorted(meeting.draw_pool) == sorted(meeting.draw_result)
+    return rules.draw(meeting.draw_pool, len(meeting.draw_result), meeting.draw_seed) == sorted(meeting.draw_result)
+
+
+def _employer_of(application):
+    return application.employer or application.graduate.employer
+
+
+# --- convening ------------------------------------------------------------------------------------------------------
+
+def convene_meeting(*, round, actor, held_on, place, size=None, today=None):
+    """The secretary (the school's staff) convenes a meeting of the round's committee.
+
+    ``size`` (odd): how many sit — the chair and ``size - 1`` drawn from the other unexpired members; when the
+    pool is larger than that, the draw's seed, pool and result are kept on the meeting and in the audit log."""
+    rnd = round
+    access.require(actor, "rounds.manage_round", rnd)
+    require_state(rnd, RoundState.AWAITING_SESSION)
+    today = today or clock.today()
+    if Meeting.objects.filter(round=rnd, state=MeetingState.CONVENED).exists():
+        _refuse(_("该评审工作已有一场进行中的评审会议。"), "open_meeting")
+    notice = PublicNotice.objects.get(round=rnd, stage=Stage.CANDIDATES)
+    if held_on <= notice.ends_on:
+        _refuse(_("评审会议应在评审对象公示期满（%(end)s）之后举行。") % {"end": notice.ends_on}, "date")
+    if held_on < today:
+        _refuse(_("会议日期不能早于今天。"), "date")
+    if held_on > rnd.year_end:
+        _refuse(_("会议日期不能晚于%(year)d年12月31日。") % {"year": rnd.graduation_year}, "date")
+    deadlines.refuse_if_late(rnd, deadlines.finish_from_results_notice(held_on, limit=rnd.year_end))
+    problems = filing_problems(rnd.committee, held_on)
+    if problems:
+        _refuse(problems[0], "filing")
+    candidates = list(candidates_of(rnd))
+    if not candidates:
+        _refuse(_("没有待评审的评审对象。"), "no_candidates")
+    place = (place or "").strip()
+    if not place:
+        _refuse(_("请填写会议地点。"), "place")
+    pool = pool_for(rnd.committee, held_on)
+    chairs = [m for m in pool if m.is_chair]
+    if not chairs:
+        _refuse(_("评委会主任委员未设或任期已满，不能召开评审会议。"), "chair")
+    chair = chairs[0]
+    if size is None:
+        size = len(pool) if len(pool) % 2 else len(pool) - 1
+    if size < 3 or size % 2 == 0:
+        _refuse(_("本次会议评委会人数应为不少于3的单数。"), "size")
+    if size > len(pool):
+        _refuse(_("评委会在任委员只有%(n)d人，不足本次会议所需的%(size)d人。") % {"n": len(pool), "size": size},
+                "size")
+    others = [m.pk for m in pool if m.pk != chair.pk]
+    seed = ""
+    if len(others) > size - 1:
+        seed = secrets.token_hex(16)
+        drawn = rules.draw(others, size - 1, seed)
+    else:
+        drawn = sorted(others)
+    seated = [chair] + [m for m in pool if m.pk in set(drawn)]
+    employers = employers_of([m.expert.user_id for m in seated])
+    with transaction.atomic():
+        meeting = Meeting.objects.create(round=rnd, held_on=held_on, place=place, size=size, convened_by=actor,
+                                         draw_seed=seed, draw_pool=sorted(others), draw_result=drawn)
+        seats = MeetingMember.objects.bulk_create([
+            MeetingMember(meeting=meeting, member=m, user=m.expert.user, name=m.expert.user.display_name,
+                          title=m.expert.title, employer=employers.get(m.expert.user_id, ""), is_chair=m.is_chair)
+            for m in seated])
+        Conflict.objects.bulk_create([
+            Conflict(meeting=meeting, application=a, member=s, kind=ConflictKind.EMPLOYER, detected=True,
+                     reason=(_("与评审对象就业单位相同：%(org)s") % {"org": s.employer})[:200])
+            for a in candidates for s in seats if rules.same_employer(s.employer, _employer_of(a))])
+        audit.record(actor=actor, action="rounds.convene_meeting", obj=meeting, role=STAFF, changes={
+            "held_on": held_on.isoformat(), "size": size, "chair": chair.pk, "draw_seed": seed,
+            "draw_pool": sorted(others), "draw_result": drawn, "candidates": len(candidates)})
+        notify([s.user for s in seats], title=_("评审会议通知：%(round)s，%(day)s，%(place)s")
+               % {"round": rnd.name, "day": held_on, "place": place}, link=meeting_link(meeting))
+    return meeting
+
+
