@@ -258,7 +258,8 @@ def test_a_round_from_applications_to_final_decisions(pilot, page, phone, browse
     for seat in seats:  # each member checks in and votes from their own account
         services.check_in(meeting=meeting, actor=seat.user)
     recused = {(c.application.graduate.student_number, c.member.name) for c in meeting.conflicts.all()}
-    assert recused == {("2021010002", "吴副高"), ("2021020008", "吴副高")}  # employer match: 奇瑞
+    assert recused == {("2021010002", "吴副高"), ("2021020008", "吴副高"),  # employer match: 奇瑞
+                       ("2021010003", "冯中级")}  # and 江淮汽车
     tokens = {}
     plan = {"2021010002": ["yes", "yes", "no", "yes"],  # 4 voting (吴副高 recused): 3 of 4 passes
             "2021020008": ["yes"] * 4,
