@@ -187,10 +187,12 @@ def load_demo(stdout):
         services.set_members(committee=committee, actor=staff, members=[
             {"expert": e, "is_chair": i == 0, "term_start": date(2024, 9, 1), "term_end": date(2027, 8, 31)}
             for i, e in enumerate(experts[:7])])
-        committee = services.file_committee(committee=committee, actor=staff)
+        # Filed and approved when its members' terms began (September 2024), so that its 核准备案 covers the 2025
+        # round and its meeting (evaluation.rounds.demo) and runs to 2027-08-31.
+        committee = services.file_committee(committee=committee, actor=staff, today=date(2024, 8, 26))
         # 安徽工业大学 is 省属: its committee files with the provincial HRSS (附件2 二(三)), carrying the school's
         # standard published by evaluation.demo.
-        services.review_committee(committee=committee, actor=prov_hrss, decision="approve")
+        services.review_committee(committee=committee, actor=prov_hrss, decision="approve", today=date(2024, 9, 1))
         stdout.write("  试点：安徽工业大学 已授予职称自主评审权，评委会已由省人社厅核准备案")
 
     mas = Institution.objects.get(name="马鞍山学院")

@@ -2,7 +2,7 @@
 回避 taking a member out of one candidate's denominator (and 暂缓 when too few remain), the recorded random draw,
 expired members and a lapsed filing, who may vote, changing a vote, and the secrecy of the ballot."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from applications.track_a.models import CommitteeMember, EvaluationCommittee
 from evaluation.rounds import rules, services
@@ -151,14 +150,13 @@ def test_an_expired_member_is_never_called(world):
 
 
 def test_a_lapsed_filing_holds_no_meeting(world):
-    """核准备案 is valid three years: approved 1 March 2022, it lapsed after 1 March 2025."""
+    """A committee whose 核准备案 has lapsed (track_a's ``valid_until``) holds no meeting until it is renewed."""
     rnd = awaiting(world, members=5, candidates=1)
-    EvaluationCommittee.objects.filter(pk=rnd.committee_id).update(
-        approved_at=timezone.make_aware(datetime(2022, 3, 1, 10)))
-    with pytest.raises(ValidationError, match="核准备案已于2025-03-01期满"):
+    EvaluationCommittee.objects.filter(pk=rnd.committee_id).update(valid_until=f.SESSION - timedelta(days=1))
+    with pytest.raises(ValidationError, match="核准备案已于2025-09-28期满"):
         f.convene(world, EvaluationRound.objects.get(pk=rnd.pk))
-    EvaluationCommittee.objects.filter(pk=rnd.committee_id).update(
-        approved_at=timezone.make_aware(datetime(2022, 9, 30, 10)))
+    assert not Meeting.objects.exists()
+    EvaluationCommittee.objects.filter(pk=rnd.committee_id).update(valid_until=f.SESSION)
     assert f.convene(world, EvaluationRound.objects.get(pk=rnd.pk)).size == 5
 
 

@@ -17,10 +17,10 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.track_a.models import CommitteeMember, CommitteeState
+from applications.track_a.models.committee import IN_FORCE_STATES
+from applications.track_a.selectors import active_members, committee_in_force
 from evaluation.rounds import clock, deadlines, rules
 from evaluation.rounds.models import (
     ApplicationState,
@@ -41,8 +41,6 @@ from portal.notify import notify
 from .rounds import require_state
 
 STAFF = Role.UNIVERSITY_STAFF
-#: 核准备案 is valid for at most three years (national rule; DOMAIN §3.4).
-FILING_YEARS = 3
 
 
 def _refuse(message, code="invalid"):
@@ -55,31 +53,23 @@ def meeting_link(meeting):
 
 # --- who may sit ----------------------------------------------------------------------------------------------------
 
-def _years_after(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def filing_problems(committee, on):
-    """Why ``committee`` may not hold a meeting on ``on`` (empty when it may): filed and approved, and the
-    filing not lapsed (at most three years). Read from the committee as it is today."""
-    if committee.state != CommitteeState.APPROVED or committee.approved_at is None:
-        return [_("评委会尚未核准备案，不能召开评审会议。")]
-    approved = timezone.localtime(committee.approved_at).date()
-    if on > _years_after(approved, FILING_YEARS):
-        return [_("评委会核准备案已于%(day)s期满（有效期%(n)d年），须重新核准备案后方可召开评审会议。")
-                % {"day": _years_after(approved, FILING_YEARS), "n": FILING_YEARS}]
-    return []
+    """Why ``committee`` may not hold a meeting on ``on`` (empty when it may): its 核准备案 in force on that day —
+    approved, not revoked, not lapsed (``track_a.selectors.committee_in_force``)."""
+    if committee_in_force(committee, on):
+        return []
+    if committee.state not in IN_FORCE_STATES or committee.valid_until is None:
+        return [_("评委会未核准备案或已撤销，不能召开评审会议。")]
+    if on > committee.valid_until:
+        return [_("评委会核准备案已于%(day)s期满，须续期（重新核准备案）后方可召开评审会议。")
+                % {"day": committee.valid_until}]
+    return [_("会议日期早于评委会核准备案生效日期（%(day)s）。") % {"day": committee.valid_from}]
 
 
 def pool_for(committee, on):
-    """The committee's members whose term covers ``on`` and whose account is active: an expired member is never
-    called, nor counted."""
-    return list(CommitteeMember.objects.filter(committee=committee, term_start__lte=on, term_end__gte=on,
-                                               expert__user__is_active=True)
-                .select_related("expert__user").order_by("-is_chair", "id"))
+    """The committee's members serving on ``on`` (within their term, not adjusted out; ``active_members``) whose
+    account is active: an expired member is never called, nor counted."""
+    return [m for m in active_members(committee, on) if m.expert.user.is_active]
 
 
 def employers_of(users):
