@@ -12,21 +12,30 @@ services so that the log, notifications, notices, minutes and decisions are what
   who checked in and voted themselves (secret ballot); members employed by a candidate's employer withdrew from
   that vote (回避, detected from employer data); the chair (``pool_1``) closed the vote and signed the minutes.
 
+And, for trying the meeting now, its round of the portal's current year waits at 待评委会评审 (``load_voting_round``):
+a small cohort of this year enrolled and reviewed, the candidates' notice published on dates that have already
+elapsed (through the same services, with past dates), and a meeting convened for today — the members (``pool_1``,
+the chair, to ``pool_7``) sign in, check in and vote right away; ``pool_1`` closes the vote and signs the minutes.
+
 Runs after ``evaluation.demo`` (graduates, standard) and ``applications.track_a.demo`` (authority, committee).
-Idempotent: a school that already has its 2025 round is skipped.
+Idempotent: a school that already has its round of a year is skipped.
 """
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from evaluation.models import Graduate
+from evaluation import demo as evaluation_demo
+from evaluation.models import Achievement, Graduate
 from portal.models import Institution
 
-from . import rules, selectors, services
+from . import clock, deadlines, rules, selectors, services
 from .models import EvaluationRound, PublicNotice, Stage
+from .workdays import CalendarMissing, WorkCalendar
 
 INSTITUTION = "安徽工业大学"
 YEAR = 2025
@@ -49,10 +58,10 @@ def _evidence(app, actor):
         services.add_evidence(application=app, actor=actor, kind=kind, upload=_pdf(f"{title}.pdf"))
 
 
-def _pick(rnd):
+def _pick(rnd, year=YEAR):
     """Graduates of the round's majors, with the engine's verdict under the round's standard."""
     out = []
-    for g in (Graduate.objects.filter(institution_id=rnd.institution_id, graduation_year=YEAR, pilot_major=True,
+    for g in (Graduate.objects.filter(institution_id=rnd.institution_id, graduation_year=year, pilot_major=True,
                                       major__in=rnd.majors).prefetch_related("achievements")
               .order_by("student_number")):
         out.append((g, services.common.verdict_for(g, rnd)))
@@ -83,6 +92,55 @@ def _meeting(rnd, staff, *, held_on, place, absent=0, vote=True):
     return EvaluationRound.objects.get(pk=rnd.pk)
 
 
+def _current_cohort(institution, year, n=12):
+    """``n`` graduates of ``year`` at the school, made the way ``evaluation.demo`` makes its records."""
+    rng = random.Random(year)
+    out = []
+    for i in range(n):
+        fields = evaluation_demo._record(rng, i)
+        employed = bool(fields["employer"])
+        fields.update(graduation_year=year, duty_start_date=date(year, 7, 1) if employed else None,
+                      diploma_number=f"103601{year}{i:06d}")
+        g, _created = Graduate.objects.update_or_create(institution=institution,
+                                                        student_number=f"{year - 4}09{i + 1:04d}", defaults=fields)
+        g.achievements.all().delete()
+        Achievement.objects.bulk_create(evaluation_demo._achievements(rng, g))
+        out.append(g)
+    return out
+
+
+def load_voting_round(stdout, *, institution, staff, today=None):
+    """The school's round of the current year brought to 待评委会评审 with a meeting convened for today."""
+    today = today or clock.today()
+    if EvaluationRound.objects.filter(institution=institution, graduation_year=today.year).exists():
+        return None
+    calendar = WorkCalendar()
+    starts = today - timedelta(days=10)
+    while deadlines.notice_end(starts, limit=date(today.year, 12, 31), calendar=calendar) >= today:
+        starts -= timedelta(days=1)
+    opened = starts - timedelta(days=3)
+    _current_cohort(institution, today.year)
+    rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year, today=opened)
+    picked = [(g, v) for g, v in _pick(rnd, today.year) if v.may_apply and v.level != "none"][:6]
+    for g, v in picked:
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, today=opened)
+        _evidence(app, staff)
+        app = services.submit_application(application=app, actor=staff, today=opened)
+        services.review_application(application=app, actor=staff, decision="pass", today=opened)
+    rnd = services.publish_candidates(round=rnd, actor=staff, starts_on=starts, today=starts,
+                                      contact="安徽工业大学人事处 0555-2311000")
+    rnd = services.close_candidates_notice(round=rnd, actor=staff, today=today)
+    try:
+        meeting = services.convene_meeting(round=rnd, actor=staff, held_on=today, place="安徽工业大学行政楼第二会议室",
+                                           today=today)
+    except ValidationError as exc:  # e.g. too close to 31 December for a results notice to follow
+        stdout.write(f"  职称评审：{rnd.name} 待评委会评审（未能召集会议：{exc.messages[0]}）")
+        return rnd
+    stdout.write(f"  职称评审：{rnd.name} 待评委会评审，评审会议已召集（{meeting.size}名委员 pool_1…pool_7 "
+                 f"可签到投票，pool_1 为主任委员）")
+    return rnd
+
+
 def _spread(pool, n):
     """Everyone above 技术员 (they are few), then 技术员 taken in turn from each major, up to ``n``."""
     higher = [(g, v) for g, v in pool if v.level != "technician"]
@@ -102,9 +160,22 @@ def _spread(pool, n):
 def load_demo(stdout):
     User = get_user_model()
     institution = Institution.objects.get(name=INSTITUTION)
+    staff = User.objects.get(username="univ")
+    rnd = load_finalised_round(stdout, institution=institution, staff=staff)
+    if clock.today().year != YEAR:
+        try:
+            with transaction.atomic():
+                load_voting_round(stdout, institution=institution, staff=staff)
+        except (ValidationError, CalendarMissing) as exc:  # e.g. a year the holiday calendar does not know yet
+            stdout.write(f"  职称评审：未能建立本年度待评审的评审工作（{exc.messages[0]}）")
+    return rnd
+
+
+def load_finalised_round(stdout, *, institution, staff):
+    """The 2025 round, from applications to final decisions, on the dates of 2025."""
+    User = get_user_model()
     if EvaluationRound.objects.filter(institution=institution, graduation_year=YEAR).exists():
         return None
-    staff = User.objects.get(username="univ")
     student = User.objects.filter(username="student").first()
     rnd = services.open_round(institution=institution, actor=staff, graduation_year=YEAR, today=OPENED)
     pool = _pick(rnd)

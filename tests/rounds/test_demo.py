@@ -1,22 +1,24 @@
 """The demo round (``load_demo`` after the portal's, the evaluation app's and Track A's): finalised, idempotent."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 
-from evaluation.rounds import selectors
-from evaluation.rounds.models import EvaluationRound, RoundState
+from evaluation.rounds import selectors, services
+from evaluation.rounds.models import EvaluationRound, Meeting, RoundState
 
 
 @pytest.mark.django_db
-def test_demo_round(settings, tmp_path):
+def test_demo_round(settings, tmp_path, clock):
     from applications.track_a import demo as track_a_demo
     from evaluation import demo as evaluation_demo
     from evaluation.rounds import demo
     from portal.demo import load_demo as portal_demo
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    clock.set(date(2026, 11, 16))
     call_command("loaddata", "cities", verbosity=0)
     portal_demo()
     out = io.StringIO()
@@ -30,6 +32,17 @@ def test_demo_round(settings, tmp_path):
     assert {"technician", "engineer"} <= levels
     zhang = next(d for d in passed if d.graduate.student_number == demo.STUDENT_NUMBER)
     assert zhang.graduate.user.username == "student"
+    # this year's round waits for the committee, whose members can check in and vote right away
+    current = EvaluationRound.objects.get(graduation_year=2026)
+    assert current.state == RoundState.AWAITING_SESSION
+    meeting = Meeting.objects.get(round=current, state="convened", held_on=date(2026, 11, 16))
+    seats = {s.user.username: s for s in meeting.members.select_related("user")}
+    assert set(seats) == {f"pool_{i}" for i in range(1, 8)} and seats["pool_1"].is_chair
+    apps = list(services.meetings.candidates_of(current))
+    assert len(apps) >= 3
+    for name in ("pool_1", "pool_2", "pool_3", "pool_4", "pool_5"):
+        services.check_in(meeting=meeting, actor=seats[name].user)
+    assert services.cast_vote(meeting=meeting, application=apps[0], actor=seats["pool_2"].user, choice="yes")
     assert demo.load_demo(out) is None  # idempotent
-    assert EvaluationRound.objects.count() == 1
+    assert EvaluationRound.objects.count() == 2
     assert "职称评审" in out.getvalue()
