@@ -5,6 +5,8 @@ the PDFs are what real use would leave behind. Idempotent: a school that already
   (车辆工程, 机械设计制造及其自动化, 智能制造工程; 技术员/助理工程师/工程师; from 2024) and a 中级评委会 filed and
   approved by the provincial HRSS (省属 school, 附件2 二(三)), so that an evaluation round can start.
 - 马鞍山学院 (account ``univ_mas``): its 附件1 submitted, awaiting ``city_hrss`` and ``city_edu``.
+- 安徽工程大学 (account ``univ_ahpu``; 芜湖, 省属): at the province with a confirmed expert group — ``pool_3`` (leader),
+  ``pool_4`` and ``pool_5`` sign in, read 附件1, give opinions, report and sign.
 - Seven experts in the pool (accounts ``pool_1`` … ``pool_7``) with professional titles.
 """
 
@@ -205,3 +207,26 @@ def load_demo(stdout):
         services.submit(application=app, actor=mas_staff)
         stdout.write("  试点：马鞍山学院 已提交立项申请表，待市人社局、市教育局审核（univ_mas）")
 
+    # 安徽工程大学 (芜湖, 省属): at the province, its expert group proposed by 省教育厅 and confirmed by 省人社厅 — the
+    # experts pool_3 (组长), pool_4 and pool_5 can sign in and review right away.
+    ahpu = Institution.objects.get(name="安徽工程大学")
+    ahpu_staff = _user("univ_ahpu", "吴经办（安徽工程大学）", Role.UNIVERSITY_STAFF, institution=ahpu)
+    wuhu_hrss = _user("city_hrss_wuhu", "孙科长（芜湖市人社局）", Role.CITY_HRSS, city_id="3402")
+    wuhu_edu = _user("city_edu_wuhu", "李科长（芜湖市教育局）", Role.CITY_EDUCATION, city_id="3402")
+    if not PilotApplication.objects.filter(institution=ahpu).exists():
+        app = services.start_application(institution=ahpu, actor=ahpu_staff)
+        app = _fill(app, ahpu_staff, industry="数字经济", leader="陈立", majors=[
+            ("计算机科学与技术", 2002, 900, 2560, 820), ("机器人工程", 2019, 300, 2500, 800)],
+            partners=[("科大讯飞股份有限公司", "数字经济"), ("埃夫特智能装备股份有限公司", "智能制造")])
+        app = services.submit(application=app, actor=ahpu_staff)
+        app = services.city_review(application=app, actor=wuhu_hrss, office="city_hrss", decision="approve")
+        app = services.city_review(application=app, actor=wuhu_edu, office="city_education", decision="approve")
+        app = services.record_agreement(
+            application=app, actor=wuhu_hrss, school_duties="制定试点建设方案和评审标准，组建评委会，组织评审",
+            city_hrss_duties="授予自主评审权，指导和监督评审工作", city_education_duties="指导课程体系和实践教学",
+            enterprise_duties="提供实习岗位和企业导师", signed_on=date(2025, 4, 18),
+            signed_copy=_pdf("共建协议", "共建协议签署件"))
+        app = services.forward_to_province(application=app, actor=wuhu_edu, comment="经审定，同意上报")
+        group = services.propose_group(application=app, actor=prov_edu, experts=experts[2:5], leader=experts[2])
+        services.confirm_group(group=group, actor=prov_hrss)
+        stdout.write("  试点：安徽工程大学 已报省教育厅，论证专家组已确认（pool_3 组长、pool_4、pool_5 可登录论证）")

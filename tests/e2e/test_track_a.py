@@ -256,15 +256,27 @@ def test_track_a_journey(pilot, page, phone):
 
     # --- the same pages on a 390 px phone ---------------------------------------------------------------------
     as_user(phone, "staff")
-    for path in ("/pilot/", f"/pilot/{_app_id(w)}/", f"/pilot/committee/{_committee_id(w)}/", "/"):
+    for path in ("/pilot/", f"/pilot/{_app_id(w)}/", f"/pilot/committee/{_committee_id(w)}/", "/",
+                 f"/pilot/committee/{_committee_id(w)}/adjust/", f"/pilot/committee/{_committee_id(w)}/revoke/"):
         phone.goto(path)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width}px wide on a 390px phone"
     phone.goto(f"/pilot/{_app_id(w)}/")
     shot(phone, "track_a-15-detail-phone")
+    phone.goto(f"/pilot/committee/{_committee_id(w)}/adjust/")
+    shot(phone, "track_a-15b-committee-adjust-phone")
     as_user(phone, "city_hrss")
     phone.goto(f"/pilot/committee/{_committee_id(w)}/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # the city HRSS reads the school's standard and comments on it (正文 三(一)2(4))
+    from evaluation.models import StandardVersion
+
+    phone.goto(f"/graduates/standard/{StandardVersion.objects.get().pk}/")
+    phone.fill('[name="text"]', "建议明确企业实践时长的认定办法")
+    phone.click('[data-testid="comment"]')
+    phone.wait_for_selector("text=指导意见已送达学校")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "track_a-16b-standard-comment-phone")
     shot(phone, "track_a-16-committee-phone")
 
 

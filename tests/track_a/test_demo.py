@@ -2,7 +2,7 @@
 
 import io
 
-from applications.track_a import demo, selectors
+from applications.track_a import demo, selectors, services
 from applications.track_a.models import PilotApplication, State
 from portal.demo import load_demo as load_portal_demo
 from portal.models import Institution
@@ -21,4 +21,8 @@ def test_demo_data_is_ready_for_an_evaluation_round(db, settings, tmp_path):
     assert committee.level == "intermediate" and len(committee.members.all()) == 7
     mas = PilotApplication.objects.get(institution__name="马鞍山学院")
     assert mas.state == State.SUBMITTED
-    assert PilotApplication.objects.count() == 2
+    ahpu = PilotApplication.objects.get(institution__name="安徽工程大学")
+    assert ahpu.state == State.AT_PROVINCE
+    group = services.current_group(ahpu)
+    assert group.state == "confirmed" and [m.expert.user.username for m in group.members.all()][0] == "pool_3"
+    assert PilotApplication.objects.count() == 3
