@@ -60,12 +60,21 @@ def ric(rng: random.Random, gender: str) -> str:
     return body + ric_check_digit(body)
 
 
+def unique(seen, make):
+    value = make()
+    while value in seen:
+        value = make()
+    seen.add(value)
+    return value
+
+
 def transcript_rows(n: int, seed: int = 42, *, year: int = 2025, prefix: str = "2021"):
     """Header + ``n`` rows as a registrar exports them (Chinese headers and values)."""
     from evaluation.importing.columns import COLUMNS
 
     rng = random.Random(seed)
     yield [c.header for c in COLUMNS]
+    seen = set()  # one person, one record per school and cohort: ID numbers are unique in the file
     for i in range(n):
         gender = rng.choice("男女")
         degree = rng.choices(["本科", "专科", "硕士研究生"], weights=[70, 26, 4])[0]
@@ -76,7 +85,7 @@ def transcript_rows(n: int, seed: int = 42, *, year: int = 2025, prefix: str = "
             f"{prefix}{i:07d}",
             rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else ""),
             gender,
-            ric(rng, gender),
+            unique(seen, lambda g=gender: ric(rng, g)),
             str(year),
             degree,
             rng.choice(MAJORS),
