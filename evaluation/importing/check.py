@@ -194,8 +194,14 @@ class Checker:
                     cells = (list(cells) + [""] * width)[:width] + [""]
                 if not any(cells):
                     continue
-                cells = [c if c.isascii() else nfkc("NFKC", c).strip() for c in cells]
-                if cells[number_index].startswith(EXAMPLE_MARK):
+                # NFKC once per row: the unit separator is a starter that NFKC leaves alone, so the joined
+                # row normalises exactly as its cells would one by one.
+                joined = "\x1f".join(cells)
+                if not joined.isascii():
+                    normal = nfkc("NFKC", joined)
+                    if normal != joined:
+                        cells = normal.split("\x1f")
+                if cells[number_index].strip().startswith(EXAMPLE_MARK):
                     examples += 1
                     continue
                 total += 1
@@ -253,13 +259,6 @@ class Checker:
             res.error_count = 1
         return res
 
-    def _memo(self, name, parse, value):
-        m = self.memo[name]
-        r = m.get(value)
-        if r is None:
-            r = m[value] = parse(value)
-        return r
-
     def row(self, cells):
         """One padded, normalised row -> (record or None, [(key, error)], [(key, warning)] or None).
 
@@ -269,11 +268,15 @@ class Checker:
         (inst_v, number, name, gender_v, id_v, year_v, degree_v, major_v, pilot_v, diploma_v, diploma_no, degree_v2,
          degree_no, months_v, rank_v, design_v, ncre_v, conduct_v, assess_v, fit_v, cont_v, employer_v, anhui_v,
          tri_v, duty_v, start_v, date_v, conclusion_v, birth_v) = self.pick(cells)
-        memo = self._memo
+        memo = self.memo
         problems = []
         notes = None
 
-        inst, e = memo("institution", self._institution, inst_v)
+        m = memo["institution"]
+        r = m.get(inst_v)
+        if r is None:
+            r = m[inst_v] = self._institution(inst_v)
+        inst, e = r
         if e:
             problems.append(("institution", e))
 
@@ -291,19 +294,27 @@ class Checker:
             problems.append(("name", _("姓名以“%(c)s”开头，疑似公式，请删除该字符") % {"c": name[0]}))
 
         if self.year_from_date:
-            year_v, e = memo("year", v.year_of_date, date_v)
+            m = memo["year"]
+            r = m.get(date_v)
+            if r is None:
+                r = m[date_v] = v.year_of_date(date_v)
+            year_v, e = r
             if e:
                 problems.append(("graduation_date", e))
         elif self.default_year:
             year_v = str(self.default_year)
         if self.diploma_from_conclusion:
-            found, e = memo("conclusion", v.conclusion, conclusion_v)
+            m = memo["conclusion"]
+            r = m.get(conclusion_v)
+            if r is None:
+                r = m[conclusion_v] = v.conclusion(conclusion_v)
+            found, e = r
             if e:
                 problems.append(("conclusion", e))
             diploma_v = "是" if found else "否"
 
         key = (gender_v, year_v, design_v, ncre_v, assess_v)
-        m = self.memo["group_a"]
+        m = memo["group_a"]
         r = m.get(key)
         if r is None:
             r = m[key] = v.group_a(*key)
@@ -312,7 +323,7 @@ class Checker:
             problems.extend(e)
 
         key = (degree_v, pilot_v, diploma_v, degree_v2, conduct_v, fit_v, cont_v, anhui_v, tri_v, duty_v)
-        m = self.memo["group_b"]
+        m = memo["group_b"]
         r = m.get(key)
         if r is None:
             r = m[key] = v.group_b(*key)
@@ -337,7 +348,11 @@ class Checker:
                 if note:
                     notes = (notes or []) + [("birth_date", note)]
 
-        major, e = memo("major", v.parse_major, major_v)
+        m = memo["major"]
+        r = m.get(major_v)
+        if r is None:
+            r = m[major_v] = v.parse_major(major_v)
+        major, e = r
         if e:
             problems.append(("major", e))
 
@@ -346,7 +361,7 @@ class Checker:
             problems.append(("diploma_number", _("证书编号只能包含字母和数字，且不超过32位")))
         elif diploma_no:
             key = (diploma_no[:12], len(diploma_no), diploma_no.isdigit(), inst, year, degree)
-            m = self.memo["diploma"]
+            m = memo["diploma"]
             found = m.get(key)
             if found is None:
                 found = m[key] = v.diploma_notes(diploma_no, self.school_codes.get(inst), year, degree)
@@ -356,16 +371,32 @@ class Checker:
         if degree_no and v.CODE.fullmatch(degree_no) is None:
             problems.append(("degree_number", _("证书编号只能包含字母和数字，且不超过32位")))
 
-        months, e = memo("months", v.parse_months, months_v)
+        m = memo["months"]
+        r = m.get(months_v)
+        if r is None:
+            r = m[months_v] = v.parse_months(months_v)
+        months, e = r
         if e:
             problems.append(("practice_months", e))
-        rank, e = memo("rank", v.parse_rank, rank_v)
+        m = memo["rank"]
+        r = m.get(rank_v)
+        if r is None:
+            r = m[rank_v] = v.parse_rank(rank_v)
+        rank, e = r
         if e:
             problems.append(("major_rank_percent", e))
-        employer, e = memo("employer", v.parse_employer, employer_v)
+        m = memo["employer"]
+        r = m.get(employer_v)
+        if r is None:
+            r = m[employer_v] = v.parse_employer(employer_v)
+        employer, e = r
         if e:
             problems.append(("employer", e))
-        start, e = memo("date", v.parse_duty_date, start_v)
+        m = memo["date"]
+        r = m.get(start_v)
+        if r is None:
+            r = m[start_v] = v.parse_duty_date(start_v)
+        start, e = r
         if e:
             problems.append(("duty_start_date", e))
 

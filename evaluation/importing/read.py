@@ -208,7 +208,7 @@ def _read_xlsx(data: bytes) -> Table:
         finally:
             workbook.close()
 
-    return _table(rows(), "xlsx", "", declared)
+    return _table(rows(), "xlsx", "", declared, capped=True)
 
 
 def _read_xls(data: bytes) -> Table:
@@ -275,10 +275,11 @@ def _read_dbf(data: bytes) -> Table:
     return _table(itertools.chain([headers], rows), "dbf", "GBK", declared)
 
 
-def _table(rows: Iterator[list[str]], kind: str, encoding: str, estimated: int = 0) -> Table:
+def _table(rows: Iterator[list[str]], kind: str, encoding: str, estimated: int = 0, *, capped=False) -> Table:
     """Finds the header row (a registrar's export may have a title line above it) among the first 10.
 
-    The data rows are counted as they are read: past ``EVALUATION_IMPORT_MAX_ROWS`` the read stops.
+    With ``capped`` (an XLSX, whose declared dimension may lie), the data rows are counted as they are read:
+    past ``EVALUATION_IMPORT_MAX_ROWS`` the read stops. The other formats' counts were exact and checked.
     """
     try:
         head = list(itertools.islice(rows, 10))
@@ -289,7 +290,8 @@ def _table(rows: Iterator[list[str]], kind: str, encoding: str, estimated: int =
         if known >= 3:
             headers = [str(c).strip().lstrip("\ufeff") for c in row]
             data = itertools.chain(head[index + 1:], rows)
-            return Table(headers, _capped(data), index + 2, kind, encoding, max(estimated - index - 1, 0))
+            return Table(headers, _capped(data) if capped else data, index + 2, kind, encoding,
+                         max(estimated - index - 1, 0))
     raise TableError(_("未找到表头：前10行中没有可识别的列名。请使用导入模板，第一行为列名，如“学号”“姓名”“身份证号”。"))
 
 

@@ -102,25 +102,37 @@ def _run(checker, rows, first_row, *, institution_ids, write, progress):
     now = timezone.now()
     supplement = checker.supplement
     pending = []  # (record, line) matching something stored
-    if institution_ids is not None and write and postgres and not supplement:
+    if institution_ids is not None and not supplement and (postgres or not write):
+        # The importer's institutions are known: what is stored is loaded first, and each checked row is
+        # classified as it comes — new rows streamed to COPY (or only counted in a preview), never kept.
         index = StoredIndex(institution_ids)
-        stamp = (now, now)
         is_new = index.is_new
+        append = pending.append
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # foreign keys checked during the COPY, not at commit
-            with cursor.cursor.copy(f"COPY {TABLE} ({_COLUMNS}, created_at, updated_at) FROM STDIN") as copy:
-                write_row = copy.write_row
+            if write:
+                stamp = (now, now)
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # foreign keys checked during the COPY
+                with cursor.cursor.copy(f"COPY {TABLE} ({_COLUMNS}, created_at, updated_at) FROM STDIN") as copy:
+                    write_row = copy.write_row
 
+                    def sink(record, line):
+                        if is_new(record):
+                            write_row(record + stamp)
+                        else:
+                            append((record, line))
+
+                    result = checker.check(rows, first_row, sink=sink, progress=progress)
+                    if not result.ok:
+                        raise CheckFailed(result)
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
                 def sink(record, line):
-                    if is_new(record):
-                        write_row(record + stamp)
-                    else:
-                        pending.append((record, line))
+                    if not is_new(record):
+                        append((record, line))
 
                 result = checker.check(rows, first_row, sink=sink, progress=progress)
                 if not result.ok:
                     raise CheckFailed(result)
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         new_count = result.total - len(pending)
     else:
         result = checker.check(rows, first_row, progress=progress)

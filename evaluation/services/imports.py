@@ -178,7 +178,8 @@ def preview(batch, *, scope=None, table=None, on_progress=None):
         progress = reporter(batch.pk, table.estimated_rows, on_progress)
         with transaction.atomic():
             try:
-                result, counts = write.run(checker, table.rows, table.first_row, write=False, progress=progress)
+                result, counts = write.run(checker, table.rows, table.first_row, write=False, progress=progress,
+                                           institution_ids=sorted(scope.institutions) if scope.restricted else None)
             except write.CheckFailed as failed:
                 result, counts = failed.result, write.Counts()
             transaction.set_rollback(True)
