@@ -51,11 +51,10 @@ def _setup(env):
 def seed(env, n):
     """Institution, filing, staff, 2 × n passed results with photos; returns their ids in two halves."""
     _setup(env)
-    from datetime import date
     from decimal import Decimal
 
     from certificates import fonts
-    from certificates.models import AssessmentResult, FiledInstitution
+    from certificates.models import AssessmentResult
     from certificates.photos import synthetic_photo
     from portal.demo import load_demo
     from portal.identifiers import ric_check_digit
@@ -66,9 +65,11 @@ def seed(env, n):
     school = Institution.objects.get(name="安徽工业大学")
     staff = User.objects.get(username="univ")
     occupation, _ = Occupation.objects.get_or_create(code="6-31-01-03", defaults={"name": "电工"})
-    filing = FiledInstitution.objects.create(institution=school, code="Y000034000017", name_as_filed=school.name,
-                                             max_level=3, filed_on=date(2025, 9, 1))
-    filing.occupations.set([occupation])
+    # Results come only from reported assessment sessions of a Track-B filing (issue #12 item 4).
+    from tests.certificates.chain import filed_application, reported_result, session_for
+
+    filing = filed_application(school, "Y000034000017", [occupation], staff=staff)
+    sessions = {level: session_for(filing, occupation, level, staff=staff) for level in (3, 4)}
     surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
     photos = [synthetic_photo(i) for i in range(50)]
     results = []
@@ -76,11 +77,8 @@ def seed(env, n):
         body = f"340504{2000 + i % 5}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
         number = body + ric_check_digit(body)
         name = surnames[i % len(surnames)] + given[(i * 7) % len(given)] + given[(i * 13) % len(given)]
-        results.append(AssessmentResult(
-            institution=school, institution_code=filing.code, name=name, gender="M", id_number=number,
-            occupation=occupation, job_type="维修电工", level=3 if i < n else 4, exam_date=date(2026, 6, 20),
-            theory_score=Decimal(70 + i % 30), practical_score=Decimal(65 + i % 35), recorded_by=staff))
-    AssessmentResult.objects.bulk_create(results, batch_size=500)
+        results.append(reported_result(sessions[3 if i < n else 4], name=name, id_number=number, job_type="维修电工",
+                                       theory=Decimal(70 + i % 30), practical=Decimal(65 + i % 35), staff=staff))
     from django.core.files.base import ContentFile
 
     for i, result in enumerate(AssessmentResult.objects.order_by("id")):

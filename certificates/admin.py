@@ -1,16 +1,6 @@
 from django.contrib import admin
 
-from .models import AssessmentResult, Certificate, FiledInstitution, IssuanceBatch, SerialCounter
-
-
-@admin.register(FiledInstitution)
-class FiledInstitutionAdmin(admin.ModelAdmin):
-    """Until the Track-B filing lands for an institution, site admins record its filing here."""
-
-    list_display = ["name_as_filed", "code", "max_level", "filed_on"]
-    search_fields = ["name_as_filed", "code"]
-    filter_horizontal = ["occupations"]
-    autocomplete_fields = ["institution"]
+from .models import AssessmentResult, Certificate, IssuanceBatch, SerialCounter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

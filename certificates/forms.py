@@ -3,13 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import identifiers
-from portal.models import Occupation
 from portal.uploads import check_upload
 
-from .models import AssessmentResult, CertificateKind, RevocationReason, SkillLevel
-from .services import CORRECTABLE, check_result
-
-IMPORT_MAX_MB = 5
+from .models import CertificateKind, RevocationReason
+from .services import CORRECTABLE
 
 
 class VerifyForm(forms.Form):
@@ -25,55 +22,6 @@ class VerifyForm(forms.Form):
 
 class IdCheckForm(forms.Form):
     id_number = forms.CharField(label=_("完整证件号码"), max_length=20)
-
-
-class ResultForm(forms.ModelForm):
-    class Meta:
-        model = AssessmentResult
-        fields = ["name", "gender", "id_number", "student_number", "photo", "occupation", "job_type", "level",
-                  "exam_date", "theory_score", "practical_score", "pass_mark", "exemption", "exemption_certificate"]
-        widgets = {"exam_date": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args, filing, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filing = filing
-        ids = list(filing.occupations) if filing else []
-        self.fields["occupation"].queryset = Occupation.objects.filter(pk__in=ids)
-        max_level = filing.max_level if filing else SkillLevel.JUNIOR
-        self.fields["level"].choices = [(v, label) for v, label in SkillLevel.choices if v >= max_level]
-        self.fields["photo"].help_text = _("JPG/PNG，不超过2MB，用于证书照片。")
-
-    def clean_id_number(self):
-        result = identifiers.check_ric(self.cleaned_data["id_number"])
-        if result.error:
-            raise ValidationError(result.error)
-        return result.number
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        instance = self.instance
-        for name in self.Meta.fields:
-            if name in cleaned and name != "photo":
-                setattr(instance, name, cleaned[name])
-        for field, message in check_result(instance, self.filing).items():
-            self.add_error(None if field == "__all__" else field, message)
-        return cleaned
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("评价结果文件（CSV 或 XLSX）"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = (upload.name or "").lower()
-        if name.endswith(".csv"):
-            if upload.size > IMPORT_MAX_MB * 1024 * 1024:
-                raise ValidationError(_("文件“%(name)s”超过上限%(max)dMB。") % {"name": upload.name, "max": IMPORT_MAX_MB})
-            return upload
-        check_upload(upload, kinds=("xlsx",), max_mb=IMPORT_MAX_MB)
-        return upload
 
 
 class PhotoZipForm(forms.Form):

@@ -1,12 +1,10 @@
 """Certificates and what they are issued from.
 
-- ``FiledInstitution``: the stand-in for a Track-B filing (code, occupations, highest level) until the
-  Track-B filing tables land; ``certificates.filing`` reads whichever exists.
-- ``AssessmentResult``: the minimal 考务 record of one graduate in one occupation and level.
+- ``AssessmentResult``: the 认定结果 of one candidate of an assessment session (``assessment`` app), frozen when the
+  institution reports the session's results (认定结果报备); the only thing a skill certificate is issued from.
 - ``Certificate``: a skill or title certificate, every printed field frozen into ``data`` at issuance.
 - ``SerialCounter``: one row per numbering scope, locked while a number is allocated.
-- ``IssuanceBatch`` and ``ResultImport``: a batch issuance (with progress) and a result upload between
-  preview and confirmation.
+- ``IssuanceBatch``: a batch issuance (with progress).
 """
 
 import re
@@ -52,45 +50,12 @@ class IdType(models.TextChoices):
     RIC = "ric", _("居民身份证")
 
 
-class FiledInstitution(models.Model):
-    """A filed skill-level evaluation institution: its code, name as filed, occupations and highest level.
-
-    Stand-in for the Track-B filing record: ``certificates.filing.filing_of`` prefers a Track-B filing when
-    that app provides one and falls back to this table (entered by site admins; the demo fills it).
-    """
-
-    institution = models.OneToOneField(Institution, on_delete=models.PROTECT, related_name="skill_filing",
-                                       verbose_name=_("院校"))
-    code = models.CharField(_("评价机构代码（备案编号）"), max_length=13, unique=True,
-                            validators=[validate_institution_code])
-    name_as_filed = models.CharField(_("评价机构名称"), max_length=100)
-    max_level = models.PositiveSmallIntegerField(_("备案最高等级"), choices=SkillLevel.choices,
-                                                 default=SkillLevel.SENIOR)
-    occupations = models.ManyToManyField(Occupation, related_name="+", verbose_name=_("备案职业（工种）"))
-    filed_on = models.DateField(_("备案日期"))
-
-    class Meta:
-        verbose_name = _("备案评价机构")
-        verbose_name_plural = _("备案评价机构")
-
-    def __str__(self):
-        return f"{self.name_as_filed}（{self.code}）"
-
-
-class Exemption(models.TextChoices):
-    NONE = "", _("无")
-    THEORY = "theory", _("免试理论知识")
-    PRACTICAL = "practical", _("免试操作技能")
-
-
-DEFAULT_PASS_MARK = 60
-
-
 class AssessmentResult(models.Model):
-    """One graduate's result in one occupation and level: the minimal 考务 record a certificate needs.
+    """One candidate's 认定结果, copied from the session when its results are reported (认定结果报备).
 
-    The holder's identity is stored here (graduates' records of the evaluation app are matched by ID
-    number when a certificate is issued, for the student's own download).
+    Created only by ``assessment.services`` (never typed or imported): it points to its candidate, whose
+    session says whether it may be certified (reported, not suspended). Pass marks are the session's, which
+    are the filed 附件4 plan's; none is set per candidate.
     """
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="assessment_results",
@@ -112,10 +77,14 @@ class AssessmentResult(models.Model):
                                        validators=[MinValueValidator(0), MaxValueValidator(100)])
     practical_score = models.DecimalField(_("操作技能成绩"), max_digits=4, decimal_places=1, null=True, blank=True,
                                           validators=[MinValueValidator(0), MaxValueValidator(100)])
-    pass_mark = models.DecimalField(_("合格分数线"), max_digits=4, decimal_places=1, default=DEFAULT_PASS_MARK,
-                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
-    exemption = models.CharField(_("1+X免试科目"), max_length=10, choices=Exemption.choices, blank=True)
-    exemption_certificate = models.CharField(_("1+X证书编号"), max_length=40, blank=True)
+    theory_pass_mark = models.DecimalField(_("理论知识合格标准"), max_digits=4, decimal_places=1, null=True,
+                                           blank=True, editable=False)
+    practical_pass_mark = models.DecimalField(_("操作技能合格标准"), max_digits=4, decimal_places=1, null=True,
+                                              blank=True, editable=False)
+    exempt_theory = models.BooleanField(_("免试理论知识（1+X）"), default=False, editable=False)
+    exempt_practical = models.BooleanField(_("免试操作技能（1+X）"), default=False, editable=False)
+    candidate = models.OneToOneField("assessment.Candidate", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="result", verbose_name=_("考生（考务记录）"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -126,9 +95,6 @@ class AssessmentResult(models.Model):
         verbose_name_plural = _("技能评价结果")
         ordering = ["-exam_date", "institution_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "id_number", "occupation", "level"],
-                                    name="assessment_result_unique",
-                                    violation_error_message=_("该考生在此职业和等级已有评价结果。")),
             models.CheckConstraint(condition=Q(level__in=SkillLevel.values), name="assessment_result_level_valid"),
         ]
         indexes = [models.Index(fields=["institution", "exam_date"], name="assessment_result_inst_idx")]
@@ -138,13 +104,17 @@ class AssessmentResult(models.Model):
 
     @property
     def passed(self):
-        """合格: every subject not exempted reaches the pass mark of the plan."""
-        subjects = []
-        if self.exemption != Exemption.THEORY:
-            subjects.append(self.theory_score)
-        if self.exemption != Exemption.PRACTICAL:
-            subjects.append(self.practical_score)
-        return all(score is not None and score >= self.pass_mark for score in subjects)
+        """合格: every subject the plan sets (a pass mark copied from the session) reaches its mark, except a
+        subject exempted by a granted 1+X request; at least one subject examined. A result with no candidate
+        (recorded outside an assessment session) never passes."""
+        if self.candidate_id is None:
+            return False
+        subjects = [(score, mark, exempt) for score, mark, exempt in (
+            (self.theory_score, self.theory_pass_mark, self.exempt_theory),
+            (self.practical_score, self.practical_pass_mark, self.exempt_practical)) if mark is not None]
+        if not any(not exempt for _s, _m, exempt in subjects):
+            return False
+        return all(exempt or (score is not None and score >= mark) for score, mark, exempt in subjects)
 
 
 class SerialCounter(models.Model):
@@ -318,34 +288,3 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=CertificateStatus.VALID, target=CertificateStatus.SUPERSEDED)
     def supersede(self):
         """A corrected version was issued; this one now points to it (``replaced_by``)."""
-
-
-class ResultImport(models.Model):
-    """An uploaded result list between its preview (dry run) and its confirmation (all or nothing)."""
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("待确认")
-        INVALID = "invalid", _("有错误")
-        IMPORTED = "imported", _("已导入")
-
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("评价机构（院校）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("上传人"))
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    rows = models.JSONField(_("数据行"), default=list, blank=True)
-    errors = models.JSONField(_("错误"), default=list, blank=True)
-    new = models.PositiveIntegerField(_("新增"), default=0)
-    updated = models.PositiveIntegerField(_("更新"), default=0)
-    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("评价结果导入")
-        verbose_name_plural = _("评价结果导入")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.original_name

@@ -5,7 +5,7 @@ from django.db.models import Q
 from portal import access
 from portal.models import Role
 
-from .models import AssessmentResult, Certificate, IssuanceBatch, ResultImport
+from .models import AssessmentResult, Certificate, IssuanceBatch
 
 
 def certificates_visible_to(user):
@@ -56,12 +56,6 @@ def results_managed_by(user):
 def batches_managed_by(user):
     ids = managed_institution_ids(user)
     qs = IssuanceBatch.objects.select_related("institution")
-    return qs if ids is None else qs.filter(institution_id__in=ids)
-
-
-def imports_managed_by(user):
-    ids = managed_institution_ids(user)
-    qs = ResultImport.objects.select_related("institution")
     return qs if ids is None else qs.filter(institution_id__in=ids)
 
 

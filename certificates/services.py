@@ -26,7 +26,6 @@ from .models import (
     Certificate,
     CertificateKind,
     CertificateStatus,
-    Exemption,
     IdType,
     IssuanceBatch,
     RevocationReason,
@@ -204,16 +203,41 @@ def _create(*, kind, fields, issuer, source_key, issued_by, issue_date, photo, h
     return certificate
 
 
+def result_problem(result, filing):
+    """Why this result may not become a certificate (a Chinese sentence), or "" when it may (issue #12 item 4).
+
+    A skill certificate comes only from a result reported (认定结果报备) from an assessment session whose issuance
+    the filing office has not suspended, of an institution filed (through the portal, or a registered historical
+    filing) for that occupation and level, held on or after the filing date, for a candidate who passed.
+    """
+    if result.candidate_id is None:
+        return _("%(name)s 的评价结果不是经考务场次产生并报备的认定结果，不能发证。") % {"name": result.name}
+    session = result.candidate.session
+    if session.state == "suspended":
+        return _("备案部门已暂停该场次（%(s)s）的发证：%(reason)s") % {"s": session, "reason": session.suspension_reason}
+    if session.state != "results_reported":
+        return _("该场次（%(s)s）的认定结果尚未向备案部门报备，不能发证。") % {"s": session}
+    if filing is None or filing.institution_id != result.institution_id:
+        return _("%(inst)s 不是备案评价机构，不能颁发职业技能等级证书。") % {"inst": result.institution}
+    if not filing.covers(result.occupation_id, result.level):
+        return _("%(inst)s 未备案该职业和等级（%(occ)s %(level)s）。") % {
+            "inst": filing.name, "occ": result.occupation.name, "level": result.get_level_display()}
+    if filing.filed_on is None or result.exam_date < filing.filed_on:
+        return _("考核日期%(d)s早于备案日期，不能发证。") % {"d": result.exam_date}
+    if not result.passed:
+        return _("%(name)s 的评价结果未达合格标准，不能发证。") % {"name": result.name}
+    return ""
+
+
 def issue_from_result(result, *, issued_by, issue_date=None, batch=None, render=True, filing=None):
-    """A skill certificate from a passed assessment result (idempotent per result).
+    """A skill certificate from a reported, passed assessment result (idempotent per result).
 
     ``filing``: the institution's filing when the caller has it already (a batch reads it once).
     """
-    if not result.passed:
-        raise IssuanceError(_("%(name)s 的评价结果未达合格分数线，不能发证。") % {"name": result.name})
     filing = filing or filing_of(result.institution)
-    if filing is None:
-        raise IssuanceError(_("%(inst)s 不是备案评价机构，不能颁发职业技能等级证书。") % {"inst": result.institution})
+    problem = result_problem(result, filing)
+    if problem:
+        raise IssuanceError(problem)
     photo = None
     if result.photo:
         with result.photo.open("rb") as handle:
@@ -225,59 +249,13 @@ def issue_from_result(result, *, issued_by, issue_date=None, batch=None, render=
     )
 
 
-# --- assessment results -----------------------------------------------------------------------------
-def check_result(result, filing=None):
-    """Errors (field -> Chinese message) of a result against its institution's filing (issue 7 §1)."""
-    errors = {}
-    filing = filing or filing_of(result.institution)
-    if filing is None:
-        errors["__all__"] = _("本单位尚未备案为职业技能等级评价机构，不能登记评价结果。")
-        return errors
-    filed = filing.occupations.get(result.occupation_id)
-    if filed is None:
-        errors["occupation"] = _("本单位未备案该职业（工种）：%(occ)s。") % {"occ": result.occupation.name}
-    elif result.level is not None and int(result.level) < filed.level:
-        errors["level"] = _("等级不能高于备案等级（%(level)s）。") % {
-            "level": numbering.SKILL_LEVEL_LABELS[filed.level]}
-    elif result.job_type and filed.job_types and result.job_type not in filed.job_types:
-        errors["job_type"] = _("工种“%(job)s”不在备案范围内，可选：%(choices)s。") % {
-            "job": result.job_type, "choices": "、".join(filed.job_types)}
-    if result.level is not None and int(result.level) < 3:
-        errors["level"] = _("本试点只认定三级/高级工及以下等级。")
-    if result.exemption and not result.exemption_certificate:
-        errors["exemption_certificate"] = _("免试科目须填写1+X证书编号。")
-    if result.exemption != Exemption.THEORY and result.theory_score is None:
-        errors["theory_score"] = _("请填写理论知识成绩（免试的除外）。")
-    if result.exemption != Exemption.PRACTICAL and result.practical_score is None:
-        errors["practical_score"] = _("请填写操作技能成绩（免试的除外）。")
-    return errors
-
-
-def save_result(result, *, actor):
-    """Validates and stores one result (form path); the institution code is frozen from the filing."""
-    filing = filing_of(result.institution)
-    errors = check_result(result, filing)
-    if errors:
-        raise ValidationError(errors)
-    result.institution_code = filing.code
-    result.id_number = identifiers.normalize_ric(result.id_number)
-    if not result.pk:
-        result.recorded_by = actor
-    if result.pk and result.certificates.exists():
-        raise ValidationError(_("该结果已发证，不能修改；如需更正请更正证书。"))
-    result.full_clean()
-    with transaction.atomic():
-        result.save()
-        audit.record(actor=actor, action="certificates.record_result", obj=result, role=Role.UNIVERSITY_STAFF)
-    return result
-
-
 # --- batch issuance ---------------------------------------------------------------------------------
 def start_batch(*, institution, results, issued_by, issue_date=None):
-    """Queues a batch issuance of the passed, not yet issued results; returns the batch."""
-    ids = sorted(r.pk for r in results if r.passed)
+    """Queues a batch issuance of the passed, reported, not suspended results; returns the batch."""
+    filing = filing_of(institution)
+    ids = sorted(r.pk for r in results if not result_problem(r, filing))
     if not ids:
-        raise IssuanceError(_("没有可发证的合格评价结果。"))
+        raise IssuanceError(_("没有可发证的合格评价结果（须为已报备且未被暂停发证的场次的合格考生）。"))
     with transaction.atomic():
         batch = IssuanceBatch.objects.create(institution=institution, result_ids=ids, total=len(ids),
                                              issue_date=issue_date or timezone.localdate(), created_by=issued_by)

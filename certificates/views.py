@@ -3,7 +3,6 @@
 HTTP only: parse, ask access/selectors/services, render. Public verification is in ``public.py``.
 """
 
-import csv
 import io
 import zipfile
 
@@ -24,8 +23,8 @@ from portal import access, audit
 
 from . import imports, selectors, services
 from .filing import filing_of
-from .forms import CorrectForm, ImportForm, PhotoZipForm, ResultForm, RevokeForm
-from .models import TRANSITION_LABELS, AssessmentResult, CertificateStatus, ResultImport
+from .forms import CorrectForm, PhotoZipForm, RevokeForm
+from .models import TRANSITION_LABELS, CertificateStatus
 from .tasks import ensure_pdf
 
 
@@ -157,46 +156,6 @@ def result_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def result_new(request):
-    access.require(request.user, "certificates.manage")
-    institution = _own_institution(request)
-    filing = filing_of(institution)
-    if institution is None or filing is None:
-        messages.error(request, _("本单位尚未备案为职业技能等级评价机构，不能登记评价结果。"))
-        return redirect("certificates:results")
-    form = ResultForm(request.POST or None, request.FILES or None, filing=filing,
-                      instance=AssessmentResult(institution=institution, institution_code=filing.code))
-    if request.method == "POST" and form.is_valid():
-        result = form.save(commit=False)
-        try:
-            services.save_result(result, actor=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已登记 %(name)s 的评价结果。") % {"name": result.name})
-            return redirect("certificates:results")
-    return render(request, "certificates/result_form.html", {"form": form, "filing": filing})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def result_import(request):
-    access.require(request.user, "certificates.manage")
-    institution = _own_institution(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        if institution is None:
-            form.add_error(None, _("请先选择院校。"))
-        else:
-            upload = form.cleaned_data["file"]
-            batch = imports.preview(institution=institution, user=request.user, data=upload.read(),
-                                    filename=upload.name)
-            return redirect("certificates:import_detail", pk=batch.pk)
-    return render(request, "certificates/result_import.html", {"form": form, "columns": imports.COLUMNS})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def result_photos(request):
     """Photos for recorded results: a ZIP of <证件号码>.jpg|png, all checked before any is stored."""
     access.require(request.user, "certificates.manage")
@@ -213,53 +172,6 @@ def result_photos(request):
                 messages.success(request, _("已导入 %(n)d 张照片。") % {"n": stored})
                 return redirect("certificates:results")
     return render(request, "certificates/result_photos.html", {"form": form, "errors": errors})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_detail(request, pk):
-    access.require(request.user, "certificates.manage")
-    batch = get_object_or_404(selectors.imports_managed_by(request.user), pk=pk)
-    if request.method == "POST":
-        try:
-            new, updated, unchanged = imports.confirm(batch, user=request.user)
-        except imports.ImportFileError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("导入完成：新增 %(new)d 条，更新 %(updated)d 条，未变化 %(unchanged)d 条。")
-                             % {"new": new, "updated": updated, "unchanged": unchanged})
-            return redirect("certificates:results")
-        batch.refresh_from_db()
-    return render(request, "certificates/import_preview.html", {"batch": batch,
-                                                                "rows": batch.rows[:200],
-                                                                "may_confirm": batch.status == ResultImport.Status.PREVIEWED})
-
-
-@login_required
-@require_GET
-def result_template(request, fmt):
-    access.require(request.user, "certificates.manage")
-    header, example = imports.template_rows()
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "评价结果"
-        sheet.append(header)
-        sheet.append(example)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerow(example)
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="skill-results-template.{fmt}"'
-    return response
 
 
 # --- batch issuance ------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "evaluation.apps.EvaluationConfig",
     "evaluation.rounds.apps.RoundsConfig",
     "certificates.apps.CertificatesConfig",
+    "assessment.apps.AssessmentConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -247,3 +248,14 @@ PORTAL_NAME = _("一试三证 试点工作平台")
 # --- Track A: the evaluation committee (附件2 二(二)) -------------------------------------
 # How long a committee's 核准备案 lasts before it must be renewed: at most 3 years (national rule).
 COMMITTEE_FILING_VALID_YEARS = int(env("COMMITTEE_FILING_VALID_YEARS", "3"))
+
+# --- 评价实施 (assessment app, issue #13) ------------------------------------------------------------
+# A session plan reaches the filing office at least this many working days before the session (DOMAIN §4.2).
+ASSESSMENT_REPORT_WORKING_DAYS = int(env("ASSESSMENT_REPORT_WORKING_DAYS", "5"))
+# 视同应届 (正文 一): graduates who left within this many years and are not employed.
+ASSESSMENT_UNEMPLOYED_YEARS = 2
+# 1+X 免试 (通知 三(二)1) — provisional until "具体细则另行发布": who must decide (both provincial offices),
+# which subjects a request may exempt, and the wording of a refusal. Kept here so the published rules can change them.
+EXEMPTION_DECIDERS = ("provincial_hrss", "provincial_education")
+EXEMPTION_SUBJECTS = ("theory", "practice")
+EXEMPTION_REFUSAL_LABEL = "不予免试"

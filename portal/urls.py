@@ -20,6 +20,7 @@ urlpatterns = [
     path("graduates/", include("evaluation.urls")),
     path("rounds/", include("evaluation.rounds.urls")),
     path("certificates/", include("certificates.urls")),
+    path("assessment/", include("assessment.urls")),
     # Contract certificate-qr.md: the QR link and the published key set live at the site root.
     path("v/<str:verification_id>", certificates_public.verify_link, name="certificate_verify_link"),
     path(".well-known/certificate-keys.json", certificates_public.key_set, name="certificate_keys"),

@@ -186,6 +186,18 @@ def problems_of(application, *, plan=None, rows=None):
     else:
         c.required("plan", plan, ["target_level", "basic", "training", "duties", "evaluation_design", "commitment",
                                   "signatory"])
+    # 附件4 四、科目设置、成绩合格标准: each occupation applied for needs at least one subject with its pass mark.
+    standards = rows.get("pass_standards")
+    if standards is None:
+        standards = list(app.pass_standards.select_related("occupation"))
+    for i, s in enumerate(standards, 1):
+        c.required("plan", s, ["occupation", "subject", "pass_mark"], i)
+    covered = {s.occupation_id for s in standards if s.subject and s.pass_mark is not None}
+    for major in rows["majors"]:
+        if major.occupation_id and major.occupation_id not in covered:
+            c.add("plan", _("四、评价方式和内容设计：“%(occ)s”尚未设定考核科目和成绩合格标准。")
+                  % {"occ": major.occupation.name})
+            covered.add(major.occupation_id)
     return c.items
 
 
@@ -199,6 +211,7 @@ def load_rows(app):
         "experts": list(app.listed_experts.all()),
         "examiners": list(app.examiners.all()),
         "attachments": list(app.attachments.all()),
+        "pass_standards": list(app.pass_standards.select_related("occupation")),
     }
 
 

@@ -21,9 +21,11 @@ from .models import (
     ImplementationPlan,
     ListedExpert,
     MajorOccupation,
+    PassStandard,
     RegulationDocument,
     SkillLevel,
     Staff,
+    Subject,
     TrainingTarget,
 )
 
@@ -126,6 +128,12 @@ def fill_content(application, *, majors, place="340104"):
                           "各科目成绩均达60分（含）以上为合格。",
         commitment="严格执行国家职业技能标准和评价规范，不降低评价标准，不以评价发证为营利目的。",
         signatory="王校长")
+    position = 0
+    for occupation in dict.fromkeys(occupation for _major, occupation in majors):
+        for subject in (Subject.THEORY, Subject.PRACTICAL):
+            position += 1
+            PassStandard.objects.create(application=app, position=position, occupation=occupation, subject=subject,
+                                        pass_mark=60)
     app.refresh_from_db()
     return app
 

@@ -20,6 +20,7 @@ from .models import (
     ImplementationPlan,
     ListedExpert,
     MajorOccupation,
+    PassStandard,
     RegulationDocument,
     SkillLevel,
     Staff,
@@ -159,6 +160,20 @@ ListedExpertFormSet = _formset(ListedExpert, ListedExpertForm, "experts")
 ExaminerFormSet = _formset(Examiner, ExaminerForm, "examiners")
 AttachmentFormSet = _formset(Attachment, AttachmentForm, "attachments")
 
+
+class PassStandardForm(OccupationSelectMixin, forms.ModelForm):
+    class Meta:
+        model = PassStandard
+        fields = ["occupation", "subject", "pass_mark"]
+
+    def __init__(self, *args, occupation_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_occupation_choices(occupation_choices)
+        self.fields["occupation"].queryset = Occupation.objects.filter(is_skill=True)
+
+
+PassStandardFormSet = _formset(PassStandard, PassStandardForm, "pass_standards")
+
 # section key -> (form class or None, [formset classes])
 SECTION_FORMS = {
     "basic": (BasicForm, []),
@@ -171,7 +186,7 @@ SECTION_FORMS = {
     "examiners": (None, [ExaminerFormSet]),
     "other": (OtherForm, []),
     "attachments": (None, [AttachmentFormSet]),
-    "plan": (PlanForm, []),
+    "plan": (PlanForm, [PassStandardFormSet]),
 }
 
 
@@ -183,7 +198,7 @@ def build_section_forms(section, application, plan, data=None, files=None, occup
         form = form_class(data, files, instance=instance)
     formsets = []
     for cls in formset_classes:
-        kwargs = {"occupation_choices": occupation_choices} if cls is MajorFormSet else {}
+        kwargs = {"occupation_choices": occupation_choices} if cls in (MajorFormSet, PassStandardFormSet) else {}
         formset = cls(data, files, instance=application, prefix=cls.default_prefix, form_kwargs=kwargs)
         if data is None and not formset.initial_form_count():
             formset.extra = 1  # an empty table starts with one row (set before the forms are built)

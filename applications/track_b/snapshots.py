@@ -5,6 +5,8 @@ difference to the previous one (``Submission.changes``), so the office sees what
 after a return (退回修改) — and the history of every submission is kept.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from portal.identifiers import mask_ric
@@ -17,6 +19,7 @@ from .models import (
     ImplementationPlan,
     ListedExpert,
     MajorOccupation,
+    PassStandard,
     RegulationDocument,
     Staff,
 )
@@ -34,8 +37,9 @@ ROW_SETS = {
     "staff": (Staff, ("name", "id_number", "title", "education", "duties")),
     "experts": (ListedExpert, ("name", "id_number", "employer", "title", "education", "specialty")),
     "examiners": (Examiner, ("name", "id_number", "employer", "title", "education", "domain")),
+    "pass_standards": (PassStandard, ("occupation", "subject", "pass_mark")),
 }
-ROW_SECTION = {"equipment": "venues"}
+ROW_SECTION = {"equipment": "venues", "pass_standards": "plan"}
 
 
 def _value(obj, field):
@@ -46,6 +50,8 @@ def _value(obj, field):
         return obj.get_target_level_display() if value else ""
     if isinstance(value, bool):
         return value
+    if isinstance(value, Decimal):
+        return str(value)
     return "" if value is None else value
 
 

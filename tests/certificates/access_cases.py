@@ -64,11 +64,6 @@ CASES = [
                                   "provincial_education": 403, "site_admin": 403}, default=404,
          kwargs=lambda w: {"pk": cw(w).cert.pk}),
     Case("certificates:results", STAFF_ADMIN, hidden=lambda w, role: _secret_names(w, role)),
-    # A site admin acts for no institution: sent back to the list with a message.
-    Case("certificates:result_new", {"university_staff": 200, "site_admin": 302}, kwargs=lambda w: cw(w) and {}),
-    Case("certificates:result_import", STAFF_ADMIN),
-    Case("certificates:import_detail", STAFF_ADMIN, kwargs=lambda w: {"pk": cw(w).import_batch.pk}),
-    Case("certificates:result_template", STAFF_ADMIN, kwargs=lambda w: {"fmt": "xlsx"}),
     Case("certificates:batch_start", {"university_staff": 302, "site_admin": 302}, method="post"),
     Case("certificates:batch", STAFF_ADMIN, kwargs=lambda w: {"pk": cw(w).batch.pk}),
     Case("certificates:batch_progress", STAFF_ADMIN, kwargs=lambda w: {"pk": cw(w).batch.pk}),

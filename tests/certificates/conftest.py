@@ -1,16 +1,16 @@
 """Fixtures of the certificate tests: a filed institution with occupations, results, keys in a temp dir."""
 
 import os
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from certificates import keys
-from certificates.models import AssessmentResult, FiledInstitution
 from certificates.photos import synthetic_photo
 from portal.models import Occupation
+
+from .chain import EXAM_DATE, filed_application, reported_result, session_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # The GB2312 font subsets are built once (~30 s) and kept between runs, whatever MEDIA_ROOT the test uses.
@@ -49,13 +49,11 @@ def occupations(db):
 
 @pytest.fixture
 def filed(world, occupations):
-    """world.inst (安徽工业大学) filed as an evaluation institution for 电工 and 汽车维修工 up to 三级."""
-    filing = FiledInstitution.objects.create(institution=world.inst, code=INST_CODE,
-                                             name_as_filed="安徽工业大学", max_level=3, filed_on=date(2025, 9, 1))
-    filing.occupations.set([occupations["electrician"], occupations["nev"]])
-    other = FiledInstitution.objects.create(institution=world.other_inst, code=OTHER_CODE,
-                                            name_as_filed="芜湖职业技术学院", max_level=4, filed_on=date(2025, 9, 1))
-    other.occupations.set([occupations["electrician"]])
+    """world.inst (安徽工业大学) filed through Track B for 电工 and 汽车维修工 up to 三级; other_inst for 电工 up to 四级."""
+    world.filing = filed_application(world.inst, INST_CODE, [occupations["electrician"], occupations["nev"]],
+                                     staff=world.staff)
+    world.other_filing = filed_application(world.other_inst, OTHER_CODE, [occupations["electrician"]],
+                                           staff=world.other_staff, level=4)
     return world
 
 
@@ -66,17 +64,21 @@ def photo():
 
 @pytest.fixture
 def make_result(filed, occupations):
+    """A reported result of a session (state ``session_state``) of the filed institution."""
     counter = {"n": 0}
 
     def _make(name="张明", id_number=None, *, institution=None, occupation="electrician", level=3,
-              theory=Decimal("78"), practical=Decimal("85"), job_type="维修电工", **extra):
+              theory=Decimal("78"), practical=Decimal("85"), job_type="维修电工", session_state="results_reported",
+              exam_date=EXAM_DATE, **extra):
         counter["n"] += 1
         institution = institution or filed.inst
-        return AssessmentResult.objects.create(
-            institution=institution, institution_code=INST_CODE if institution == filed.inst else OTHER_CODE,
-            name=name, gender=extra.pop("gender", "M"), id_number=id_number or IDS[(counter["n"] - 1) % len(IDS)],
-            occupation=occupations[occupation], job_type=job_type, level=level, exam_date=date(2026, 6, 20),
-            theory_score=theory, practical_score=practical, recorded_by=filed.staff, **extra)
+        app = filed.filing if institution == filed.inst else filed.other_filing
+        staff = filed.staff if institution == filed.inst else filed.other_staff
+        session = session_for(app, occupations[occupation], level, state=session_state, staff=staff,
+                              exam_date=exam_date)
+        return reported_result(session, name=name, gender=extra.pop("gender", "M"),
+                               id_number=id_number or IDS[(counter["n"] - 1) % len(IDS)], job_type=job_type,
+                               theory=theory, practical=practical, staff=staff, **extra)
 
     return _make
 

@@ -108,9 +108,9 @@ def test_issuing_twice_returns_the_same_certificate(make_result, filed):
 
 def test_failed_results_and_unfiled_institutions_get_no_certificate(make_result, filed):
     failed = make_result(theory=Decimal("59.9"))
-    with pytest.raises(services.IssuanceError, match="合格分数线"):
+    with pytest.raises(services.IssuanceError, match="合格标准"):
         services.issue_from_result(failed, issued_by=filed.staff)
-    exempt = make_result(id_number=ric(9), theory=None, exemption="theory", exemption_certificate="1X-001")
+    exempt = make_result(id_number=ric(9), theory=None, exempt_theory=True)
     assert exempt.passed
     assert services.issue_from_result(exempt, issued_by=filed.staff, render=False).number
 
@@ -223,6 +223,7 @@ def test_twenty_concurrent_issuances_get_twenty_consecutive_serials(django_db_bl
         pytest.skip("SQLite serialises every writer (transaction_mode IMMEDIATE): run with DATABASE_URL=postgres://…")
     from django.core.management import call_command
 
+    from tests.certificates.chain import reported_result
     from tests.certificates.world import certificate_world
     from tests.conftest import make_institution, make_user
 
@@ -235,10 +236,9 @@ def test_twenty_concurrent_issuances_get_twenty_consecutive_serials(django_db_bl
     w.staff = make_user("conc_staff", "university_staff", institution=w.inst)
     w.student = make_user("conc_student", "student", institution=w.inst)
     certificate_world(w)  # filing + two certificates issued already (serials 1 and 2)
-    results = [AssessmentResult.objects.create(
-        institution=w.inst, institution_code=INST_CODE, name=f"并发{i}", gender="F", id_number=ric(100 + i),
-        occupation=w.result.occupation, level=3, exam_date=date(2026, 6, 20), theory_score=Decimal(70),
-        practical_score=Decimal(70), recorded_by=w.staff) for i in range(20)]
+    session = w.result.candidate.session
+    results = [reported_result(session, name=f"并发{i}", gender="F", id_number=ric(100 + i), theory=Decimal(70),
+                               practical=Decimal(70), staff=w.staff) for i in range(20)]
     barrier = threading.Barrier(20)
     numbers, errors = [], []
 

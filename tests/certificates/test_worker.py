@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import connection
 
 from certificates import tasks
-from certificates.models import AssessmentResult, Certificate, IssuanceBatch
+from certificates.models import Certificate, IssuanceBatch
 from portal.celery import app
-from tests.certificates.conftest import INST_CODE, ric
+from tests.certificates.conftest import ric
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis,
@@ -55,13 +55,11 @@ def cities(transactional_db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_worker_redoes_the_batch_without_duplicates(cities, filed, tmp_path):
+def test_killed_worker_redoes_the_batch_without_duplicates(cities, filed, make_result, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs a database it can share: PostgreSQL")
-    results = [AssessmentResult.objects.create(
-        institution=filed.inst, institution_code=INST_CODE, name=f"进程{i}", gender="M", id_number=ric(300 + i),
-        occupation=filed.inst.skill_filing.occupations.first(), level=3, exam_date=date(2026, 6, 20),
-        theory_score=Decimal(80), practical_score=Decimal(80), recorded_by=filed.staff) for i in range(12)]
+    results = [make_result(name=f"进程{i}", id_number=ric(300 + i), theory=Decimal(80), practical=Decimal(80))
+               for i in range(12)]
     batch = IssuanceBatch.objects.create(institution=filed.inst, result_ids=[r.pk for r in results],
                                          total=len(results), issue_date=date(2026, 7, 1), created_by=filed.staff)
     queue = f"certificates-kill-{uuid.uuid4().hex[:8]}"

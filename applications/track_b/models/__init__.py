@@ -33,6 +33,7 @@ from .evaluation import (
 )
 from .filing import FiledOccupation, FilingCodeCounter, GeneratedDocument
 from .requests import ENTRUSTMENT_EDITABLE, Entrustment, EntrustmentState, ExemptionRequest, ExemptionState
+from .standards import PassStandard, Subject
 
 __all__ = [
     "EDITABLE_STATES", "OPEN_STATES", "ENTRUSTMENT_EDITABLE",
@@ -40,5 +41,6 @@ __all__ = [
     "MajorOccupation", "ListedExpert", "RegulationDocument", "SkillLevel", "Staff", "Submission",
     "EvaluationReport", "PanelConflict", "PanelMember", "ReportConclusion", "ReportSignature", "TrainingTarget",
     "FiledOccupation", "FilingCodeCounter", "GeneratedDocument",
+    "PassStandard", "Subject",
     "Entrustment", "EntrustmentState", "ExemptionRequest", "ExemptionState",
 ]

@@ -99,6 +99,10 @@ class FilingApplication(ConcurrentTransitionMixin, models.Model):
 
     filing_code = models.CharField(_("备案编号"), max_length=13, unique=True, null=True, blank=True)
     filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
+    # A filing made outside the portal, registered by the filing office from its receipt (issue #12 item 4).
+    historical = models.BooleanField(_("平台外历史备案（由备案部门登记）"), default=False)
+    receipt_scan = models.FileField(_("备案回执扫描件"), upload_to="track_b/receipts/", blank=True,
+                                    validators=[UploadValidator(kinds=DOCUMENTS, max_mb=ATTACHMENT_MAX_MB)])
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("填报人"))

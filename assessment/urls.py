@@ -1,0 +1,42 @@
+from django.urls import path
+
+from .views import candidates, oversight, plans, sessions, student
+
+app_name = "assessment"
+urlpatterns = [
+    path("", sessions.index, name="index"),
+    path("plans/new/", plans.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/report/", plans.plan_report, name="plan_report"),
+    path("plans/<int:pk>/answer/", plans.plan_answer, name="plan_answer"),
+    path("sessions/new/", sessions.session_new, name="session_new"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session"),
+    path("sessions/<int:pk>/edit/", sessions.session_new, name="session_edit"),
+    path("sessions/<int:pk>/report/", sessions.session_report, name="session_report"),
+    path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/object/", sessions.session_object, name="session_object"),
+    path("sessions/<int:pk>/answer/", sessions.session_answer, name="session_answer"),
+    path("sessions/<int:pk>/lift-objection/", sessions.session_lift, name="session_lift"),
+    path("sessions/<int:pk>/supervisor/", sessions.session_supervisor, name="session_supervisor"),
+    path("sessions/<int:pk>/supervision/", sessions.session_supervision, name="session_supervision"),
+    path("sessions/<int:pk>/register/", candidates.register, name="register"),
+    path("sessions/<int:pk>/candidates/<int:candidate_pk>/withdraw/", candidates.withdraw, name="withdraw"),
+    path("sessions/<int:pk>/attendance/", candidates.attendance, name="attendance"),
+    path("sessions/<int:pk>/scores/", candidates.score_sheet, name="scores"),
+    path("sessions/<int:pk>/scores/import/", candidates.score_import, name="score_import"),
+    path("sessions/<int:pk>/conflict/", candidates.conflict, name="conflict"),
+    path("sessions/<int:pk>/publish/", sessions.session_publish, name="session_publish"),
+    path("sessions/<int:pk>/report-results/", sessions.session_report_results, name="session_report_results"),
+    path("sessions/<int:pk>/suspend/", sessions.session_suspend, name="session_suspend"),
+    path("sessions/<int:pk>/lift-suspension/", sessions.session_lift_suspension, name="session_lift_suspension"),
+    path("sessions/<int:pk>/issue/", sessions.session_issue, name="session_issue"),
+    path("sessions/<int:pk>/results.<str:fmt>", oversight.results_export, name="results_export"),
+    path("sessions/<int:pk>/opt-in/", student.opt_in, name="opt_in"),
+    path("mapping/", candidates.mapping, name="mapping"),
+    path("declarations/", candidates.declarations, name="declarations"),
+    path("mine/", student.mine, name="mine"),
+    path("mine/declare/", student.declare, name="declare"),
+    path("oversight/", oversight.oversight_page, name="oversight"),
+    path("oversight.xlsx", oversight.oversight_xlsx, name="oversight_xlsx"),
+    path("deadline/", oversight.deadline, name="deadline"),
+]
