@@ -191,11 +191,11 @@ def problems_of(application, *, plan=None, rows=None):
     if standards is None:
         standards = list(app.pass_standards.select_related("occupation"))
     for i, s in enumerate(standards, 1):
-        c.required("plan", s, ["occupation", "subject", "pass_mark"], i)
+        c.required("standards", s, ["occupation", "subject", "pass_mark"], i)
     covered = {s.occupation_id for s in standards if s.subject and s.pass_mark is not None}
     for major in rows["majors"]:
         if major.occupation_id and major.occupation_id not in covered:
-            c.add("plan", _("四、评价方式和内容设计：“%(occ)s”尚未设定考核科目和成绩合格标准。")
+            c.add("standards", _("“%(occ)s”尚未设定考核科目和成绩合格标准。")
                   % {"occ": major.occupation.name})
             covered.add(major.occupation_id)
     return c.items

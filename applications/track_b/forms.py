@@ -186,7 +186,8 @@ SECTION_FORMS = {
     "examiners": (None, [ExaminerFormSet]),
     "other": (OtherForm, []),
     "attachments": (None, [AttachmentFormSet]),
-    "plan": (PlanForm, [PassStandardFormSet]),
+    "standards": (None, [PassStandardFormSet]),
+    "plan": (PlanForm, []),
 }
 
 

@@ -28,6 +28,9 @@ SECTIONS = (
     Section("other", "3", _("七、其他情况；申报单位负责人意见")),
     Section("attachments", "3", _("相关材料（技术技能水平证明复印件等）"),
             _("每个文件不超过10MB，接受 PDF、JPG、PNG、DOC、DOCX。")),
+    Section("standards", "4", _("附件4 四、科目设置和成绩合格标准"),
+            _("每个申报职业（工种）至少设定一个考核科目及其合格分数（满分100分）。考务场次的合格标准只取自这里，"
+              "不能按场次或考生修改。")),
     Section("plan", "4", _("附件4 职业技能等级认定实施方案")),
 )
 BY_KEY = {s.key: s for s in SECTIONS}

@@ -39,7 +39,7 @@ ROW_SETS = {
     "examiners": (Examiner, ("name", "id_number", "employer", "title", "education", "domain")),
     "pass_standards": (PassStandard, ("occupation", "subject", "pass_mark")),
 }
-ROW_SECTION = {"equipment": "venues", "pass_standards": "plan"}
+ROW_SECTION = {"equipment": "venues", "pass_standards": "standards"}
 
 
 def _value(obj, field):

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from applications.track_b.demo import fake_ric
-from applications.track_b.models import FilingState
+from applications.track_b.models import Examiner, FilingApplication, FilingState, PassStandard
 from assessment.models import Attendance, PlanLine
 from assessment.services import candidates, plans, results, scores, sessions
 from evaluation.models import Graduate
 from portal.models import ExpertProfile, Role
+from tests.certificates.chain import filed_application
 from tests.conftest import make_user
 from tests.track_b.factories import ELECTRICIAN, NEV, case_in, ensure_reference_data, occ
 
@@ -36,6 +37,30 @@ def filed(w, inst=None, on=FILED_ON):
     for i, examiner in enumerate(app.examiners.order_by("position"), 1):
         user = make_user(f"examiner{app.pk}_{i}", Role.EXPERT, organisation="某汽车公司")
         ExpertProfile.objects.create(user=user, title="高级技师", title_level="skilled", id_number=examiner.id_number)
+    return app
+
+
+def quick_filed(w, inst=None, on=FILED_ON, *, codes=(NEV, ELECTRICIAN), examiners=4, marks=(60, 60)):
+    """Like ``filed`` but written directly (the filing procedure has its own tests): a filed Track-B application
+    with venues, four examiners qualified for 汽车维修工 (with accounts) and the 附件4 pass marks."""
+    ensure_reference_data()
+    inst = inst or w.inst
+    staff = w.staff if inst == w.inst else w.other_staff
+    code = f"Y0000340000{inst.pk % 100:02d}"
+    app = filed_application(inst, code, [occ(c) for c in codes], staff=staff,
+                            filed_at=datetime.datetime(on.year, on.month, on.day, 9, tzinfo=SHANGHAI))
+    FilingApplication.objects.filter(pk=app.pk).update(venues="理论考试机房2间；操作技能考核实训车间3个")
+    app.refresh_from_db()
+    for i in range(1, examiners + 1):
+        ric = fake_ric("340104", f"1982020{i}", f"{inst.pk % 10}6{i}")
+        Examiner.objects.create(application=app, position=i, name=f"考评员{i}", id_number=ric, employer=inst.name,
+                                domain=occ(codes[0]).name)
+        user = make_user(f"examiner{app.pk}_{i}", Role.EXPERT, organisation="某汽车公司")
+        ExpertProfile.objects.create(user=user, title="高级技师", title_level="skilled", id_number=ric)
+    for code_ in codes:
+        for subject, mark in zip(("theory", "practical"), marks, strict=True):
+            if mark is not None:
+                PassStandard.objects.create(application=app, occupation=occ(code_), subject=subject, pass_mark=mark)
     return app
 
 
@@ -121,5 +146,5 @@ def reported_results(w, app, session):
     return session
 
 
-__all__ = ["ELECTRICIAN", "NEV", "at", "filed", "reported_plan", "planned_session", "graduate", "map_major",
+__all__ = ["ELECTRICIAN", "NEV", "at", "filed", "quick_filed", "reported_plan", "planned_session", "graduate", "map_major",
            "session_with_candidates", "scored", "reported_results", "examiner_users", "supervisor"]

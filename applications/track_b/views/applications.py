@@ -149,7 +149,7 @@ def edit(request, pk, section):
         raise Http404
     access.require(request.user, "track_b.edit", app)
     plan, _created = ImplementationPlan.objects.get_or_create(application=app)
-    choices = selectors.occupation_choices() if section in ("majors", "plan") else None
+    choices = selectors.occupation_choices() if section in ("majors", "standards") else None
     if request.method == "POST":
         form, formsets = build_section_forms(section, app, plan, request.POST, request.FILES, choices)
         valid = (form is None or form.is_valid()) and all(fs.is_valid() for fs in formsets)
