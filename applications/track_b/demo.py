@@ -5,6 +5,10 @@ Idempotent: an institution that already has a filing case is left alone. Everyth
 services, so the demo has the same logs, audit rows and notifications as real use.
 """
 
+import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -179,10 +183,12 @@ def load_demo(stdout):
     maanshan = institutions.get("安徽工业大学")
     if maanshan is not None and not FilingApplication.objects.filter(institution=maanshan).exists():
         nev = occupations("4-12-01-01", "6-22-02-01", "6-31-07-03")
-        filed = build_filed(maanshan, staff=_user("univ"), official=_user("city_hrss"),
-                            panel=[_user("expert"), _user("expert2"), _user("expert3")],
-                            levels=[(nev[0], TrainingTarget.SENIOR), (nev[1], TrainingTarget.SENIOR),
-                                    (nev[2], TrainingTarget.INTERMEDIATE)])
+        # Filed in February 2025, so that its 2025 assessment year (assessment.demo) follows the filing.
+        with time_machine.travel(datetime.datetime(2025, 2, 24, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+            filed = build_filed(maanshan, staff=_user("univ"), official=_user("city_hrss"),
+                                panel=[_user("expert"), _user("expert2"), _user("expert3")],
+                                levels=[(nev[0], TrainingTarget.SENIOR), (nev[1], TrainingTarget.SENIOR),
+                                        (nev[2], TrainingTarget.INTERMEDIATE)])
         stdout.write(f"Track B：安徽工业大学已备案，备案编号 {filed.filing_code}")
     wuhu = institutions.get("芜湖职业技术学院")
     if wuhu is not None and not FilingApplication.objects.filter(institution=wuhu).exists():
