@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('portal', '0003_expert_pool_and_occupations'),
-        ('track_b', '0002_occupations_and_code_counter'),
+        ('track_b', '0003_panel_conflicts'),
     ]
 
     operations = [
