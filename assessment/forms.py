@@ -68,7 +68,7 @@ class ConflictForm(forms.Form):
 
 
 class ScoreImportForm(forms.Form):
-    file = forms.FileField(label=_("成绩文件（XLSX 或 CSV：证件号码、姓名、理论知识成绩、操作技能成绩）"))
+    file = forms.FileField(label=_("成绩文件（XLSX 或 CSV：学号、姓名、身份证号、理论知识成绩、操作技能成绩）"))
 
 
 class DeclarationForm(forms.Form):

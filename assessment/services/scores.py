@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.transcripts import TableError, normalise_header, read_table
+from evaluation.importing.columns import normalise_header
+from evaluation.importing.read import TableError, read_table
 from portal import audit, identifiers
 from portal.models import Role
 
