@@ -27,6 +27,7 @@ class Problem:
     message: str
     row: int | None = None
     level: str = ERROR
+    field: str = ""  # the form field it is about, when there is one (shown under that field on save)
 
     def __str__(self):
         if self.row is None:
@@ -46,23 +47,24 @@ class _Collector:
     def __init__(self):
         self.items = []
 
-    def add(self, section, message, row=None, level=ERROR):
-        self.items.append(Problem(section, message, row, level))
+    def add(self, section, message, row=None, level=ERROR, field=""):
+        self.items.append(Problem(section, message, row, level, field))
 
     def required(self, section, obj, fields, row=None):
         for field in fields:
             value = getattr(obj, field)
             if value is None or (isinstance(value, str) and not value.strip()):
-                self.add(section, _("“%(label)s”未填写") % {"label": _label(type(obj), field)}, row)
+                self.add(section, _("“%(label)s”未填写") % {"label": _label(type(obj), field)}, row,
+                         field=field if row is None else "")
 
-    def run(self, section, validator, value, row=None):
+    def run(self, section, validator, value, row=None, field=""):
         if value in (None, ""):
             return
         try:
             validator(value)
         except ValidationError as exc:
             for msg in _messages(exc):
-                self.add(section, msg, row)
+                self.add(section, msg, row, field=field)
 
 
 def _people(c, section, rows, required, *, empty_message):
@@ -98,16 +100,16 @@ def problems_of(application, *, plan=None, rows=None):
     c.required("basic", app, ["unit_name", "unit_address", "unit_nature", "uscc", "head_name", "head_phone",
                               "org_head_name", "org_head_phone", "org_contact_name", "org_contact_phone",
                               "contact_email"])
-    c.run("basic", validate_uscc, app.uscc.strip().upper() if app.uscc else "")
+    c.run("basic", validate_uscc, app.uscc.strip().upper() if app.uscc else "", field="uscc")
     if app.uscc and app.uscc.strip().upper() != app.institution.uscc:
         c.add("basic", _("统一社会信用代码与院校登记信息（%(uscc)s）不一致，请核对。") % {"uscc": app.institution.uscc},
-              level=WARNING)
+              level=WARNING, field="uscc")
     for field in ("head_phone", "org_head_phone", "org_contact_phone"):
-        c.run("basic", validate_phone, getattr(app, field))
-    c.run("basic", EmailValidator(message=_("联系人邮箱格式不正确。")), app.contact_email)
+        c.run("basic", validate_phone, getattr(app, field), field=field)
+    c.run("basic", EmailValidator(message=_("联系人邮箱格式不正确。")), app.contact_email, field="contact_email")
     if app.website:
         url = app.website if "://" in app.website else f"http://{app.website}"
-        c.run("basic", URLValidator(message=_("单位网址格式不正确。")), url)
+        c.run("basic", URLValidator(message=_("单位网址格式不正确。")), url, field="website")
 
     # 二、专业及职业（工种）
     majors = rows["majors"]

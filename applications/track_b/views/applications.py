@@ -159,7 +159,16 @@ def edit(request, pk, section):
             except WorkflowError as exc:
                 messages.error(request, str(exc))
                 return back_to_detail(app)
-            messages.success(request, _("已保存草稿。"))
+            app.refresh_from_db()
+            found = errors([p for p in problems_of(app) if p.section == section])
+            invalid = [p for p in found if p.field and str(getattr(app, p.field, "") or "").strip()]
+            if invalid:  # saved, but a value typed is wrong: say so here and now, not only at submission (§16)
+                messages.warning(request, _("已保存草稿；本部分有 %(n)d 处需要修改，见下方标注。") % {"n": len(found)})
+                return redirect("track_b:edit", pk=app.pk, section=section)
+            if found:
+                messages.info(request, _("已保存草稿；本部分尚有 %(n)d 项未完成，提交前需补全。") % {"n": len(found)})
+            else:
+                messages.success(request, _("已保存草稿。"))
             target = next_key(section) if "save_next" in request.POST else section
             if target is None:
                 return redirect("track_b:submit", pk=app.pk)
@@ -167,10 +176,18 @@ def edit(request, pk, section):
         messages.error(request, _("有内容无法保存，请按提示修改。"))
     else:
         form, formsets = build_section_forms(section, app, plan, occupation_choices=choices)
-    section_problems = [p for p in problems_of(app, plan=plan) if p.section == section]
+    all_problems = problems_of(app, plan=plan)
+    section_problems = [p for p in all_problems if p.section == section]
+    field_problems = {}
+    for p in section_problems:
+        if p.field and form is not None and p.field in form.fields:
+            field_problems.setdefault(p.field, []).append(p)
+    failing = {p.section for p in errors(all_problems)}
     return render(request, "track_b/edit.html", {
         "app": app, "section": BY_KEY[section], "sections": SECTIONS, "form": form, "formsets": formsets,
-        "problems": section_problems, "next_section": next_key(section),
+        "problems": [p for p in section_problems if p.field not in field_problems],
+        "field_problems": field_problems, "next_section": next_key(section),
+        "section_status": {s.key: s.key not in failing for s in SECTIONS},
     })
 
 
