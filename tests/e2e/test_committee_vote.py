@@ -187,3 +187,11 @@ def test_members_vote_in_secret_and_the_chair_closes(meeting_world, browser, liv
     secretary.wait_for_selector('[data-testid="round-state"]:has-text("评审会议已结束")')
     for page in (*members.values(), secretary, outsider):
         page.context.close()
+
+    # the secretary's page and a member's record fit a 390 px phone
+    for username, path in (("staff", f"/rounds/{rnd.pk}/session/"), (usernames[1], f"/rounds/meetings/{meeting.pk}/")):
+        phone = browser_for(browser, live_server, username, phone=True)
+        phone.goto(path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        shot(phone, f"committee-05-{username}-phone")
+        phone.context.close()
