@@ -12,7 +12,8 @@ from portal import audit, audit_labels
 
 ROOT = Path(settings.BASE_DIR)
 CODE = re.compile(r"""action=["']([a-z_]+(?:\.[a-z_]+)*)["']""")
-SOURCES = ["portal", "applications", "evaluation", "certificates"]
+SOURCES = sorted({cfg.name.split(".")[0] for cfg in apps.get_app_configs()
+                  if (ROOT / cfg.name.split(".")[0]).is_dir()})  # every app of this repository
 ARGPARSE = {"store", "store_true", "store_false", "store_const", "append", "count", "version", "help"}
 
 
