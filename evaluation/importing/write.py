@@ -212,10 +212,10 @@ def _digest(record, fields) -> str:
     parts = []
     for f in fields:
         value = record[_INDEX[f]]
-        if f in _BOOLS:
-            value = "true" if value else "false"
-        elif value is None:
+        if value is None:  # a NULL, of any type (a blank general condition may be unknown: 附件2 一(六))
             value = "\\N"
+        elif f in _BOOLS:
+            value = "true" if value else "false"
         else:
             value = str(value)
         parts.append(value)
@@ -224,7 +224,7 @@ def _digest(record, fields) -> str:
 
 def _sql_part(name):
     if name in _BOOLS:
-        return f"CASE WHEN {name} THEN 'true' ELSE 'false' END"
+        return f"CASE WHEN {name} IS NULL THEN '\\N' WHEN {name} THEN 'true' ELSE 'false' END"
     if name in _INTS or name == "practice_months":
         return f"{name}::text"
     if name == "major_rank_percent":
