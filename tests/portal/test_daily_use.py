@@ -1,6 +1,8 @@
 """Issue 15: the public base URL (§1), Chinese error pages served with DEBUG off (§3), Beijing time (§5)."""
 
+import os
 import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -157,3 +159,23 @@ def test_the_audit_row_prints_beijing_time(world):
     row.at = LATE_EVENING_UTC
     assert str(row).startswith("2026-12-04 06:52")
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+def test_production_settings_serve_the_chinese_404_too(tmp_path):
+    """Issue 15 §3 / 14 §12: with DJANGO_ENV=production (DEBUG off, WhiteNoise, HTTPS) the same Chinese page."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "r = Client().get('/no/such/page/', secure=True)\n"
+        "body = r.content.decode()\n"
+        "print(r.status_code, '页面不存在' in body, 'Page not found' in body, 'topbar' in body)\n"
+    )
+    env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "test-only-" + "x" * 50,
+           "DJANGO_SETTINGS_MODULE": "portal.settings", "PUBLIC_BASE_URL": "https://portal.example.cn",
+           "STATIC_ROOT": str(tmp_path / "static")}
+    env.pop("PORTAL_TESTING", None)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=env,
+                   check=True, timeout=300)  # as a deployment does (README)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=settings.BASE_DIR,
+                         env=env, timeout=120)
+    assert out.stdout.split() == ["404", "True", "False", "True"], out.stderr[-2000:]
