@@ -132,3 +132,13 @@ def test_verifier_script_and_vendored_fallback_are_local(client, cert):
         assert finders.find(path), path
     script = open(finders.find("certificates/verify.js"), encoding="utf-8").read()
     assert "http" not in script.replace("https://<host>", "")  # no CDN, no remote import
+
+
+def test_the_history_reads_with_names_and_chinese_states(login, cert, filed):
+    """Issue 15 §20: "王经办 撤销：有效 → 已撤销", not "univ revoke：valid → revoked"."""
+    filed.staff.full_name = "王经办"
+    filed.staff.save()
+    services.revoke_certificate(cert, actor=filed.staff, reason="fraud", note="作弊")
+    body = login(filed.staff).get(reverse("certificates:detail", args=[cert.pk])).content.decode()
+    assert "王经办 撤销：有效 → 已撤销" in body
+    assert "revoke：" not in body and "valid → revoked" not in body
