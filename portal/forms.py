@@ -1,8 +1,21 @@
 from django import forms
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit_labels
 from portal.models import AuditLog
+
+
+def audit_actions():
+    """The distinct actions of the audit log, by a loose index scan (one index probe per distinct value) instead
+    of a DISTINCT over the whole table; exact, and fast while actions are few and rows many."""
+    table = connection.ops.quote_name(AuditLog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE t(a) AS (SELECT MIN(action) FROM {table} UNION ALL "
+            f"SELECT (SELECT MIN(action) FROM {table} WHERE action > t.a) FROM t WHERE t.a IS NOT NULL) "
+            "SELECT a FROM t WHERE a IS NOT NULL")
+        return [row[0] for row in cursor.fetchall()]
 
 
 class AuditFilterForm(forms.Form):
@@ -14,6 +27,6 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        actions = AuditLog.objects.order_by().values_list("action", flat=True).distinct()
+        actions = audit_actions()
         self.fields["action"].widget = forms.Select(choices=[("", _("全部"))] + sorted(
             ((a, audit_labels.action_label(a)) for a in actions), key=lambda choice: choice[1]))

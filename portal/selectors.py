@@ -1,6 +1,9 @@
 """Reads, always scoped by who asks."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import Q
+from django.utils import timezone
 
 from portal import access
 from portal.models import CITY_ROLES, AuditLog, Institution, Notification, Role
@@ -30,11 +33,16 @@ def audit_log_visible_to(user, *, actor="", action="", object_type="", date_from
         qs = qs.filter(action=action)
     if object_type:
         qs = qs.filter(object_type=object_type)
+    # A range on ``at`` itself (its index serves it), not ``at::date`` (which scans).
     if date_from:
-        qs = qs.filter(at__date__gte=date_from)
+        qs = qs.filter(at__gte=_day_start(date_from))
     if date_to:
-        qs = qs.filter(at__date__lte=date_to)
+        qs = qs.filter(at__lt=_day_start(date_to + timedelta(days=1)))
     return qs
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 def notifications_of(user):

@@ -13,6 +13,7 @@ from portal import access, audit_labels, dashboard, routing, selectors
 from portal.auth import PortalAuthenticationForm
 from portal.forms import AuditFilterForm
 from portal.models import Role
+from portal.pagination import CappedPaginator
 
 
 class LoginView(auth_views.LoginView):
@@ -31,7 +32,7 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_log_visible_to(request.user, **filters).select_related("actor")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))  # no COUNT over the whole log
     roles = dict(Role.choices)
     page.object_list = [{
         "at": e.at, "who": e.actor.display_name if e.actor is not None else e.actor_name, "account": e.actor_name,
@@ -47,8 +48,9 @@ def audit_log(request):
 @login_required
 def institution_list(request):
     access.require(request.user, "portal.list_institutions")
-    institutions = selectors.institutions_visible_to(request.user)
-    return render(request, "portal/institution_list.html", {"institutions": institutions})
+    institutions = selectors.institutions_visible_to(request.user).order_by("name", "pk")
+    page = Paginator(institutions, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/institution_list.html", {"institutions": page, "page": page})
 
 
 @login_required

@@ -1,0 +1,25 @@
+"""Pagination for lists that grow without bound (the audit log; any list of a province's rows).
+
+``CappedPaginator`` counts at most ``cap`` rows: ``SELECT COUNT(*) FROM (… LIMIT cap + 1)`` stops early, where
+Django's ``Paginator`` counts the whole filtered table on every page view. Past the cap the pager says "N+"
+and the last reachable page is the cap's; filters narrow the list further.
+"""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, cap=10_000, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def count(self):
+        return min(self.object_list[: self.cap + 1].count(), self.cap)
+
+    @cached_property
+    def capped(self):
+        """True when there are more rows than counted."""
+        return self.object_list[self.cap: self.cap + 1].exists() if self.count >= self.cap else False

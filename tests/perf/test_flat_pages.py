@@ -1,0 +1,93 @@
+"""Pages flat from 1× to 10× data (issue 16 item 2): every page of the access matrix that a role may GET runs
+the same number of SQL queries with one unit of data as with ten, and no list renders more rows than its
+page size.
+
+The pages come from the access matrix (``tests/<app>/access_cases.py``): a new page is measured here as soon
+as it has its access cases. Skipped, with the reason:
+- ``rounds:*``: the committee meeting pages are being rebuilt in another change (issue 16's round session
+  page); they are measured when that lands.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.matrix import ROLES
+from tests.perf.grow import grow
+from tests.portal.test_access_matrix import CASES
+
+SKIP_PREFIXES = ("rounds:",)
+MAX_ROWS = 100  # the largest page size of any list (certificates: 100; most lists 20–50)
+
+
+# Per page, the two roles that see the most of its data (the whole province, then one school): enough to find a
+# query per row, and the suite stays affordable (the access matrix checks every role's answer already).
+ROLE_ORDER = ("site_admin", "university_staff", "provincial_hrss", "provincial_education", "city_hrss",
+              "city_education", "expert", "student", "anonymous")
+assert set(ROLE_ORDER) == set(ROLES)
+
+
+def _cases():
+    for case in CASES:
+        if case.method != "get" or case.name.startswith(SKIP_PREFIXES):
+            continue
+        roles = [role for role in ROLE_ORDER if case.expected(role) == 200][:2]
+        if roles:
+            yield case, roles
+
+
+CASES_200 = list(_cases())
+
+
+def _client(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.by_role[role])
+    return client
+
+
+def _measure(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return response, len(ctx)
+
+
+def _rows(body):
+    return len(re.findall(r"<tr[\s>]", body)) + len(re.findall(r'<li[\s>][^<]*<a', body))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case, roles", CASES_200, ids=[c.label for c, _r in CASES_200])
+def test_query_count_does_not_grow_with_the_data(case, roles, world, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "perf-tests"}}
+    settings.CERTIFICATE_RATE_LIMITS = {"ip": (10**6, 60), "certificate": (10**6, 60)}
+    url = reverse(case.name, kwargs=case.kwargs(world))
+    clients = {role: _client(world, role) for role in roles}
+    grow(world, 1)
+    small = {}
+    for role in roles:
+        clients[role].get(url)  # warm: the first request of a session does its own bookkeeping
+        response, small[role] = _measure(clients[role], url)
+        assert response.status_code == 200, f"{case.label} as {role}: {response.status_code}"
+    grow(world, 9, start=1)
+    grown, too_long = [], []
+    for role in roles:
+        response, count = _measure(clients[role], url)
+        assert response.status_code == 200, f"{case.label} as {role}: {response.status_code}"
+        if count != small[role]:
+            grown.append(f"{role}: {small[role]} → {count} queries")
+        if response.get("Content-Type", "").startswith("text/html"):
+            rows = _rows(response.content.decode("utf-8", "replace"))
+            if rows > MAX_ROWS:
+                too_long.append(f"{role}: {rows} rows")
+    assert not grown, f"{case.label}: queries grow with the data: " + "; ".join(grown)
+    assert not too_long, f"{case.label}: lists longer than a page: " + "; ".join(too_long)
+
+
+def test_the_matrix_pages_are_measured():
+    assert len(CASES_200) > 60  # the matrix's pages, not a handful
