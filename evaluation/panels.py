@@ -21,7 +21,7 @@ def graduates_panel(user, assignment):
     items = []
     if years:
         year = years[0]
-        counts = selectors.level_counts([institution.pk], year)
+        counts = selectors.cohort_counts(institution.pk, year)  # the evaluation's summary row
         total = sum(counts.values())
         url = reverse("evaluation:graduate_list") + f"?year={year}"
         items.append(Item(_("%(year)d届毕业生 %(n)d 人") % {"year": year, "n": total}, url))

@@ -1,11 +1,19 @@
 """Reads of graduates, standards, runs and imports — always scoped by who asks."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from portal import access
 from portal.models import CITY_ROLES, Institution
 
-from .models import EvaluationRun, Graduate, ImportBatch, SchoolStandard, StandardVersion, StoredVerdict
+from .models import (
+    CohortSummary,
+    EvaluationRun,
+    Graduate,
+    ImportBatch,
+    SchoolStandard,
+    StandardVersion,
+    StoredVerdict,
+)
 
 
 def managed_institution_ids(user):
@@ -76,15 +84,17 @@ def majors_of(institution_ids, year=None):
     return list(qs.order_by("major").values_list("major", flat=True).distinct())
 
 
-def level_counts(institution_ids, year=None):
-    """{level or 'unevaluated': n} for the dashboard and the run page (one query)."""
-    qs = Graduate.objects.all()
-    if institution_ids is not None:
-        qs = qs.filter(institution_id__in=institution_ids)
-    if year:
-        qs = qs.filter(graduation_year=year)
-    rows = qs.values("verdict__level").annotate(n=Count("id")).order_by()
-    return {(r["verdict__level"] or "unevaluated"): r["n"] for r in rows}
+def cohort_counts(institution_id, year):
+    """{level or 'unevaluated': n} of one school's graduation year, for the dashboard: the summary the last
+    evaluation run kept (``CohortSummary``) and the year's graduate count (an index-only count), never a scan of
+    the verdicts. Graduates added since the last run count as unevaluated."""
+    summary = CohortSummary.objects.filter(institution_id=institution_id, graduation_year=year).first()
+    total = Graduate.objects.filter(institution_id=institution_id, graduation_year=year).count()
+    counts = dict(summary.counts) if summary else {}
+    unevaluated = total - sum(counts.values())
+    if unevaluated > 0:
+        counts["unevaluated"] = unevaluated
+    return counts
 
 
 def standard_institutions_visible_to(user):

@@ -13,11 +13,12 @@ from .graduates import (
 )
 from .imports import ImportBatch
 from .standards import SchoolStandard, StandardComment, StandardVersion
-from .verdicts import EvaluationRun, StoredVerdict, TitleLevel
+from .verdicts import CohortSummary, EvaluationRun, StoredVerdict, TitleLevel
 
 __all__ = [
     "Achievement",
     "ActivationCode",
+    "CohortSummary",
     "Assessment",
     "DegreeLevel",
     "DesignGrade",

@@ -99,3 +99,25 @@ class StoredVerdict(models.Model):
 
     def __str__(self):
         return f"{self.graduate}：{self.get_level_display()}"
+
+
+class CohortSummary(models.Model):
+    """How many graduates of a school's graduation year stand at each level: kept by the evaluation (rewritten
+    at the end of every run of that year, in the run's transaction) so that dashboards read one row instead of
+    counting 100,000 verdicts per page view (issue 16 item 2)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("院校"))
+    graduation_year = models.PositiveSmallIntegerField(_("毕业年份"))
+    counts = models.JSONField(_("各级别人数"), default=dict, blank=True)
+    evaluated = models.PositiveIntegerField(_("已评价人数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("资格评价汇总")
+        verbose_name_plural = _("资格评价汇总")
+        constraints = [models.UniqueConstraint(fields=["institution", "graduation_year"],
+                                               name="cohort_summary_unique")]
+
+    def __str__(self):
+        return f"{self.institution} {self.graduation_year}"

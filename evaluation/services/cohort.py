@@ -18,10 +18,11 @@ import time
 from collections import Counter
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from evaluation import selectors
-from evaluation.models import EvaluationRun, Graduate, StoredVerdict
+from evaluation.models import CohortSummary, EvaluationRun, Graduate, StoredVerdict
 from evaluation.profiles import PROFILE_FIELDS, achievement_pools, profile_from_row
 from evaluation.rules import evaluate
 from portal import access, audit
@@ -184,6 +185,16 @@ def verdict_sink(*, run_id, version_id, at):
     return cls(run_id=run_id, version_id=version_id, at=at)
 
 
+def refresh_summary(institution_id, graduation_year):
+    """Rewrites the year's ``CohortSummary`` from its stored verdicts (one GROUP BY, once per run)."""
+    rows = (StoredVerdict.objects.filter(graduate__institution_id=institution_id,
+                                         graduate__graduation_year=graduation_year)
+            .values("level").annotate(n=Count("id")).order_by())
+    counts = {row["level"]: row["n"] for row in rows}
+    CohortSummary.objects.update_or_create(institution_id=institution_id, graduation_year=graduation_year,
+                                           defaults={"counts": counts, "evaluated": sum(counts.values())})
+
+
 def execute_run(run_id):
     """The task's body: evaluate, store all verdicts in one transaction, record the outcome."""
     run = EvaluationRun.objects.select_related("standard_version").get(pk=run_id)
@@ -199,6 +210,7 @@ def execute_run(run_id):
             written = sink.store()
             log.info("cohort evaluation %s: %s verdicts, %s written (changed or new)", run.pk, sum(counts.values()),
                      written)
+            refresh_summary(run.institution_id, run.graduation_year)
             _progress(run.pk, status=EvaluationRun.Status.DONE, done=done, total=done, counts=dict(counts),
                       finished_at=timezone.now(), error="")
     except Exception as exc:  # the page must say it failed, whatever failed
