@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import sys
 import time
@@ -139,4 +140,5 @@ def main(n: int = 200_000, repeats: int = 5) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)
+    smoke = os.environ.get("BENCH_SMOKE") == "1"  # tests/perf: prove it runs, at a tiny size
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else (500 if smoke else 200_000), repeats=1 if smoke else 5)
