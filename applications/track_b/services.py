@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.workflow import WorkflowError, run_transition
+from evaluation.models import Graduate
 from portal import access, audit
 from portal.identifiers import normalize_ric
 from portal.models import Institution, Role
@@ -707,10 +708,24 @@ def _exemption_link(request):
     return reverse("track_b:exemption_detail", args=[request.pk])
 
 
+def exemption_id_problem(user, id_number):
+    """The requested ID number must be the student's own (issue #12 item 6, #14 item 12): the 公民身份号码 of the
+    student's graduate record. "" when it is."""
+    record = Graduate.objects.filter(user=user).only("id_number").first()
+    if record is None:
+        return _("您的账号尚未关联毕业生记录，不能申请免试（请联系学校核对学籍信息）。")
+    if normalize_ric(id_number) != normalize_ric(record.id_number):
+        return _("身份证号须为申请学生本人的（与本人毕业生记录中的公民身份号码不一致）。")
+    return ""
+
+
 def create_exemption(*, user, form):
     ids = sorted(access.institution_ids(user, Role.STUDENT))
     if not ids:
         raise PermissionDenied("track_b.exemption_create")
+    problem = exemption_id_problem(user, form.cleaned_data.get("id_number", ""))
+    if problem:
+        raise TrackBError(problem)
     with transaction.atomic():
         request = form.save(commit=False)
         request.student = user
@@ -724,7 +739,7 @@ def create_exemption(*, user, form):
 
 
 EXEMPTION_OUTCOMES = {"grant": gettext_lazy("同意免试"), "grant_partially": gettext_lazy("部分同意免试"),
-                      "refuse": gettext_lazy("不同意免试")}
+                      "refuse": gettext_lazy("不予免试")}
 
 
 def decide_exemption(request, *, user, outcome, reasons, expected_state=None):

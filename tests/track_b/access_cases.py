@@ -66,6 +66,18 @@ def _entrustment(w, state):
     return getattr(w, key)
 
 
+def own_record(w):
+    """The student's graduate record: a 1+X request names the student's own ID number (issue #12 item 6)."""
+    from applications.track_b.demo import fake_ric
+    from evaluation.models import Graduate
+
+    return Graduate.objects.get_or_create(
+        institution=w.inst, student_number="EX0001",
+        defaults={"graduation_year": 2026, "name": "张明", "gender": "M", "user": w.student,
+                  "id_number": fake_ric("340503", "20030506", "012"), "degree_level": "junior_college",
+                  "major": "新能源汽车技术"})[0]
+
+
 def _exemption(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -82,6 +94,7 @@ def _exemption(w):
             "subjects": "theory", "reason": "已取得中级证书。"},
             {"certificate_file": SimpleUploadedFile("cert.pdf", PDF, content_type="application/pdf")})
         assert form.is_valid(), form.errors
+        own_record(w)
         w._tb_exemption = services.create_exemption(user=w.student, form=form)
     return w._tb_exemption
 

@@ -131,7 +131,7 @@ class ExemptionState(models.TextChoices):
     SUBMITTED = "submitted", _("已提交，待决定")
     GRANTED = "granted", _("同意免试")
     PARTIALLY_GRANTED = "partially_granted", _("部分同意免试")
-    REFUSED = "refused", _("不同意免试")
+    REFUSED = "refused", _("不予免试")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 

@@ -160,9 +160,13 @@ def exemption_create(request):
     if request.method == "POST":
         form = ExemptionForm(request.POST, request.FILES, occupation_choices=choices)
         if form.is_valid():
-            item = services.create_exemption(user=request.user, form=form)
-            messages.success(request, _("已提交，省人社厅、省教育厅将收到通知。"))
-            return redirect("track_b:exemption_detail", pk=item.pk)
+            try:
+                item = services.create_exemption(user=request.user, form=form)
+            except services.TrackBError as exc:
+                form.add_error("id_number", str(exc))
+            else:
+                messages.success(request, _("已提交，省人社厅、省教育厅将收到通知。"))
+                return redirect("track_b:exemption_detail", pk=item.pk)
     else:
         form = ExemptionForm(initial={"name": request.user.full_name}, occupation_choices=choices)
     return render(request, "track_b/exemption_form.html", {"form": form})
