@@ -13,7 +13,7 @@ PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PO
 # instead of ~0.2 s), a CJK font, poppler for PDF checks, Chromium for the browser tests, and LibreOffice Calc
 # (headless) to write .xls/.xlsx files as registrars save them for the import tests.
 PDF_PKGS := libpango-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui
+TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui nginx
 BENCH_PKGS := wrk
 
 .PHONY: demo test bench lint sysdeps-demo sysdeps-test sysdeps-bench serve

@@ -1,4 +1,4 @@
-"""Public verification: no login, personal data masked, rate-limited per IP and per certificate.
+"""Public verification: no login, personal data masked, rate-limited per requester (address, certificate).
 
 - ``/v/<verification-id>`` — the QR link: the online status page; the signed fragment (``#payload.sig``)
   never reaches the server and is checked in the browser by ``verify.js``.
@@ -128,8 +128,7 @@ def status_api(request, verification_id):
 @require_POST
 def id_check(request, verification_id):
     """The holder's question "does this full ID number match?" — answered only with yes or no."""
-    ip = audit.client_ip(request)
-    if not (ratelimit.hit("idcheck_ip", ip) & ratelimit.hit("idcheck_certificate", verification_id.lower())):
+    if not ratelimit.allow(ip=audit.client_ip(request), certificate=verification_id.lower(), prefix="idcheck_"):
         return _too_many(request)
     certificate = selectors.by_verification_id(verification_id)
     if certificate is None:

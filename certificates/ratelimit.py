@@ -1,23 +1,30 @@
-"""Rate limits of the public verification (per client IP and per certificate), kept in Django's cache.
+"""Rate limits of the public verification, per requester, kept in Django's cache.
 
-Fixed windows: a counter per (bucket, key) that expires with its window. With Redis (``REDIS_URL``) the
-counters are shared by every worker process and every bucket of a request is counted in ONE round trip (a
-pipeline of ``SET key 0 EX window NX`` + ``INCR key`` per bucket); with the local-memory cache they are per
-process.
+Every bucket is keyed by the requester (the client address, ``portal.audit.client_ip``: behind a trusted
+proxy the forwarded address, never a header a client sets itself): a stranger exhausts only their own
+allowance, never a holder's check of their own certificate (issue 14 #11). Fixed windows: a counter per
+(bucket, key) that expires with its window. With Redis (``REDIS_URL``) the counters are shared by every
+worker process and every bucket of a request is counted in ONE round trip (a pipeline of
+``SET key 0 EX window NX`` + ``INCR key`` per bucket); with the local-memory cache they are per process.
+With the cache down the limiter fails open, with a logged warning: verification stays available.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 # bucket: (requests, seconds)
 DEFAULT_LIMITS = {
-    "ip": (60, 60),            # verification pages and status look-ups, per client IP
-    "certificate": (120, 60),  # per certificate (or per number typed), whoever asks
+    "ip": (60, 60),            # verification pages and status look-ups, per client address
+    "certificate": (30, 60),   # per client address and certificate (or number typed)
     "idcheck_ip": (10, 3600),  # "does this full ID match?": guessing the masked digits must not pay
-    "idcheck_certificate": (5, 3600),
+    "idcheck_certificate": (5, 3600),  # per client address and certificate
 }
 
 
@@ -30,16 +37,24 @@ def _key(bucket, value):
     return f"certrl:{bucket}:{digest}"
 
 
+def _fail_open(exc):
+    logger.warning("rate limiter fails open: cache unavailable (%s)", exc)
+    return True
+
+
 def hit(bucket, value):
-    """Counts one request; returns False when the bucket's limit is exceeded."""
+    """Counts one request; returns False when the bucket's limit is exceeded (True when the cache is down)."""
     limit, window = limits()[bucket]
     key = _key(bucket, value)
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr (or the cache is down: portal.cache)
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception as exc:  # noqa: BLE001 - any cache fault: fail open, say so
+        return _fail_open(exc)
     return count <= limit
 
 
@@ -51,17 +66,27 @@ def _redis_client():
     return backend._cache.get_client(write=True)  # Django's RedisCacheClient (django.core.cache.backends.redis)
 
 
-def allow(**buckets):
-    """``allow(ip="1.2.3.4", certificate="Y0…")``: counts every bucket, True only if all are within limits."""
-    items = [(bucket, value) for bucket, value in buckets.items() if value]
-    client = _redis_client()
+def allow(*, ip, certificate=None, prefix=""):
+    """Counts the requester's buckets: ``{prefix}ip`` per address and ``{prefix}certificate`` per address and
+    certificate. True only if both are within their limits."""
+    requester = ip or "unknown"
+    items = [(f"{prefix}ip", requester)]
+    if certificate:
+        items.append((f"{prefix}certificate", f"{requester}|{certificate}"))
+    try:
+        client = _redis_client()
+    except (RedisError, OSError) as exc:
+        return _fail_open(exc)
     if client is None:
         return all([hit(bucket, value) for bucket, value in items])
     table = limits()
-    pipe = client.pipeline(transaction=False)
-    for bucket, value in items:
-        key = cache.make_and_validate_key(_key(bucket, value))
-        pipe.set(key, 0, ex=table[bucket][1], nx=True)
-        pipe.incr(key)
-    counts = pipe.execute()[1::2]
+    try:
+        pipe = client.pipeline(transaction=False)
+        for bucket, value in items:
+            key = cache.make_and_validate_key(_key(bucket, value))
+            pipe.set(key, 0, ex=table[bucket][1], nx=True)
+            pipe.incr(key)
+        counts = pipe.execute()[1::2]
+    except (RedisError, OSError) as exc:
+        return _fail_open(exc)
     return all(count <= table[bucket][0] for (bucket, _value), count in zip(items, counts, strict=True))

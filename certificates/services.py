@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.workflow import run_transition
-from portal import audit, identifiers
+from portal import audit, identifiers, queue
 from portal.models import Role
 
-from . import keys, numbering, qr
+from . import keys, numbering, qr, salting
 from .filing import filing_of
 from .models import (
     Certificate,
@@ -181,6 +181,7 @@ def _create(*, kind, fields, issuer, source_key, issued_by, issue_date, photo, h
         "verification_id": verification_id, "version": version,
         "replaces": replaces.number if replaces is not None else "",
         "photo_sha256": hashlib.sha256(photo).hexdigest() if photo else "",
+        "salt": salting.new_salt(),  # secret: h cannot be recomputed from printed or guessable data
     }
     h = qr.data_hash(data)
     payload = qr.payload_for(kid=key.kid, kind=kind.value, number=number, name=fields["name"],
@@ -263,7 +264,9 @@ def start_batch(*, institution, results, issued_by, issue_date=None):
                      changes={"results": len(ids)})
     from .tasks import run_batch
 
-    transaction.on_commit(lambda: run_batch.delay(batch.pk))
+    # With the broker down the batch stays queued (committed, nothing issued) and batch.dispatch.deferred
+    # tells the caller; the sweeper sends it when the broker is back (issue 14 #5).
+    batch.dispatch = queue.send_on_commit(run_batch, batch.pk)
     return batch
 
 

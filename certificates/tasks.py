@@ -7,12 +7,17 @@ WeasyPrint ``FontConfiguration`` — rather than one task or one process per cer
 
 import logging
 import time
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal import pdf
+from portal import pdf, queue
+
+from . import leases
+from .models import AssessmentResult, Certificate, IssuanceBatch
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +40,6 @@ def ensure_pdf(certificate, *, force=False):
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def render_certificate(certificate_id, force=False):
-    from .models import Certificate
-
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None:
         return False
@@ -55,8 +58,6 @@ class _Progress:
     def report(self, done):
         now = time.monotonic()
         if now - self.last >= self.INTERVAL:
-            from .models import IssuanceBatch
-
             IssuanceBatch.objects.filter(pk=self.batch_id).update(done=done)
             self.last = now
 
@@ -65,10 +66,19 @@ class _Progress:
 def run_batch(batch_id):
     """Issues every result of the batch that has no certificate yet, renders missing PDFs, reports progress.
 
-    Redone after a crash, it skips what is already issued (unique per source) and rendered (hash check).
+    Redone after a crash, it skips what is already issued (unique per source) and rendered (hash check). Only
+    one process runs a batch at a time (``leases.batch_lease``): a duplicate message — the sweeper's resend,
+    a redelivery after the visibility timeout — finds the batch done or held and does nothing.
     """
+    with leases.batch_lease(batch_id) as held:
+        if not held:
+            logger.info("batch %s is being run by another worker", batch_id)
+            return 0
+        return _run_batch(batch_id)
+
+
+def _run_batch(batch_id):
     from .filing import filing_of
-    from .models import AssessmentResult, Certificate, IssuanceBatch
     from .services import IssuanceError, issue_from_result
 
     batch = IssuanceBatch.objects.select_related("created_by", "institution").filter(pk=batch_id).first()
@@ -102,3 +112,38 @@ def run_batch(batch_id):
             status=IssuanceBatch.Status.DONE, done=len(batch.result_ids), finished_at=timezone.now(),
             error="\n".join(errors)[:5000])
     return len(batch.result_ids)
+
+
+RENDERS_PER_SWEEP = 200
+
+
+def sweep_grace():
+    return timedelta(seconds=getattr(settings, "WORK_SWEEP_GRACE_SECONDS", 120))
+
+
+@shared_task
+def sweep_stale_work(now=None):
+    """The sweeper (Celery beat, every ``WORK_SWEEP_SECONDS``; issue 14 #4 and #5).
+
+    Work is left behind when the broker was down as a batch was started (the batch is committed as queued,
+    its message never left) or when the worker running it died. Redis redelivers an unacknowledged message
+    only after the visibility timeout, so the sweeper does not wait for that: every queued or running batch
+    older than ``WORK_SWEEP_GRACE_SECONDS`` whose lease no live process holds is sent again, and certificates
+    still without a PDF get a render. Both are idempotent (a resent batch that is running or done does
+    nothing; a render checks the stored PDF's hash). Returns what was sent.
+    """
+    cutoff = (now or timezone.now()) - sweep_grace()
+    sent = {"batches": 0, "renders": 0}
+    pending = [IssuanceBatch.Status.QUEUED, IssuanceBatch.Status.RUNNING]
+    stale = IssuanceBatch.objects.filter(status__in=pending, created_at__lt=cutoff).order_by("created_at")
+    for batch_id in stale.values_list("pk", flat=True):
+        if not leases.is_running(batch_id) and queue.send(run_batch, batch_id):
+            sent["batches"] += 1
+    unrendered = (Certificate.objects.filter(pdf_sha256="", created_at__lt=cutoff)
+                  .exclude(batch__status__in=pending).order_by("pk").values_list("pk", flat=True))
+    for certificate_id in unrendered[:RENDERS_PER_SWEEP]:
+        if queue.send(render_certificate, certificate_id):
+            sent["renders"] += 1
+    if sent["batches"] or sent["renders"]:
+        logger.warning("sweeper resent %(batches)d batch(es) and %(renders)d PDF render(s)", sent)
+    return sent

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications import workflow
 from applications.workflow import WorkflowError
+from evaluation.rounds.selectors import rounds_visible_to
 from portal import access, audit
 
 from . import imports, selectors, services
@@ -26,6 +27,7 @@ from .filing import filing_of
 from .forms import CorrectForm, PhotoZipForm, RevokeForm
 from .models import TRANSITION_LABELS, CertificateStatus
 from .tasks import ensure_pdf
+from .titles import issue_round_titles as issue_titles_of_round
 
 
 def _own_institution(request):
@@ -192,6 +194,8 @@ def batch_start(request):
     except services.IssuanceError as exc:
         messages.error(request, str(exc))
         return redirect("certificates:results")
+    if batch.dispatch.deferred:
+        messages.warning(request, _("后台任务服务暂时不可用：本批发证已保存并排队，系统将自动重试，无需重复提交。"))
     return redirect("certificates:batch", pk=batch.pk)
 
 
@@ -239,16 +243,14 @@ def batch_zip(request, pk):
 @require_POST
 def issue_round_titles(request, round_pk):
     """Issues the title certificates of a finalised round (staff of the school that evaluated)."""
-    from certificates.titles import issue_round_titles as issue
-    from evaluation.rounds.models import EvaluationRound
-
-    rnd = get_object_or_404(EvaluationRound.objects.select_related("institution"), pk=round_pk)
+    # Another school's round is not found (404), not forbidden: its existence is not theirs to learn (issue 14 #10).
+    rnd = get_object_or_404(rounds_visible_to(request.user), pk=round_pk)
     access.require(request.user, "certificates.manage", rnd.institution)
     if rnd.state != "finalised":
         messages.error(request, _("评审结果尚未最终确定，不能颁发证书。"))
         return redirect("rounds:detail", pk=rnd.pk)
     try:
-        issued = issue(rnd, actor=request.user)
+        issued = issue_titles_of_round(rnd, actor=request.user)
     except services.IssuanceError as exc:
         messages.error(request, str(exc))
     else:

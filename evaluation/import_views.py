@@ -20,7 +20,7 @@ from evaluation.importing.columns import COLUMNS, SOURCE_COLUMNS
 from evaluation.importing.read import TableError, max_upload_bytes
 from evaluation.resources import GraduateResource
 from evaluation.services import imports
-from portal import access, audit
+from portal import access, audit, exports
 from portal.models import Role
 
 
@@ -124,11 +124,11 @@ def export(request):
                      changes={"year": data["year"], "rows": qs.count(), "format": data["format"]})
     dataset = GraduateResource(full_ids=data["full_ids"]).export(qs)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    # The resource's rows went through exports.safe_row (GraduateResource.export); one writer for both formats.
+    rows = [list(dataset.headers), *[list(r) for r in dataset]]
     if data["format"] == "csv":
-        body = "\ufeff" + dataset.export("csv")
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(dataset.export("xlsx"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="graduates-{stamp}.{data["format"]}"'
-    return response
+        return exports.download(exports.csv_bytes(rows), f"graduates-{stamp}.csv", exports.CSV_TYPE)
+    wb, ws = exports.workbook(_("毕业生"))
+    for row in rows:
+        ws.append(row)
+    return exports.download(exports.xlsx_bytes(wb), f"graduates-{stamp}.xlsx", exports.XLSX_TYPE)

@@ -10,20 +10,12 @@ from __future__ import annotations
 
 from import_export import fields, resources, widgets
 
+from portal import exports
 from portal.identifiers import mask_ric
 from portal.models import Institution
 
 from .importing.columns import FIELDS, HEADER_OF
 from .models import Assessment, DegreeLevel, DesignGrade, Gender, Graduate
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell a spreadsheet would evaluate (=, +, -, @, tab, CR first) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class InstitutionWidget(widgets.ForeignKeyWidget):
@@ -94,7 +86,7 @@ class GraduateResourceBase(resources.ModelResource):
         dataset = super().export(queryset, **kwargs)
         out = type(dataset)(headers=dataset.headers)
         for row in dataset:
-            out.append([neutralise(cell) for cell in row])
+            out.append(exports.safe_row(row))
         return out
 
     def dehydrate_id_number(self, graduate):

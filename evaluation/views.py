@@ -5,8 +5,6 @@ and an object the user may not see is a 404.
 """
 
 import base64
-import csv
-import io
 import json
 import mimetypes
 
@@ -35,11 +33,10 @@ from evaluation.forms import (
 )
 from evaluation.models import Achievement, TitleLevel
 from evaluation.profiles import graduate_profile
-from evaluation.resources import neutralise
 from evaluation.rules import evaluate
 from evaluation.services import accounts, cohort, records, standards
 from evaluation.verdicts import VerdictView
-from portal import access
+from portal import access, exports
 from portal.audit import client_ip
 from portal.models import Role
 
@@ -243,14 +240,10 @@ def accounts_create(request):
         if not issued:
             messages.info(request, _("没有需要生成激活码的学生：所选范围内的学生都已激活或已有未使用的激活码。"))
             return redirect("evaluation:accounts_create")
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["学号", "姓名", "专业", "登录账号", "激活码"])
-        for item in issued:
-            g = item.graduate
-            writer.writerow([neutralise(g.student_number), neutralise(g.name), neutralise(g.major), item.username,
-                             item.code])
-        csv_data = base64.b64encode(("\ufeff" + out.getvalue()).encode("utf-8")).decode("ascii")
+        rows = [["学号", "姓名", "专业", "登录账号", "激活码"]]
+        rows += [[item.graduate.student_number, item.graduate.name, item.graduate.major, item.username, item.code]
+                 for item in issued]
+        csv_data = base64.b64encode(exports.csv_bytes(rows)).decode("ascii")
         response = render(request, "evaluation/accounts_codes.html", {
             "issued": issued, "institution": institution, "csv_data": csv_data,
             "activate_url": request.build_absolute_uri(reverse("evaluation:activate")),

@@ -109,3 +109,8 @@ def _list_institutions(user, obj):
 @rule("portal.admin_site")
 def _admin_site(user, obj):
     return is_site_admin(user)
+
+
+@rule("portal.unlock_logins")
+def _unlock_logins(user, obj):
+    return is_site_admin(user)

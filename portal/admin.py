@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal import access
+from portal.auth import PortalAdminAuthenticationForm
 from portal.models import (
     AuditLog,
     City,
@@ -17,6 +18,8 @@ from portal.models import (
 admin.site.site_header = _("一试三证 试点工作平台 · 后台管理")
 admin.site.site_title = _("后台管理")
 admin.site.index_title = _("参考数据与账号")
+# The admin's login goes through the same lockout, serialisation and message as the portal's (issue 14, #1).
+admin.site.login_form = PortalAdminAuthenticationForm
 # Only site admins reach the admin, whatever their is_staff flag says.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_staff and \
     access.is_site_admin(request.user)
@@ -31,10 +34,9 @@ class RoleInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
-    list_display = ["username", "full_name", "email", "is_active", "locked_until"]
+    list_display = ["username", "full_name", "email", "is_active"]
     search_fields = ["username", "full_name", "email"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("平台信息"), {"fields": ["full_name", "phone", "failed_logins",
-                                                                    "locked_until"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("平台信息"), {"fields": ["full_name", "phone"]}),)
 
 
 @admin.register(City)

@@ -1,11 +1,36 @@
-"""The Celery app. Without a broker (the demo, the default test run) tasks run in-process."""
+"""The Celery app. Without a broker (the demo, the default test run) tasks run in-process.
 
+Every task is a ``PortalTask``: sending one while the broker (Redis) is down logs a warning and returns None
+instead of raising, so a page that queued work after its transaction committed does not answer 500; the
+sweeper (``portal.sweeper``, run by Celery beat) sends what was left behind once the broker is back.
+Callers that must tell the user use ``portal.queue.send``, which reports whether the task was sent.
+"""
+
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, Task
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-app = Celery("portal")
+logger = logging.getLogger("portal.queue")
+
+BROKER_ERRORS = (OperationalError, ConnectionError, TimeoutError)
+
+
+class PortalTask(Task):
+    def apply_async(self, args=None, kwargs=None, **options):
+        if self.app.conf.task_always_eager:
+            return super().apply_async(args, kwargs, **options)
+        try:
+            return super().apply_async(args, kwargs, **options)
+        except BROKER_ERRORS as exc:
+            logger.warning("broker unavailable: task %s%r not sent (%s); the sweeper will retry", self.name,
+                           tuple(args or ()), exc)
+            return None
+
+
+app = Celery("portal", task_cls=PortalTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -1,4 +1,5 @@
-"""Request-wide duties: the client IP for the audit log, and the idle-session timeout (DOMAIN §8)."""
+"""Request-wide duties: the client IP for the audit log, the idle-session timeout (DOMAIN §8), and no caching
+of personal data (issue 14 #9)."""
 
 import time
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -44,3 +46,24 @@ class IdleTimeoutMiddleware:
         if last is None or now - last > _TOUCH_EVERY:
             request.session["_last_seen"] = now
         return None
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user — dashboards, a student's own page,
+    full ID numbers, exports, evidence downloads — so neither the browser nor a proxy keeps a copy. Anonymous
+    responses get it too unless the view chose its own caching (the public key set, say)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        current = response.get("Cache-Control", "")
+        if "no-store" in current:
+            return response
+        if (user is not None and user.is_authenticated) or not current:
+            if current:
+                del response["Cache-Control"]  # a signed-in page is never public or cacheable
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",  # the demo serves static files as production does, DEBUG off
     "django.contrib.staticfiles",
     "import_export",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during authentication into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -130,11 +136,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, sessions ---------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal")}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Fails open (portal.cache): with Redis down, reads miss and writes are dropped with a logged warning.
+    CACHES = {"default": {"BACKEND": "portal.cache.FailOpenRedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database: signing in and every signed-in page keep working while Redis is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # 等保 level 2 (DOMAIN §8): an idle session ends; failed logins lock the account for a while.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=int(env("SESSION_IDLE_MINUTES", "30")))
@@ -142,9 +151,31 @@ SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT = timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+# Failures from one client address across all usernames within LOGIN_LOCKOUT before that address is
+# refused for every account (a stranger guessing over many accounts).
+LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "20"))
+
+# --- Lockout: django-axes on every authentication path (portal login, admin login, any later one) ---
+# A lock holds per (username, client address): a stranger cannot lock an officer out from elsewhere.
+# portal.auth.LockoutHandler adds the per-address throttle across usernames; the limits are read from the
+# settings above on each request, so they stay adjustable (and tests may change them).
+AXES_HANDLER = "portal.auth.LockoutHandler"
+AXES_FAILURE_LIMIT = "portal.auth.failure_limit"
+AXES_COOLOFF_TIME = "portal.auth.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts are in the portal's own audit log
+AXES_VERBOSE = False
 
 # --- Auth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked (user, address) before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -207,6 +238,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Redis redelivers a message a dead worker never acknowledged after this many seconds. Longer than the longest
+# task (a 1,000-certificate batch renders in ~4 min), shorter than anyone's patience; the sweeper below
+# usually resends sooner, and a duplicate is a no-op (certificates.leases).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "1800")),
+                                   "socket_connect_timeout": 2}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Sending a task while the broker is down: a short retry, then portal.celery.PortalTask gives up (logged).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The sweeper: resends stale batches and missing PDF renders (README, deployment: run `celery beat`).
+WORK_SWEEP_SECONDS = int(env("WORK_SWEEP_SECONDS", "60"))
+WORK_SWEEP_GRACE_SECONDS = int(env("WORK_SWEEP_GRACE_SECONDS", "120"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-work": {"task": "certificates.tasks.sweep_stale_work", "schedule": WORK_SWEEP_SECONDS},
+}
 
 # --- E-mail (notifications are in-app; e-mail only when configured) ----------------------
 EMAIL_HOST = env("EMAIL_HOST")
@@ -221,6 +267,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
 PORTAL_EMAIL_ENABLED = bool(EMAIL_HOST)
 
 # --- Security ---------------------------------------------------------------------
+# Addresses (or CIDR ranges) of the reverse proxies in front of the portal. Only when a request comes from
+# one of them is its X-Forwarded-For header read for the client address (audit log, lockout, rate limits).
+TRUSTED_PROXIES = [p for p in env("TRUSTED_PROXIES", "").split(",") if p.strip()]
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -235,6 +284,26 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): scripts only from the portal's own static files — no inline script,
+# no eval, no CDN (the offline verifier's crypto is vendored). Inline style attributes stay allowed
+# (style-src-attr); <style> elements and style sheets come from the portal only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """HTTP only: parse, ask access/selectors/services, render."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,9 +8,10 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import access, audit_labels, dashboard, routing, selectors
+from portal import access, audit_labels, dashboard, lockouts, routing, selectors
 from portal.auth import PortalAuthenticationForm
 from portal.forms import AuditFilterForm
 from portal.models import Role
@@ -80,3 +82,15 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def login_locks(request):
+    """Site administrators see current sign-in locks and lift one (logged)."""
+    access.require(request.user, "portal.unlock_logins")
+    if request.method == "POST":
+        count = lockouts.unlock(actor=request.user, username=request.POST.get("username", "")[:255],
+                                ip_address=request.POST.get("ip_address", "")[:45])
+        messages.success(request, _("已解除锁定（清除%(n)d条失败记录）。") % {"n": count})
+        return redirect("login_locks")
+    return render(request, "portal/login_locks.html", {"locks": lockouts.active_locks()})

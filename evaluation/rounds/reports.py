@@ -4,12 +4,14 @@ page and its XLSX export. Ratios are computed here, never stored; a handful of g
 Before the round is finalised “passed” is the committee's vote (拟通过); afterwards it is the decisions in force
 (a correction counts at its corrected level)."""
 
-import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from openpyxl.styles import Font
+
+from portal import exports
 
 from .models import ApplicationState, Decision, Objection, ObjectionState, RoundState, Stage, TitleApplication
 from .rules import LEVEL_NAMES
@@ -135,13 +137,8 @@ def people(rnd):
 
 def report_xlsx(rnd, report, *, with_people):
     """The report as an XLSX workbook (bytes)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
+    wb, ws = exports.workbook(_("概况"))
     bold = Font(bold=True)
-    ws = wb.active
-    ws.title = _("概况")
     ws.append([rnd.name])
     ws["A1"].font = bold
     ws.append([_("状态"), rnd.get_state_display()])
@@ -154,18 +151,18 @@ def report_xlsx(rnd, report, *, with_people):
     ws.append([_("资格审查未通过"), report["refused"]])
     ws.append([_("经异议核实取消"), report["disqualified"]])
     for title, rows, head in ((_("按级别"), report["levels"], _("级别")), (_("按专业"), report["majors"], _("专业"))):
-        sheet = wb.create_sheet(title)
+        sheet = exports.add_sheet(wb, title)
         sheet.append([head, _("申报人数"), _("评审对象人数"), _("通过人数"), _("通过率")])
         for r in [*rows, report["total"]]:
             sheet.append([r.label, r.applied, r.candidates, r.passed, r.rate])
         for cell in sheet[1]:
             cell.font = bold
-    sheet = wb.create_sheet(_("异议"))
+    sheet = exports.add_sheet(wb, _("异议"))
     sheet.append([_("公示"), _("异议件数"), _("异议成立"), _("异议不成立"), _("待答复")])
     for o in [*report["objections"], report["objection_total"]]:
         sheet.append([o.label, o.total, o.upheld, o.dismissed, o.open])
     if with_people:
-        sheet = wb.create_sheet(_("名单"))
+        sheet = exports.add_sheet(wb, _("名单"))
         sheet.append([_("学号"), _("姓名"), _("专业"), _("申报级别"), _("资格评价结果"), _("状态"), _("评审结果"),
                       _("批准文号")])
         for row in people(rnd):
@@ -174,6 +171,4 @@ def report_xlsx(rnd, report, *, with_people):
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width * 2))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return exports.xlsx_bytes(wb)

@@ -17,7 +17,7 @@ from applications import workflow
 from applications.workflow import WorkflowError
 from evaluation import selectors as evaluation_selectors
 from evaluation.verdicts import VerdictView
-from portal import access, audit
+from portal import access, audit, exports
 from portal.models import Role
 
 from . import clock, deadlines, forms, reports, selectors, services
@@ -192,14 +192,18 @@ def detail(request, pk):
     if state not in ApplicationState.values:
         state = ""
     q = request.GET.get("q", "").strip()[:32]
-    apps = selectors.applications_of(rnd, state=state, q=q)
-    page = Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Supervising offices get counts, not names: rounds.view_personal (issue 14 #10).
+    with_people = access.can(user, "rounds.view_personal", rnd)
+    page = None
+    if with_people:
+        apps = selectors.applications_of(rnd, state=state, q=q)
+        page = Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.state_counts(rnd)
     notices = {n.stage: n for n in rnd.notices.all()}
     manage = access.can(user, "rounds.manage_round", rnd)
     open_objections = selectors.open_objections(rnd).count()
     context = {
-        "round": rnd, "page": page, "state": state, "q": q, "today": today,
+        "round": rnd, "page": page, "with_people": with_people, "state": state, "q": q, "today": today,
         "query": "&".join(p for p in (f"state={state}" if state else "", f"q={q}" if q else "") if p),
         "counts": [(s, label, counts.get(s, 0)) for s, label in ApplicationState.choices if counts.get(s)],
         "total": sum(counts.values()), "deadline": deadline_info(rnd, today), "steps": ROUND_STEPS,
@@ -317,9 +321,7 @@ def report_xlsx(request, pk):
     audit.record(actor=request.user, action="rounds.export_report", obj=rnd,
                  role=Role.UNIVERSITY_STAFF if rnd.institution_id in access.institution_ids(request.user) else "",
                  changes={"with_people": with_people})
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, f"{rnd.name}-统计.xlsx")
-    return response
+    return exports.download(data, f"{rnd.name}-统计.xlsx", exports.XLSX_TYPE)
 
 
 @login_required
@@ -398,7 +400,11 @@ def _application_form_view(request, rnd, *, graduate=None, graduates=None, templ
 def apply(request, pk):
     """A graduate applies from their own account."""
     rnd = get_object_or_404(EvaluationRound.objects.select_related("institution", "standard_version"), pk=pk)
-    access.require(request.user, "rounds.apply", rnd)
+    if not access.can(request.user, "rounds.apply", rnd):
+        # 403 only to those who may see the round; to anyone else it does not exist (issue 14 #10).
+        if not selectors.rounds_visible_to(request.user).filter(pk=rnd.pk).exists():
+            raise Http404
+        raise PermissionDenied
     graduate = selectors.own_graduates(request.user).filter(institution_id=rnd.institution_id,
                                                             graduation_year=rnd.graduation_year).first()
     existing = selectors.active_application(rnd, graduate)

@@ -38,8 +38,10 @@ def test_wrong_password_and_lockout(demo, page, settings):
     shot(page, "login-wrong-password")
     for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         sign_in(page, "univ", "wrong-password")
-    sign_in(page, "univ", DEMO_PASSWORD)  # the right password, too late
-    assert "账号已被锁定" in page.locator('[data-testid="login-error"]').inner_text()
+    sign_in(page, "univ", DEMO_PASSWORD)  # the right password, too late: the same message (issue 14)
+    error = page.locator('[data-testid="login-error"]').inner_text()
+    assert "用户名或密码错误" in error and "联系系统管理员解锁" in error
+    assert "/accounts/login/" in page.url
     shot(page, "login-locked")
 
 

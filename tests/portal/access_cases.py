@@ -4,6 +4,9 @@ CASES = [
     Case("home", everyone(200)),
     Case("login", everyone(302), anonymous=200),  # signed-in users are sent on to their dashboard
     Case("logout", everyone(302), method="post", anonymous=302),
+    Case("login_locks", {"site_admin": 200}),
+    Case("login_locks", {"site_admin": 302}, method="post", data=lambda w: {"username": "x", "ip_address": "10.0.0.9"},
+         id="POST login_locks (unlock)"),
     Case("audit_log", {"provincial_hrss": 200, "provincial_education": 200, "site_admin": 200}),
     Case("institution_list", {"university_staff": 200, "city_hrss": 200, "city_education": 200,
                               "provincial_hrss": 200, "provincial_education": 200, "site_admin": 200},

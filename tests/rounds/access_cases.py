@@ -142,7 +142,7 @@ CASES = [
     Case("rounds:detail", VIEWERS, default=404, kwargs=rnd(RoundState.OPEN)),
     Case("rounds:detail", {"provincial_hrss": 200, "provincial_education": 200, "site_admin": 200}, default=404,
          kwargs=lambda w: {"pk": f.other_city_round(w).pk}, hidden=_other_city_hidden, id="detail (another city)"),
-    Case("rounds:apply", {"student": 200}, kwargs=lambda w: (f.graduate(w, "S0001", user=w.student),
+    Case("rounds:apply", {"student": 200, "expert": 404}, kwargs=lambda w: (f.graduate(w, "S0001", user=w.student),
                                                             {"pk": f.round_in(w, RoundState.OPEN, n=1).pk})[1]),
     Case("rounds:enrol", acting(university_staff=200), default=404, kwargs=rnd(RoundState.OPEN)),
     Case("rounds:publish_candidates", acting(university_staff=302), default=404, method="post",
@@ -210,5 +210,6 @@ CASES = [
 ]
 
 # Issuing the title certificates of a finalised round: the school's staff and site admins (谁评价、谁发证).
-CASES.append(Case("certificates:issue_round_titles", {"university_staff": 302, "site_admin": 302}, method="post",
-                  kwargs=lambda w: {"round_pk": f.round_in(w, RoundState.FINALISED, n=2).pk}))
+# Who cannot see the round at all gets 404, not 403 (issue 14 #10); supervisors who see it get 403.
+CASES.append(Case("certificates:issue_round_titles", acting(university_staff=302, site_admin=302), default=404,
+                  method="post", kwargs=lambda w: {"round_pk": f.round_in(w, RoundState.FINALISED, n=2).pk}))

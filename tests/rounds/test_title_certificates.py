@@ -36,5 +36,6 @@ def test_the_button_is_refused_before_the_round_is_final(world, client):
 def test_another_school_cannot_issue(world, client):
     rnd = f.round_in(world, RoundState.FINALISED, n=2)
     client.force_login(world.other_staff)
-    assert client.post(reverse("certificates:issue_round_titles", args=[rnd.pk])).status_code == 403
+    # 404, not 403: another school's round is not revealed to exist (issue 14 #10).
+    assert client.post(reverse("certificates:issue_round_titles", args=[rnd.pk])).status_code == 404
     assert not Certificate.objects.filter(kind="title").exists()

@@ -1,0 +1,51 @@
+"""Seeds the deploy stack's database through the app role: a filed school, its staff member, passed results.
+Run with the stack's environment: ``python tests/deploy/seed.py N`` prints the result ids, comma-separated."""
+
+import os
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from certificates.models import AssessmentResult, FiledInstitution  # noqa: E402
+from portal.demo import make_uscc  # noqa: E402
+from portal.identifiers import ric_check_digit  # noqa: E402
+from portal.models import Institution, Occupation, Role, RoleAssignment, User  # noqa: E402
+
+PASSWORD = os.environ["DEPLOY_PASSWORD"]
+
+
+def ric(i):
+    body = f"34010419990101{i:03d}"
+    return body + ric_check_digit(body)
+
+
+def main(n):
+    inst = Institution.objects.create(
+        name="安徽工业大学", uscc=make_uscc("12340000485960317"), affiliation="provincial", city_id="3405",
+        kind="undergraduate", applied_engineering=True, industry_college_name="安徽工业大学现代产业学院",
+        industry_college_level="provincial", industry_college_year=2021)
+    staff = User.objects.create_user("staff", password=PASSWORD, full_name="经办人")
+    RoleAssignment.objects.create(user=staff, role=Role.UNIVERSITY_STAFF, institution=inst)
+    occupation, _ = Occupation.objects.update_or_create(
+        code="6-31-01-03", defaults={"name": "电工", "job_types": "维修电工\n电力电工", "focus": "im"})
+    filing = FiledInstitution.objects.create(institution=inst, code="Y000034000017", name_as_filed="安徽工业大学",
+                                             max_level=3, filed_on=date(2025, 9, 1))
+    filing.occupations.set([occupation])
+    results = [AssessmentResult.objects.create(
+        institution=inst, institution_code=filing.code, name=f"学员{i}", gender="M", id_number=ric(100 + i),
+        occupation=occupation, job_type="维修电工", level=3, exam_date=date(2026, 6, 20),
+        theory_score=Decimal(80), practical_score=Decimal(85), recorded_by=staff) for i in range(n)]
+    print(",".join(str(r.pk) for r in results))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
