@@ -1,10 +1,9 @@
-"""Seeds the deploy stack's database through the app role: a filed school, its staff member, passed results.
+"""Seeds the deploy stack's database through the app role: a filed school, its staff member, passed results
+(built like the certificate tests' chain: filing, session, candidates, results).
 Run with the stack's environment: ``python tests/deploy/seed.py N`` prints the result ids, comma-separated."""
 
 import os
 import sys
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,10 +14,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from certificates.models import AssessmentResult, FiledInstitution  # noqa: E402
 from portal.demo import make_uscc  # noqa: E402
 from portal.identifiers import ric_check_digit  # noqa: E402
 from portal.models import Institution, Occupation, Role, RoleAssignment, User  # noqa: E402
+from tests.certificates.chain import filed_application, reported_result, session_for  # noqa: E402
 
 PASSWORD = os.environ["DEPLOY_PASSWORD"]
 
@@ -37,13 +36,11 @@ def main(n):
     RoleAssignment.objects.create(user=staff, role=Role.UNIVERSITY_STAFF, institution=inst)
     occupation, _ = Occupation.objects.update_or_create(
         code="6-31-01-03", defaults={"name": "电工", "job_types": "维修电工\n电力电工", "focus": "im"})
-    filing = FiledInstitution.objects.create(institution=inst, code="Y000034000017", name_as_filed="安徽工业大学",
-                                             max_level=3, filed_on=date(2025, 9, 1))
-    filing.occupations.set([occupation])
-    results = [AssessmentResult.objects.create(
-        institution=inst, institution_code=filing.code, name=f"学员{i}", gender="M", id_number=ric(100 + i),
-        occupation=occupation, job_type="维修电工", level=3, exam_date=date(2026, 6, 20),
-        theory_score=Decimal(80), practical_score=Decimal(85), recorded_by=staff) for i in range(n)]
+    # The same chain the certificate tests build: a Track B filing, a session, present candidates' results.
+    filing = filed_application(inst, "Y000034000017", [occupation], staff=staff)
+    session = session_for(filing, occupation, 3, staff=staff)
+    results = [reported_result(session, name=f"学员{i}", id_number=ric(100 + i), job_type="维修电工", staff=staff)
+               for i in range(n)]
     print(",".join(str(r.pk) for r in results))
 
 

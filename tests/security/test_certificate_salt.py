@@ -74,7 +74,7 @@ def test_migration_salts_old_certificates_and_re_signs_them_keeping_numbers(file
     old_payload, old_signature = qr.sign_payload(payload, key)
     Certificate.objects.filter(pk=cert.pk).update(data=old_data, data_hash=payload["h"], qr_payload=old_payload,
                                                   qr_signature=old_signature, pdf_sha256="stale")
-    migration = importlib.import_module("certificates.migrations.0002_salt_frozen_records")
+    migration = importlib.import_module("certificates.migrations.0003_salt_frozen_records")
 
     class Apps:
         @staticmethod

@@ -30,5 +30,5 @@ def add_salts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("certificates", "0001_initial")]
+    dependencies = [("certificates", "0002_results_only_from_assessment_sessions")]
     operations = [migrations.RunPython(add_salts, migrations.RunPython.noop)]
