@@ -5,6 +5,8 @@ import json
 
 from django.utils.translation import gettext as _
 
+from portal.exports import neutralise
+
 from .models import Attendance
 
 SCHEMA = "anhui-skill-assessment-results/1"
@@ -58,10 +60,9 @@ def as_json(session):
 
 
 def safe_cell(value):
-    """A text cell never starts a formula (= + - @ tab CR), so a spreadsheet shows it as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A text cell never starts a formula (= + - @ tab CR), so a spreadsheet shows it as text: the one rule of
+    every export, ``portal.exports.neutralise`` (issue 14 #8)."""
+    return neutralise(value)
 
 
 def as_xlsx(session):
