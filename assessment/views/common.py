@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
-from applications.workflow import WorkflowError
+from applications.workflow import WorkflowError, history
 from portal import access
 
 from .. import selectors
@@ -39,6 +40,22 @@ def get_plan(request, pk):
     if not access.can(request.user, "assessment.plan_view", plan):
         raise Http404
     return plan
+
+
+TRANSITIONS = {
+    "report": _("报告/报备"), "acknowledge": _("知悉"), "comment": _("提出意见"), "raise_objection": _("提出异议"),
+    "lift_objection": _("撤销异议"), "cancel": _("取消"), "publish_results": _("公布成绩"),
+    "report_results": _("认定结果报备"), "suspend": _("暂停发证"), "lift_suspension": _("恢复发证"),
+}
+
+
+def readable_history(obj):
+    """The transition log with Chinese labels for the action and the states."""
+    states = dict(type(obj)._meta.get_field("state").flatchoices)
+    return [{"at": e.at, "actor": e.actor, "actor_name": e.actor_name, "comment": e.comment,
+             "transition": TRANSITIONS.get(e.transition, e.transition),
+             "source": states.get(e.source, e.source), "target": states.get(e.target, e.target)}
+            for e in history(obj)]
 
 
 def expected_state(request):

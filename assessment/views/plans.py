@@ -7,14 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications.workflow import history
 from certificates.filing import from_application
 from portal import access
 from portal.models import Occupation
 
 from ..forms import NewPlanForm, PlanLineFormSet
 from ..services import plans
-from .common import act, expected_state, get_plan, own_institution
+from .common import act, expected_state, get_plan, own_institution, readable_history
 
 
 @login_required
@@ -51,7 +50,7 @@ def plan_detail(request, pk):
         raise Http404
     return render(request, "assessment/plan_detail.html", {
         "plan": plan, "lines": plan.lines.select_related("occupation"), "formset": formset, "may_edit": may_edit,
-        "may_answer": access.can(request.user, "assessment.plan_answer", plan), "history": history(plan),
+        "may_answer": access.can(request.user, "assessment.plan_answer", plan), "history": readable_history(plan),
     })
 
 

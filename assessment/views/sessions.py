@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.track_b.models import Examiner
-from applications.workflow import history
 from portal import access
 from portal.models import Occupation
 
@@ -19,7 +18,7 @@ from ..models import DeclarationState, SessionState, UnemployedDeclaration
 from ..services import results, sessions
 from ..services.candidates import eligible_graduates
 from ..services.common import current_filing
-from .common import act, expected_state, get_session, own_institution, to_session
+from .common import act, expected_state, get_session, own_institution, readable_history, to_session
 
 
 @login_required
@@ -100,7 +99,7 @@ def session_detail(request, pk):
         "own": own, "office": office, "examiner": examiner,
         "supervisor": access.can(user, "assessment.supervise", session),
         "may_score": access.can(user, "assessment.score", session),
-        "show_ids": own, "today": timezone.localdate(), "history": history(session),
+        "show_ids": own, "today": timezone.localdate(), "history": readable_history(session),
         "supervision": getattr(session, "supervision", None) if hasattr(session, "supervision") else None,
         "supervisor_choices": sessions.supervisor_choices(session) if office else [],
         "eligible": eligible_graduates(session)[:300] if own and session.is_planning else [],
