@@ -153,4 +153,4 @@ def main(n: int = 100_000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else (2_000 if SMOKE else 100_000))
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_GRADUATES", 2_000 if SMOKE else 100_000)))
