@@ -86,7 +86,8 @@ def make_profile(rng: random.Random, i: int) -> Profile:
         skill_certificates=tuple(skills),
         innovation_projects=tuple(projects),
         papers=tuple(papers),
-        general=General(assessment=_pick(rng, {"excellent": 20, "good": 70, "pass": 9, "fail": 1})),
+        general=General(conduct_ok=True, assessment=_pick(rng, {"excellent": 20, "good": 70, "pass": 9, "fail": 1}),
+                        physically_fit=True, continuing_education_done=True),
         employment=Employment(rng.random() < 0.95, rng.random() < 0.9, rng.random() < 0.95) if employed else None,
     )
 

@@ -71,6 +71,10 @@ def _record(rng, i):
         "design_grade": _pick(rng, {"excellent": 10, "good": 38, "medium": 34, "pass": 16, "fail": 2}),
         "ncre_level": _pick(rng, {0: 40, 1: 14, 2: 38, 3: 7, 4: 1}),
         "assessment": _pick(rng, {"excellent": 20, "good": 72, "pass": 7, "fail": 1}),
+        # 附件2 一(六), stated by the school; a few left blank show "未提供：…" (unknown is not met).
+        "conduct_ok": True,
+        "physically_fit": True,
+        "continuing_education_done": None if i % 40 == 17 else True,
         "employer": rng.choice(EMPLOYERS) if employed else "",
         "employed_in_anhui": employed and rng.random() < 0.96,
         "tripartite_agreement": employed and rng.random() < 0.92,
@@ -109,7 +113,8 @@ ZHANG_MING = {
     "name": "张明", "gender": "M", "degree_level": "bachelor", "major": "车辆工程", "pilot_major": True,
     "has_diploma": True, "diploma_number": "1036012025000001", "has_degree": True,
     "degree_number": "1036042025000001", "practice_months": 3, "major_rank_percent": 35, "design_grade": "good",
-    "ncre_level": 1, "assessment": "good", "employer": "马鞍山钢铁股份有限公司", "employed_in_anhui": True,
+    "ncre_level": 1, "assessment": "good", "conduct_ok": True, "physically_fit": True,
+    "continuing_education_done": True, "employer": "马鞍山钢铁股份有限公司", "employed_in_anhui": True,
     "tripartite_agreement": True, "on_duty": True, "duty_start_date": date(YEAR, 7, 15),
 }
 
@@ -128,6 +133,7 @@ ENGINEERS = (
                     "pilot_major": True, "has_diploma": True, "diploma_number": "1036012025000301", "has_degree": True,
                     "degree_number": "1036042025000301", "practice_months": 14, "major_rank_percent": 12,
                     "design_grade": "excellent", "ncre_level": 3, "assessment": "excellent",
+                    "conduct_ok": True, "physically_fit": True, "continuing_education_done": True,
                     "employer": "奇瑞汽车股份有限公司", "employed_in_anhui": True, "tripartite_agreement": True,
                     "on_duty": True, "duty_start_date": date(YEAR, 7, 1)},
      (("skill", {"skill_level": 3, "occupation_code": "6-31-01-03", "title": "电工（三级/高级工）"}),)),
@@ -135,6 +141,7 @@ ENGINEERS = (
                     "pilot_major": True, "has_diploma": True, "diploma_number": "1036012025000302", "has_degree": True,
                     "degree_number": "1036042025000302", "practice_months": 12, "major_rank_percent": 8,
                     "design_grade": "excellent", "ncre_level": 3, "assessment": "excellent",
+                    "conduct_ok": True, "physically_fit": True, "continuing_education_done": True,
                     "employer": "蔚来汽车科技（安徽）有限公司", "employed_in_anhui": True, "tripartite_agreement": True,
                     "on_duty": True, "duty_start_date": date(YEAR, 7, 8)},
      (("project", {"level": "national", "role": "leader", "concluded": True, "title": "国家级大创：智能底盘线控系统"}),

@@ -29,7 +29,10 @@ _EMPLOYMENTS: dict[tuple, Employment] = {}
 
 
 def _general(conduct_ok, assessment, fit, cont_ed):
-    """Profiles are immutable, so equal parts are shared: one General per combination."""
+    """Profiles are immutable, so equal parts are shared: one General per combination.
+
+    A blank stored value (NULL, or "" for the assessment) is unknown — the engine says 未提供, never met."""
+    assessment = assessment or None
     key = (conduct_ok, assessment, fit, cont_ed)
     general = _GENERALS.get(key)
     if general is None:

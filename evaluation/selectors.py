@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from applications.track_a.models import GrantedAuthority
 from portal import access
 from portal.models import CITY_ROLES, Institution
 
@@ -147,3 +148,13 @@ def verdicts_of(graduate_ids):
 def comments_on(version):
     """The city HRSS's comments on a version (its readers may see them: the school and its supervisors)."""
     return list(version.comments.select_related("author").order_by("created_at", "id"))
+
+
+def authorised_pilot_majors(institution_ids):
+    """{institution id: frozenset of pilot majors} from the Track A authority granted (附件1 试点专业 as granted):
+    what 是否试点专业 is when a transcript has no such column."""
+    out = {pk: set() for pk in institution_ids}
+    for pk, majors in GrantedAuthority.objects.filter(institution_id__in=list(out)).values_list("institution_id",
+                                                                                                 "majors"):
+        out[pk].update(majors or ())
+    return {pk: frozenset(majors) for pk, majors in out.items()}

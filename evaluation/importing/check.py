@@ -89,8 +89,11 @@ class Checker:
     """
 
     def __init__(self, headers, *, institutions, default_institution=None, restricted=True, default_year=None,
-                 school_codes=None, supplement=False):
+                 school_codes=None, supplement=False, pilot_majors=None):
         self.headers = list(headers)
+        #: {institution id: majors the school is authorised for (Track A 授权)} — read when the file has no
+        #: 是否试点专业 column, so that a missing column never makes everyone a non-pilot major (附件2 一(三)).
+        self.pilot_majors = pilot_majors
         self.institutions = institutions
         self.default_institution = default_institution
         self.restricted = restricted
@@ -115,6 +118,7 @@ class Checker:
                 continue
             self.index[key] = i
         has = self.index.__contains__
+        self.derive_pilot = not supplement and not has("pilot_major") and pilot_majors is not None
         self.year_from_date = not has("graduation_year") and has("graduation_date")
         self.default_year = None if has("graduation_year") or self.year_from_date else default_year
         self.diploma_from_conclusion = not has("has_diploma") and has("conclusion")
@@ -137,6 +141,8 @@ class Checker:
             present.add("has_diploma")
         if not supplement:
             present.add("student_number")
+        if self.derive_pilot:
+            present.add("pilot_major")
         self.present = frozenset(present)
         self.used = [self.headers[i] for i in sorted(self.index.values())]
         self.label = {key: self.headers[i] for key, i in self.index.items()}
@@ -148,6 +154,14 @@ class Checker:
         self.number_index = self.index.get("student_number", self.width)
         self.memo = {key: {} for key in ("institution", "group_a", "group_b", "major", "months", "rank", "employer",
                                          "date", "year", "conclusion", "diploma")}
+
+    def derived_pilot_note(self):
+        """What the preview says when 是否试点专业 is derived rather than read."""
+        named = [f"{self.institutions[pk][0]}：{'、'.join(sorted(majors))}"
+                 for pk, majors in sorted(self.pilot_majors.items()) if pk in self.institutions and majors]
+        return (_("文件中没有“是否试点专业”列：已按学校获授权的试点专业（附件1、职称自主评审权）判断，"
+                  "专业在其中的记为“是”，其余记为“否”。%(majors)s")
+                % {"majors": "；".join(named) if named else _("尚无获授权的试点专业，全部记为“否”。")})
 
     def _institution(self, value):
         value = value.strip()
@@ -184,6 +198,9 @@ class Checker:
         nfkc = unicodedata.normalize
         join_id = self.join == "id_number"
         error_count = total = warning_count = examples = 0
+        if self.derive_pilot:  # said in the preview, above the rows' own warnings
+            groups[(HEADER_OF["pilot_major"], self.derived_pilot_note())] = [1, [first_row - 1]]
+            warning_count = 1
         line = first_row - 1
         try:
             for cells in rows:
@@ -406,6 +423,8 @@ class Checker:
             problems = [p for p in problems if p[0] in index or p[0] == "institution"]
             if id_v == "" and "id_number" not in index:
                 id_number = ""
+        if self.derive_pilot and not problems:
+            pilot = major in self.pilot_majors.get(inst, ())
         if problems:
             return None, problems, notes
         return (inst, number, name, gender, id_number, year, degree, major, pilot, has_diploma, diploma_no,

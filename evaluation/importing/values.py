@@ -168,9 +168,10 @@ def parse_duty_date(value):
 _gender = _choice(GENDERS, _("性别"), _("“男”或“女”"))
 _degree = _choice(DEGREES, _("学历层次"), _("博士研究生、硕士研究生、本科或专科"))
 _design = _optional(_choice(DESIGN, _("毕业设计成绩"), _("优秀、良好、中等、及格或不及格")), "")
-_assessment = _optional(_choice(ASSESSMENTS, _("年度综合考核"), _("优秀、良好、合格或不合格")), "good")
+# 附件2 一(六): a blank general condition is unknown (None / ""), never met — the engine says 未提供.
+_assessment = _optional(_choice(ASSESSMENTS, _("年度综合考核"), _("优秀、良好、合格或不合格")), "")
 _bool_no = _optional(_boolean, False)
-_bool_yes = _optional(_boolean, True)
+_bool_unknown = _optional(_boolean, None)
 parse_major = _text(_("专业"), 100, True)
 parse_employer = _text(_("就业单位"), 100, False)
 
@@ -194,7 +195,8 @@ def group_a(gender_v, year_v, design_v, ncre_v, assess_v):
 
 
 GROUP_B = (("pilot_major", _bool_no), ("has_diploma", _bool_no), ("has_degree", _bool_no),
-            ("conduct_ok", _bool_yes), ("physically_fit", _bool_yes), ("continuing_education_done", _bool_yes),
+            ("conduct_ok", _bool_unknown), ("physically_fit", _bool_unknown),
+            ("continuing_education_done", _bool_unknown),
             ("employed_in_anhui", _bool_no), ("tripartite_agreement", _bool_no), ("on_duty", _bool_no))
 
 

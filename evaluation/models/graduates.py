@@ -76,12 +76,14 @@ class Graduate(models.Model):
     design_grade = models.CharField(_("毕业设计成绩"), max_length=10, choices=DesignGrade.choices, blank=True)
     ncre_level = models.PositiveSmallIntegerField(_("全国计算机等级"), default=0,
                                                   help_text=_("通过的最高级别；0 表示未通过。"))
-    # 附件2 一(六) general conditions, attested by the school.
-    conduct_ok = models.BooleanField(_("思想政治条件符合"), default=True)
-    assessment = models.CharField(_("年度综合考核"), max_length=10, choices=Assessment.choices,
-                                  default=Assessment.GOOD)
-    physically_fit = models.BooleanField(_("身体条件符合"), default=True)
-    continuing_education_done = models.BooleanField(_("完成继续教育（公需课）学时"), default=True)
+    # 附件2 一(六) general conditions, attested by the school. Blank (NULL, or "" for the assessment) is unknown,
+    # and unknown is not met: the verdict says 未提供 and the graduate may not be evaluated until it is recorded.
+    conduct_ok = models.BooleanField(_("思想政治条件符合"), null=True, blank=True, default=None)
+    assessment = models.CharField(_("年度综合考核"), max_length=10, choices=Assessment.choices, blank=True,
+                                  default="")
+    physically_fit = models.BooleanField(_("身体条件符合"), null=True, blank=True, default=None)
+    continuing_education_done = models.BooleanField(_("完成继续教育（公需课）学时"), null=True, blank=True,
+                                                    default=None)
     # 附件2 一(四): employment in the graduation year.
     employer = models.CharField(_("就业单位"), max_length=100, blank=True)
     employed_in_anhui = models.BooleanField(_("在省内企业就业"), default=False)
@@ -113,7 +115,8 @@ class Graduate(models.Model):
             models.CheckConstraint(condition=Q(degree_level__in=DegreeLevel.values), name="graduate_degree_valid"),
             models.CheckConstraint(condition=Q(design_grade__in=[*DesignGrade.values, ""]),
                                    name="graduate_design_grade_valid"),
-            models.CheckConstraint(condition=Q(assessment__in=Assessment.values), name="graduate_assessment_valid"),
+            models.CheckConstraint(condition=Q(assessment__in=[*Assessment.values, ""]),
+                                   name="graduate_assessment_valid"),
             models.CheckConstraint(condition=~Q(degree_level="junior_college") | Q(has_degree=False),
                                    name="graduate_junior_college_no_degree",
                                    violation_error_message=_("专科不授予学位。")),

@@ -71,7 +71,8 @@ class Facts:
         grade = p.design_grade
         self.design = -1 if grade is None else DESIGN_ORDER[grade]
         self.ncre = p.ncre_level
-        self.assessment = ASSESSMENT_ORDER[p.general.assessment]
+        a = p.general.assessment
+        self.assessment = -1 if a is None else ASSESSMENT_ORDER[a]  # unknown meets nothing
         x: Any = p.competition_awards
         self.awards = [(AWARD_ORDER[a.level], a.rank) for a in x] if x else ()
         x = p.patents

@@ -108,6 +108,10 @@ CONDUCT = "思想政治条件不符合要求（附件2 一(六)1）"
 ASSESSMENT = "年度综合考核为{}，未达到良好以上（附件2 一(六)2）"
 NOT_FIT = "不具备从事工程技术工作的身体条件（附件2 一(六)3）"
 NO_CONTINUING_EDUCATION = "未完成学校规定的继续教育（公需课）学时（附件2 一(六)4）"
+#: Unknown is not met (DOMAIN §3.6): one reason naming every condition the school has not stated.
+NOT_PROVIDED = "未提供：{}（附件2 一(六)：学校记录前不能参评）"
+GENERAL_LABELS = (("conduct_ok", "思想政治条件"), ("assessment", "年度综合考核"), ("physically_fit", "身体条件"),
+                  ("continuing_education_done", "继续教育（公需课）学时"))
 
 _GOOD_OR_BETTER = ("good", "excellent")  # 一(六)2: 综合表现考核达到良好以上
 
@@ -117,7 +121,8 @@ def blocking_reasons(p: Profile) -> tuple[str, ...]:
 
     附件2 一(四): a pilot major of a pilot school (when known — None does not
     block), employed by an enterprise in Anhui with a tripartite agreement and
-    on duty in the graduation year; 附件2 一(六): general conditions.
+    on duty in the graduation year; 附件2 一(六): general conditions, each stated by the school — one
+    not stated (None) is unknown and blocks with "未提供：…", never counted as met.
     """
     e, g = p.employment, p.general
     if (e is not None and e.in_province and e.tripartite_agreement and e.on_duty
@@ -138,13 +143,16 @@ def blocking_reasons(p: Profile) -> tuple[str, ...]:
             reasons.append(NO_TRIPARTITE)
         if not e.on_duty:
             reasons.append(NOT_ON_DUTY)
-    if not g.conduct_ok:
+    unknown = [label for key, label in GENERAL_LABELS if getattr(g, key) is None]
+    if unknown:
+        reasons.append(NOT_PROVIDED.format("、".join(unknown)))
+    if g.conduct_ok is False:
         reasons.append(CONDUCT)
-    if g.assessment not in _GOOD_OR_BETTER:
+    if g.assessment is not None and g.assessment not in _GOOD_OR_BETTER:
         reasons.append(ASSESSMENT.format(ASSESSMENT_NAMES[g.assessment]))
-    if not g.physically_fit:
+    if g.physically_fit is False:
         reasons.append(NOT_FIT)
-    if not g.continuing_education_done:
+    if g.continuing_education_done is False:
         reasons.append(NO_CONTINUING_EDUCATION)
     return tuple(reasons)
 

@@ -81,15 +81,27 @@ class Paper:
 
 @dataclass(frozen=True, slots=True)
 class General:
-    """附件2 一(六) general conditions.  Missing keys in the contract default to true/good."""
+    """附件2 一(六) general conditions, each as the school stated it.
 
-    conduct_ok: bool = True
-    assessment: str = "good"
-    physically_fit: bool = True
-    continuing_education_done: bool = True
+    ``None`` is unknown — a key missing from the contract, a blank column in an import — and unknown is
+    not met: the engine blocks evaluation with "未提供：…" until the school records it (DOMAIN §3.6).
+    """
+
+    conduct_ok: bool | None = None
+    assessment: str | None = None
+    physically_fit: bool | None = None
+    continuing_education_done: bool | None = None
 
     def __post_init__(self) -> None:
-        _require(self.assessment, ASSESSMENTS, "general.assessment")
+        if self.assessment is not None:
+            _require(self.assessment, ASSESSMENTS, "general.assessment")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stated keys only (the contract has no null here: a missing key is unknown)."""
+        return {k: v for k in _GENERAL_KEYS if (v := getattr(self, k)) is not None}
+
+
+_GENERAL_KEYS = ("conduct_ok", "assessment", "physically_fit", "continuing_education_done")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +200,7 @@ class Profile:
                 {"level": p.level, "role": p.role, "concluded": p.concluded} for p in self.innovation_projects
             ],
             "papers": [{"first_author": p.first_author, "in_field": p.in_field} for p in self.papers],
-            "general": {
-                "conduct_ok": self.general.conduct_ok,
-                "assessment": self.general.assessment,
-                "physically_fit": self.general.physically_fit,
-                "continuing_education_done": self.general.continuing_education_done,
-            },
+            "general": self.general.to_dict(),
         }
         if self.employment is not None:
             e = self.employment

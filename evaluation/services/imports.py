@@ -29,6 +29,7 @@ from evaluation.importing import write
 from evaluation.importing.check import Checker
 from evaluation.importing.read import TableError, max_upload_bytes, read_table, size_error
 from evaluation.models import ImportBatch
+from evaluation.selectors import authorised_pilot_majors
 from portal import access, audit
 from portal.models import Institution, Role
 
@@ -51,7 +52,7 @@ class Scope:
     def checker(self, headers, *, year=None, supplement=False):
         return Checker(headers, institutions=self.institutions, default_institution=self.default_institution,
                        restricted=self.restricted, default_year=year, school_codes=self.school_codes,
-                       supplement=supplement)
+                       supplement=supplement, pilot_majors=authorised_pilot_majors(self.institutions))
 
 
 def _institutions(qs):

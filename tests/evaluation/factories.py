@@ -28,6 +28,10 @@ class GraduateFactory(factory.django.DjangoModelFactory):
     major_rank_percent = 40
     design_grade = "good"
     ncre_level = 1
+    conduct_ok = True  # 附件2 一(六), stated by the school (blank would be unknown: not met)
+    assessment = "good"
+    physically_fit = True
+    continuing_education_done = True
     employer = "马鞍山钢铁股份有限公司"
     employed_in_anhui = True
     tripartite_agreement = True

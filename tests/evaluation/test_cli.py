@@ -23,6 +23,7 @@ PROFILES = [
     {"id": "phd", "degree": "phd", "has_diploma": True, "has_degree": True, "practice_months": 0},
     {"id": "tech", "degree": "bachelor", "has_diploma": True, "has_degree": True, "practice_months": 1,
      "competition_awards": [{"level": "school", "rank": 3}],
+     "general": {"conduct_ok": True, "assessment": "good", "physically_fit": True, "continuing_education_done": True},
      "employment": {"in_province": True, "tripartite_agreement": True, "on_duty": True}},
     {"id": "eng13", "degree": "bachelor", "has_diploma": True, "has_degree": True, "practice_months": 12,
      "major_rank_percent": 30, "design_grade": "excellent", "ncre_level": 3,

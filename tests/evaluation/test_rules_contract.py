@@ -25,10 +25,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_CONTRACTS = REPO_ROOT.parent / "shared" / "contracts"
 SCHEMAS = ["eligibility-profile.schema.json", "eligibility-verdict.schema.json"]
 
+MET = {"conduct_ok": True, "assessment": "good", "physically_fit": True, "continuing_education_done": True}
 VALID = [
     {"id": "s1", "degree": "bachelor", "has_diploma": True, "has_degree": True, "practice_months": 12,
      "major_rank_percent": 18.5, "design_grade": "excellent", "ncre_level": 3,
-     "competition_awards": [{"level": "national", "rank": 1}],
+     "competition_awards": [{"level": "national", "rank": 1}], "general": MET,
      "employment": {"in_province": True, "tripartite_agreement": True, "on_duty": True}},
     {"id": "s2", "degree": "junior_college", "has_diploma": True, "has_degree": False, "practice_months": 2,
      "skill_certificates": [{"level": 5, "occupation_code": "6-31-01-03", "one_plus_x": True}],
@@ -37,7 +38,7 @@ VALID = [
      "major_rank_percent": None, "design_grade": None, "papers": [{"first_author": True}],
      "patents": [{"type": "software_copyright", "rank": 2}],
      "innovation_projects": [{"level": "school", "role": "member", "concluded": True}],
-     "general": {}, "employment": {"in_province": True, "tripartite_agreement": True, "on_duty": True}},
+     "general": MET, "employment": {"in_province": True, "tripartite_agreement": True, "on_duty": True}},
     {"id": "s4", "degree": "phd", "has_diploma": True, "has_degree": True, "practice_months": 0},
     {"id": "s5", "degree": "bachelor", "has_diploma": True, "has_degree": False, "practice_months": 0.5},
 ]
@@ -83,10 +84,14 @@ def test_evaluate_profiles_matches_evaluate() -> None:
     assert evaluate_profiles(VALID) == [evaluate(Profile.from_dict(d)).to_dict() for d in VALID]
 
 
-def test_missing_general_keys_default_to_met() -> None:
+def test_missing_general_keys_are_unknown_and_block() -> None:
+    """附件2 一(六): a condition the school has not stated is unknown, and unknown is not met."""
     profile = Profile.from_dict({**VALID[0], "general": {"conduct_ok": True}})
-    assert (profile.general.assessment, profile.general.physically_fit) == ("good", True)
-    assert evaluate(profile).may_apply is True
+    assert (profile.general.assessment, profile.general.physically_fit) == (None, None)
+    verdict = evaluate(profile)
+    assert verdict.may_apply is False
+    assert verdict.blocking == ("未提供：年度综合考核、身体条件、继续教育（公需课）学时（附件2 一(六)：学校记录前不能参评）",)
+    assert evaluate(Profile.from_dict(VALID[0])).may_apply is True
 
 
 def test_profile_round_trips_through_the_contract() -> None:

@@ -6,6 +6,8 @@ Pure Python: no Django needed (run with ``-p no:django``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from evaluation.rules import (
@@ -32,16 +34,23 @@ from evaluation.rules.engine import (
     NOT_ON_DUTY,
     NOT_PILOT_MAJOR,
     NOT_PILOT_SCHOOL,
+    NOT_PROVIDED,
     assign,
 )
 
 EMPLOYED = Employment(in_province=True, tripartite_agreement=True, on_duty=True)
+MET = General(conduct_ok=True, assessment="good", physically_fit=True, continuing_education_done=True)
+
+
+def general(**changes) -> General:
+    return replace(MET, **changes)
 
 
 def grad(**changes) -> Profile:
-    """A bachelor with diploma and degree, employed in Anhui, nothing else unless given."""
+    """A bachelor with diploma and degree, employed in Anhui, general conditions stated and met, nothing else
+    unless given."""
     fields = dict(id="t", degree="bachelor", has_diploma=True, has_degree=True, practice_months=0.0,
-                  employment=EMPLOYED)
+                  employment=EMPLOYED, general=MET)
     fields.update(changes)
     return Profile(**fields)
 
@@ -267,18 +276,22 @@ BLOCKING = [
     pytest.param(dict(employment=Employment(True, True, False)), [NOT_ON_DUTY], id="not on duty"),
     pytest.param(dict(employment=Employment()), [NOT_IN_PROVINCE, NO_TRIPARTITE, NOT_ON_DUTY],
                  id="employment keys missing count as not evidenced"),
-    pytest.param(dict(general=General(conduct_ok=False)), [CONDUCT], id="conduct"),
-    pytest.param(dict(general=General(assessment="pass")), [ASSESSMENT.format("合格")], id="assessment 合格"),
-    pytest.param(dict(general=General(assessment="fail")), [ASSESSMENT.format("不合格")], id="assessment 不合格"),
-    pytest.param(dict(general=General(physically_fit=False)), [NOT_FIT], id="physically unfit"),
-    pytest.param(dict(general=General(continuing_education_done=False)), [NO_CONTINUING_EDUCATION],
+    pytest.param(dict(general=general(conduct_ok=False)), [CONDUCT], id="conduct"),
+    pytest.param(dict(general=general(assessment="pass")), [ASSESSMENT.format("合格")], id="assessment 合格"),
+    pytest.param(dict(general=general(assessment="fail")), [ASSESSMENT.format("不合格")], id="assessment 不合格"),
+    pytest.param(dict(general=general(physically_fit=False)), [NOT_FIT], id="physically unfit"),
+    pytest.param(dict(general=general(continuing_education_done=False)), [NO_CONTINUING_EDUCATION],
                  id="continuing education"),
     pytest.param(dict(pilot_major=False), [NOT_PILOT_MAJOR], id="not a pilot major"),
     pytest.param(dict(pilot_school=False), [NOT_PILOT_SCHOOL], id="not a pilot school"),
     pytest.param(dict(pilot_major=None, pilot_school=None), [], id="pilot facts unknown do not block"),
-    pytest.param(dict(pilot_major=True, pilot_school=True, general=General(assessment="excellent")), [],
+    pytest.param(dict(pilot_major=True, pilot_school=True, general=general(assessment="excellent")), [],
                  id="all met"),
-    pytest.param(dict(employment=None, general=General(conduct_ok=False, physically_fit=False)),
+    pytest.param(dict(general=General()), [NOT_PROVIDED.format("思想政治条件、年度综合考核、身体条件、继续教育（公需课）学时")],
+                 id="nothing stated: unknown is not met"),
+    pytest.param(dict(general=general(physically_fit=None, assessment=None)),
+                 [NOT_PROVIDED.format("年度综合考核、身体条件")], id="blank columns are unknown"),
+    pytest.param(dict(employment=None, general=general(conduct_ok=False, physically_fit=False)),
                  [NOT_EMPLOYED, CONDUCT, NOT_FIT], id="one reason per failed condition"),
 ]
 

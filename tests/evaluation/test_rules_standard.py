@@ -31,7 +31,8 @@ EMPLOYED = Employment(True, True, True)
 
 def grad(**changes) -> Profile:
     fields = dict(id="t", degree="bachelor", has_diploma=True, has_degree=True, practice_months=0.0,
-                  employment=EMPLOYED)
+                  employment=EMPLOYED, general=General(conduct_ok=True, assessment="good", physically_fit=True,
+                                                       continuing_education_done=True))
     fields.update(changes)
     return Profile(**fields)
 
@@ -210,7 +211,8 @@ TIGHTENINGS = [
 @pytest.mark.parametrize(("std", "record", "before", "after"), TIGHTENINGS)
 def test_tightening_is_accepted_and_applied(std: SchoolStandard, record: dict, before: str, after: str) -> None:
     assert validate_standard(std) == []
-    profile = grad(**record, general=General(assessment="good"), papers=())
+    profile = grad(**record, general=General(conduct_ok=True, assessment="good", physically_fit=True,
+                                                   continuing_education_done=True), papers=())
     assert evaluate(profile).level == before
     assert evaluate(profile, std).level == after
     assert level_only(profile, std) == after
