@@ -1,10 +1,14 @@
 """Title certificates from a finalised evaluation round (issue 7 §2, 附件2): the pilot school issues what its
-committee decided (谁评价、谁发证、谁负责). Idempotent: a decision's ``source_key`` gives one certificate."""
+committee decided (谁评价、谁发证、谁负责). Idempotent: a decision's ``source_key`` gives one certificate.
+
+Only from decisions the office that filed the committee has recorded (评审结果备案, DOMAIN §7): none before the
+record, none for a result it refused, none for a decision waiting for the committee's 复查
+(``evaluation.rounds.selectors.issuable_decisions``)."""
 
 from django.db import transaction
 
 from certificates import services
-from evaluation.rounds.selectors import final_passed_decisions
+from evaluation.rounds.selectors import issuable_decisions
 from portal import audit
 from portal.identifiers import normalize_ric
 
@@ -19,10 +23,14 @@ def _birth_date(id_number):
 
 
 def issue_round_titles(rnd, *, actor, render=True):
-    """Issues (or finds) the title certificate of every passed decision in force; returns them in order."""
+    """Issues (or finds) the title certificate of every passed decision in force that the office recorded;
+    returns them in order. Raises ``IssuanceError`` while the results are not on record."""
+    decisions, why_not = issuable_decisions(rnd)
+    if why_not:
+        raise services.IssuanceError(why_not)
     issued = []
     with transaction.atomic():
-        for decision in final_passed_decisions(rnd):
+        for decision in decisions:
             graduate = decision.graduate
             fields = services.title_fields(
                 name=graduate.name, gender=GENDERS.get(graduate.gender, graduate.get_gender_display()),

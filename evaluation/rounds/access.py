@@ -1,8 +1,9 @@
 """Who may do what in an evaluation round (registered with ``portal.access``; transitions ask these rules).
 
 - the school's staff (高校经办人) open and run the round: review applications, publish the notices, answer
-  objections, convene the committee's meetings (as its secretary), finalise, correct a decision — the school
-  evaluates and answers for it (谁评价、谁负责);
+  objections, convene the committee's meetings (as its secretary), finalise — the school evaluates and answers for
+  it (谁评价、谁负责); a final decision is never rewritten by staff: they (or the graduate) may ask the committee for
+  a 复查, and only the committee's new vote changes the outcome;
 - the members called to a meeting (评委会委员, expert accounts) see that meeting, its candidates and their
   materials while it runs, and its record afterwards; they check in, declare conflicts and vote themselves;
   the chair (主任委员) closes the vote and signs the minutes — nobody records votes for them;
@@ -145,6 +146,19 @@ def _answer_objection(user, obj):
     return _staff_of(user, _round_of(obj))
 
 
-@access.rule("rounds.correct_decision")
-def _correct_decision(user, decision):
-    return _staff_of(user, _round_of(decision))
+@access.rule("rounds.request_rereview")
+def _request_rereview(user, decision):
+    """The school that formed the committee (组建单位), or the graduate the decision is about."""
+    return _staff_of(user, _round_of(decision)) or _applicant(user, decision.application)
+
+
+@access.rule("rounds.conclude_rereview")
+def _conclude_rereview(user, request):
+    """Closed by the committee's meeting, run by the school's staff (the new vote is the committee's)."""
+    return _staff_of(user, request.decision.round)
+
+
+@access.rule("rounds.record_results")
+def _record_results(user, filing):
+    """评审结果备案 is recorded by the office that filed the round's committee (附件2 二(三))."""
+    return access.can(user, "track_a.review_committee", filing.round.committee)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApplyAt, Choice, ConflictKind, EvidenceKind, ObjectionState
+from .models import ApplyAt, Choice, ConflictKind, EvidenceKind, ObjectionState, RereviewGrounds
 from .models.applications import EVIDENCE_KINDS
 from .rules import LEVEL_NAMES, levels_within
 
@@ -144,9 +144,10 @@ class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("表决意见"), choices=Choice.choices, widget=forms.RadioSelect)
 
 
-class CorrectionForm(forms.Form):
-    passed = forms.TypedChoiceField(label=_("评审结果"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
-                                    choices=[("1", _("通过")), ("0", _("未通过"))])
-    level = forms.ChoiceField(label=_("评审级别"), choices=[(k, v) for k, v in LEVEL_NAMES.items()])
-    approval_number = forms.CharField(label=_("更正决定批准文号"), max_length=60)
-    reason = forms.CharField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 3}))
+class RereviewForm(forms.Form):
+    """复查: the outcome is the committee's to change; the request says why."""
+
+    grounds = forms.ChoiceField(label=_("复查事由"), choices=RereviewGrounds.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("复查理由"), widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("写明申诉、投诉内容或发现的错误；评委会将在下次评审会议上对该申报人重新表决，"
+                                         "新的结果经公示后生效。姓名、证件号码等打印信息有误的，请在证书页面更正证书。"))

@@ -13,11 +13,15 @@ from .models import (
     ApplicationState,
     Decision,
     EvaluationRound,
+    FilingState,
     Meeting,
     MeetingMember,
     Objection,
     ObjectionState,
     PublicNotice,
+    RereviewRequest,
+    RereviewState,
+    ResultsFiling,
     RoundState,
     TitleApplication,
 )
@@ -198,3 +202,34 @@ def superseded_decisions(rnd):
     """Decisions a correction has replaced (a certificate issued from one of these must be revoked/reissued)."""
     return (Decision.objects.filter(round=rnd, superseded_by__isnull=False)
             .select_related("graduate", "superseded_by").order_by("id"))
+
+
+def pending_rereviews(committee):
+    """复查 requests waiting for ``committee``'s next meeting (oldest first): each puts that candidate before the
+    committee again for a new vote; the meeting closes it with ``services.conclude_rereview``."""
+    return (RereviewRequest.objects.filter(committee=committee, state=RereviewState.PENDING)
+            .select_related("decision__graduate", "decision__application", "decision__round")
+            .order_by("requested_at", "id"))
+
+
+def decisions_under_rereview(rnd):
+    """Ids of the round's decisions with a pending 复查: their certificates wait for the committee."""
+    return set(RereviewRequest.objects.filter(decision__round=rnd, state=RereviewState.PENDING)
+               .values_list("decision_id", flat=True))
+
+
+def issuable_decisions(rnd):
+    """The passed decisions in force whose certificate may issue: recorded by the office that filed the committee
+    (评审结果备案; decided no later than that record), not refused by it, and not waiting for a 复查.
+
+    Returns (decisions, why_not) — ``why_not`` a Chinese sentence when nothing can issue because the results are
+    not on record yet."""
+    filing = ResultsFiling.objects.filter(round=rnd).first()
+    if filing is None:
+        return [], "评审结果尚未报送人社部门备案，备案后才能发证。"
+    if filing.state != FilingState.RECORDED:
+        return [], "评审结果已报送，人社部门备案后才能发证。"
+    held = decisions_under_rereview(rnd)
+    refused = set(filing.refusals.values_list("decision_id", flat=True))
+    return [d for d in final_passed_decisions(rnd)
+            if d.pk not in held and d.pk not in refused and d.created_at <= filing.recorded_at], ""

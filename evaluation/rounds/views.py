@@ -29,8 +29,12 @@ from .models import (
     Decision,
     EvaluationRound,
     EvidenceKind,
+    FilingState,
     Objection,
     ObjectionState,
+    RereviewRequest,
+    RereviewState,
+    ResultsFiling,
     RoundState,
     Stage,
 )
@@ -331,30 +335,72 @@ def decisions(request, pk):
     earlier = list(selectors.superseded_decisions(rnd))
     return render(request, "rounds/decisions.html", {
         "round": rnd, "decisions": current, "earlier": earlier,
-        "can_correct": access.can(request.user, "rounds.manage_round", rnd),
+        "can_rereview": access.can(request.user, "rounds.manage_round", rnd),
+        "pending": set(RereviewRequest.objects.filter(decision__round=rnd, state=RereviewState.PENDING)
+                       .values_list("decision_id", flat=True)),
         "passed": sum(1 for d in current if d.passed)})
 
 
 @login_required
-def correct_decision(request, pk):
+def request_rereview(request, pk):
+    """复查: the school or the graduate asks the committee to review a decision again (it is never edited)."""
     decision = get_object_or_404(Decision.objects.select_related("round__institution", "graduate", "application"),
                                  pk=pk)
-    rnd = _round(request, decision.round_id)
-    access.require(request.user, "rounds.correct_decision", decision)
-    form = forms.CorrectionForm(request.POST or None, initial={"passed": "1" if decision.passed else "0",
-                                                              "level": decision.level})
+    rnd = decision.round
+    if not (access.can(request.user, "rounds.view_round", rnd)
+            or access.can(request.user, "rounds.request_rereview", decision)):
+        raise Http404
+    access.require(request.user, "rounds.request_rereview", decision)
+    form = forms.RereviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.correct_decision(decision=decision, actor=request.user, passed=data["passed"],
-                                      level=data["level"], reason=data["reason"],
-                                      approval_number=data["approval_number"])
+            services.request_rereview(decision=decision, actor=request.user, grounds=form.cleaned_data["grounds"],
+                                      reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, _("已作出更正决定，原决定保留在记录中。"))
-            return redirect("rounds:decisions", pk=rnd.pk)
-    return render(request, "rounds/decision_correct.html", {"round": rnd, "decision": decision, "form": form})
+            messages.success(request, _("已提出复查申请，列入评委会下次评审会议；原决定在复查前继续有效。"))
+            return _to_application(decision.application)
+    return render(request, "rounds/rereview_request.html", {"round": rnd, "decision": decision, "form": form})
+
+
+@login_required
+def results_filing(request, pk):
+    """评审结果备案: the school files the results; the committee's filing office records them or refuses one."""
+    rnd = _round(request, pk)
+    if rnd.state != RoundState.FINALISED:
+        raise Http404
+    user = request.user
+    filing = ResultsFiling.objects.filter(round=rnd).first()
+    passed = [d for d in selectors.current_decisions(rnd) if d.passed]
+    can_submit = access.can(user, "rounds.manage_round", rnd) and (filing is None
+                                                                   or filing.state == FilingState.RECORDED)
+    can_record = filing is not None and filing.state == FilingState.SUBMITTED and access.can(
+        user, "rounds.record_results", filing)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "submit":
+                access.require(user, "rounds.manage_round", rnd)
+                services.submit_results(round=rnd, actor=user)
+                messages.success(request, _("已报送评审结果备案。"))
+            elif action == "record" and filing is not None:
+                access.require(user, "rounds.record_results", filing)
+                refusals = {d.pk: request.POST.get(f"refuse_{d.pk}", "") for d in passed
+                            if request.POST.get(f"refuse_{d.pk}", "").strip()}
+                services.record_results(filing=filing, actor=user, refusals=refusals,
+                                        comment=request.POST.get("comment", "").strip()[:2000])
+                messages.success(request, _("已备案。"))
+            else:
+                raise PermissionDenied("rounds.results_filing")
+        except (ValidationError, WorkflowError) as exc:
+            _errors(request, exc)
+        return redirect("rounds:results_filing", pk=rnd.pk)
+    refused = {r.decision_id: r for r in filing.refusals.all()} if filing else {}
+    return render(request, "rounds/results_filing.html", {
+        "round": rnd, "filing": filing, "decisions": [(d, refused.get(d.pk)) for d in passed],
+        "can_submit": can_submit, "can_record": can_record,
+        "history": history(filing) if filing else []})
 
 
 # --- applications --------------------------------------------------------------------------------------------------------
@@ -431,6 +477,7 @@ def application(request, pk):
     ballot = (app.tallies.exclude(outcome="deferred").order_by("-id").first()
               if rnd.state in (RoundState.VOTED, RoundState.RESULTS_NOTICE, RoundState.FINALISED) else None)
     decisions_ = list(Decision.objects.filter(application=app).select_related("supersedes").order_by("id"))
+    rereviews = list(RereviewRequest.objects.filter(decision__application=app).order_by("id"))
     editable = access.can(user, "rounds.edit_application", app)
     return render(request, "rounds/application.html", {
         "app": app, "round": rnd, "graduate": app.graduate, "verdict": view, "evidence": evidence,
@@ -444,7 +491,9 @@ def application(request, pk):
         "ballot": ballot, "decisions": decisions_, "history": history(app),
         "status": outcome(app, decisions_[-1] if decisions_ else None),
         "is_applicant": app.graduate.user_id == user.pk,
-        "can_correct": access.can(user, "rounds.manage_round", rnd),
+        "can_rereview": bool(decisions_) and not any(r.state == RereviewState.PENDING for r in rereviews)
+        and access.can(user, "rounds.request_rereview", decisions_[-1]),
+        "rereviews": rereviews,
         "required_kinds": [EvidenceKind(k).label for k in services.applications.REQUIRED_EVIDENCE],
     })
 

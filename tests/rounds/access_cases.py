@@ -105,6 +105,16 @@ def _decision(w):
     return {"pk": Decision.objects.filter(round=r).first().pk}
 
 
+def _submitted_filing(w):
+    from evaluation.rounds.models import ResultsFiling
+    from evaluation.rounds.services import submit_results
+
+    r = f.round_in(w, RoundState.FINALISED, n=2)
+    if not ResultsFiling.objects.filter(round=r).exists():
+        submit_results(round=r, actor=w.staff)
+    return {"pk": r.pk}
+
+
 def _own(app_state="draft"):
     return lambda w: {"pk": f.student_application(w, app_state=app_state).pk}
 
@@ -180,7 +190,13 @@ CASES = [
     Case("rounds:report", VIEWERS, default=404, kwargs=rnd(RoundState.FINALISED)),
     Case("rounds:report_xlsx", VIEWERS, default=404, kwargs=rnd(RoundState.FINALISED)),
     Case("rounds:decisions", VIEWERS, default=404, kwargs=rnd(RoundState.FINALISED)),
-    Case("rounds:correct_decision", acting(university_staff=200), default=404, kwargs=_decision),
+    Case("rounds:results_filing", VIEWERS, default=404, kwargs=rnd(RoundState.FINALISED)),
+    Case("rounds:results_filing", acting(university_staff=302), default=404, method="post",
+         kwargs=rnd(RoundState.FINALISED), data=lambda w: {"action": "submit"}, id="results filing: submit"),
+    Case("rounds:results_filing", {**SEEN_NOT_ACTING, "city_hrss": 302, "university_staff": 403}, default=404,
+         method="post", kwargs=_submitted_filing, data=lambda w: {"action": "record"},
+         id="results filing: recorded by the committee's filing office"),
+    Case("rounds:request_rereview", acting(university_staff=200), default=404, kwargs=_decision),
     Case("rounds:application", {**VIEWERS, "student": 200}, default=404, kwargs=_own(),
          id="application (the student's own)"),
     Case("rounds:application", VIEWERS, default=404, kwargs=_someone_elses, hidden=_someone_elses_name,

@@ -180,6 +180,13 @@ def meeting_of(rnd):
     return Meeting.objects.filter(round=rnd).order_by("-id").first()
 
 
+def record_results(w, rnd, refusals=None):
+    """评审结果备案: the school files the finalised round's results and the committee's filing office (the city's
+    HRSS, ``w.city_hrss``) records them — before this no title certificate issues."""
+    filing = services.filing.submit_results(round=rnd, actor=w.staff)
+    return services.filing.record_results(filing=filing, actor=w.city_hrss, refusals=refusals)
+
+
 def eligible(rnd):
     return list(TitleApplication.objects.filter(round=rnd, state=ApplicationState.ELIGIBLE).order_by("id"))
 

@@ -227,32 +227,33 @@ def test_decisions_are_immutable(world):
     assert Decision.objects.get(pk=decision.pk).passed
 
 
-def test_a_correction_is_a_new_logged_decision_that_supersedes(world):
+def test_a_decision_changes_only_through_a_rereview_by_the_committee(world):
+    from evaluation.rounds.models import RereviewState
     from portal.models import AuditLog
 
     rnd = f.round_in(world, RoundState.FINALISED, n=2)
     original = selectors.final_passed_decisions(rnd).first()
-    with pytest.raises(ValidationError, match="更正理由"):
-        services.correct_decision(decision=original, actor=world.staff, passed=False, level="technician", reason="",
-                                  approval_number="安工大职评〔2025〕2号")
+    with pytest.raises(ValidationError, match="复查理由"):
+        services.request_rereview(decision=original, actor=world.staff, grounds="complaint", reason="")
     with pytest.raises(PermissionDenied):
-        services.correct_decision(decision=original, actor=world.city_hrss, passed=False, level="technician",
-                                  reason="x", approval_number="安工大职评〔2025〕2号")
-    new = services.correct_decision(decision=original, actor=world.staff, passed=False, level="technician",
-                                    reason="复查发现其毕业设计成绩登记错误，不满足条件。",
-                                    approval_number="安工大职评〔2025〕2号", today=date(2025, 11, 3))
-    assert new.supersedes == original and new.decided_on == date(2025, 11, 3)
+        services.request_rereview(decision=original, actor=world.city_hrss, grounds="complaint", reason="x")
+    request = services.request_rereview(decision=original, actor=world.staff, grounds="error",
+                                        reason="复核发现其毕业设计成绩登记错误。")
+    assert request.state == RereviewState.PENDING and request.committee_id == original.committee_id
+    assert list(selectors.pending_rereviews(original.committee)) == [request]
+    assert AuditLog.objects.filter(action="rounds.request_rereview", object_id=str(request.pk)).exists()
+    with pytest.raises(ValidationError, match="已在等待评委会复查"):
+        services.request_rereview(decision=original, actor=world.staff, grounds="error", reason="再次申请")
+    # The committee's new vote (its meeting) makes the new decision; the request is closed with it.
+    new = Decision.objects.create(round=rnd, application=original.application, graduate=original.graduate,
+                                  committee=original.committee, level=original.level, major=original.major,
+                                  passed=False, decided_on=date(2026, 3, 2), approval_number="安工大职评〔2026〕1号",
+                                  supersedes=original, reason="评委会复查表决未通过。", created_by=world.staff)
+    request = services.conclude_rereview(request=request, actor=world.staff, outcome=new)
+    assert request.state == RereviewState.CONCLUDED and request.outcome == new
     assert Decision.objects.get(pk=original.pk).passed  # the old one is as it was
-    assert selectors.final_passed_decisions(rnd).count() == 1
     assert original.graduate_id not in {d.graduate_id for d in selectors.final_passed_decisions(rnd)}
-    assert list(selectors.superseded_decisions(rnd)) == [original]
-    assert AuditLog.objects.filter(action="rounds.correct_decision", object_id=str(new.pk)).exists()
-    with pytest.raises(ValidationError, match="已被更正"):
-        services.correct_decision(decision=original, actor=world.staff, passed=True, level="technician",
-                                  reason="再次更正", approval_number="安工大职评〔2025〕3号")
-    again = services.correct_decision(decision=new, actor=world.staff, passed=True, level="technician",
-                                      reason="复核后确认成绩无误，恢复原决定。", approval_number="安工大职评〔2025〕3号")
-    assert selectors.final_passed_decision_for(original.graduate) == again
+    assert list(selectors.pending_rereviews(original.committee)) == []
 
 
 def test_every_step_notifies_the_graduate(world):

@@ -1,8 +1,11 @@
-"""Title certificates come from the final decisions of a round (issue 7 §2): one per passed graduate, idempotent."""
+"""Title certificates come from the final decisions of a round (issue 7 §2): one per passed graduate, idempotent,
+and only once the office that filed the committee has recorded the results (评审结果备案)."""
 
+import pytest
 from django.urls import reverse
 
 from certificates.models import Certificate
+from certificates.services import IssuanceError
 from certificates.titles import issue_round_titles
 from evaluation.rounds.models import RoundState
 from evaluation.rounds.selectors import final_passed_decisions
@@ -13,6 +16,9 @@ def test_a_finalised_round_issues_one_title_certificate_per_passed_graduate(worl
     rnd = f.round_in(world, RoundState.FINALISED, n=3)
     decisions = list(final_passed_decisions(rnd))
     assert len(decisions) == 3
+    with pytest.raises(IssuanceError, match="尚未报送人社部门备案"):
+        issue_round_titles(rnd, actor=world.staff, render=False)
+    f.record_results(world, rnd)
     first = issue_round_titles(rnd, actor=world.staff, render=False)
     again = issue_round_titles(rnd, actor=world.staff, render=False)
     assert [c.pk for c in first] == [c.pk for c in again]

@@ -13,6 +13,7 @@ from .applications import (
 )
 from .calendar import HolidayDay, HolidayYear
 from .decisions import Decision
+from .filing import FilingState, ResultRefusal, ResultsFiling
 from .meetings import (
     Choice,
     Conflict,
@@ -26,6 +27,7 @@ from .meetings import (
     VoteCast,
 )
 from .notices import NOTICE_WORKING_DAYS, NoticeEntry, Objection, ObjectionState, PublicNotice, Stage
+from .rereviews import RereviewGrounds, RereviewRequest, RereviewState
 from .rounds import ROUND_STEPS, EvaluationRound, RoundState
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "Decision",
     "EvaluationRound",
     "EvidenceKind",
+    "FilingState",
     "HolidayDay",
     "HolidayYear",
     "NoticeEntry",
@@ -53,6 +56,11 @@ __all__ = [
     "MeetingMember",
     "MeetingState",
     "Outcome",
+    "ResultRefusal",
+    "ResultsFiling",
+    "RereviewGrounds",
+    "RereviewRequest",
+    "RereviewState",
     "RoundState",
     "SecretBallot",
     "Stage",

@@ -5,7 +5,10 @@
 - ``objections``: lodge (anyone) and answer (the school) objections to a notice
 - ``meetings``: the committee meeting — convening with a recorded draw, members' check-in, conflicts (回避)
   and secret ballot, the chair's closing and signing
-- ``decisions``: correcting a final decision with a new, superseding one
+- ``filing``: 评审结果备案 — the school files the results, the committee's filing office records them (or refuses a
+  candidate's, with a reason); certificates issue only from recorded results
+- ``rereviews``: 复查 — a request (reason, who) puts a decided candidate onto the committee's next meeting; the
+  committee's new vote makes the new decision. School staff never rewrite a decision.
 
 Every state change goes through ``applications.workflow.run_transition``; every date is checked against
 31 December of the graduation year (``evaluation.rounds.deadlines``).
@@ -22,9 +25,10 @@ from .applications import (
     withdraw_application,
 )
 from .ballots import cast_vote, check_in, close_vote, declare_conflict, end_committee_review, sign_minutes
-from .decisions import correct_decision
+from .filing import record_results, submit_results
 from .meetings import convene_meeting, verify_draw
 from .objections import answer_objection, lodge_objection
+from .rereviews import conclude_rereview, request_rereview
 from .rounds import close_candidates_notice, finalise, open_round, publish_candidates, publish_results
 
 __all__ = [
@@ -35,7 +39,7 @@ __all__ = [
     "check_in",
     "close_vote",
     "convene_meeting",
-    "correct_decision",
+    "conclude_rereview",
     "create_application",
     "declare_conflict",
     "end_committee_review",
@@ -45,10 +49,13 @@ __all__ = [
     "open_round",
     "publish_candidates",
     "publish_results",
+    "record_results",
     "remove_evidence",
+    "request_rereview",
     "review_application",
     "sign_minutes",
     "submit_application",
+    "submit_results",
     "update_application",
     "verify_draw",
     "withdraw_application",
