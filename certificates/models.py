@@ -176,7 +176,7 @@ class IssuanceBatch(models.Model):
 
 class CertificateKind(models.TextChoices):
     SKILL = "skill", _("职业技能等级证书")
-    TITLE = "title", _("专业技术资格证书（工程系列）")
+    TITLE = "title", _("职称证书（工程系列）")
 
 
 # What each transition is called in the certificate's history and the audit log.

@@ -10,6 +10,7 @@ import secrets
 from base64 import b32encode
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
@@ -32,7 +33,9 @@ from .models import (
 )
 
 SKILL_TITLE = "职业技能等级证书"
-TITLE_TITLE = "专业技术资格证书"
+def title_heading():
+    """The heading of a title certificate: a setting (the notice names 工程技术人员职称证书, prescribes no layout)."""
+    return getattr(settings, "TITLE_CERTIFICATE_HEADING", "") or "职称证书（工程系列）"
 SKILL_FIELDS = ("name", "id_type", "id_number", "occupation", "occupation_code", "job_type", "level",
                 "level_digit", "institution_name", "institution_code")
 TITLE_FIELDS = ("name", "gender", "birth_date", "id_number", "employer", "series", "major", "qualification",
@@ -174,7 +177,7 @@ def _create(*, kind, fields, issuer, source_key, issued_by, issue_date, photo, h
     else:
         number = numbering.title_number(fields["issuer_uscc"], issue_date.year, fields["qualification"])
         org, level, field_label = fields["issuer_uscc"], fields["qualification"], fields["major"]
-        title = TITLE_TITLE
+        title = title_heading()
     verification_id = new_verification_id()
     data = {
         **fields, "kind": kind.value, "title": title, "number": number, "issue_date": issue_date.isoformat(),

@@ -328,3 +328,10 @@ ASSESSMENT_UNEMPLOYED_YEARS = 2
 EXEMPTION_DECIDERS = ("provincial_hrss", "provincial_education")
 EXEMPTION_SUBJECTS = ("theory", "practice")
 EXEMPTION_REFUSAL_LABEL = "不予免试"
+
+# Issue 12 — what the notice leaves to the school or the office (docs/fidelity.md names each):
+# the heading printed on a title certificate (the notice says 工程技术人员职称证书 and prescribes no layout);
+TITLE_CERTIFICATE_HEADING = env("TITLE_CERTIFICATE_HEADING", "职称证书（工程系列）")
+# who may read a round's results 公示 — "school" (signed-in members of the school and the offices concerned, the
+# default) or "public" (anyone); candidates' materials are always within the unit (单位内部公示).
+ROUNDS_RESULTS_NOTICE_VISIBILITY = env("ROUNDS_RESULTS_NOTICE_VISIBILITY", "school")

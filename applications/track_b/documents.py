@@ -57,18 +57,19 @@ def is_available(application, kind):
     return True
 
 
-def _masked(rows):
+def _masked(rows, full_ids=False):
     for row in rows:
-        row.masked_id = mask_ric(row.id_number) if row.id_number else ""
+        row.masked_id = (row.id_number if full_ids else mask_ric(row.id_number)) if row.id_number else ""
     return rows
 
 
-def context_for(application, kind):
-    ctx = {"app": application, "authority": authority_label(application), "kind": kind}
+def context_for(application, kind, *, full_ids=False):
+    """``full_ids``: the 附件3 copy for the filing office, with full ID numbers (never stored; the view logs it)."""
+    ctx = {"app": application, "authority": authority_label(application), "kind": kind, "full_ids": full_ids}
     if kind == GeneratedDocument.Kind.ANNEX3:
         rows = load_rows(application)
         for key in ("staff", "experts", "examiners"):
-            _masked(rows[key])
+            _masked(rows[key], full_ids)
         ctx.update(rows=rows, filed=list(application.filed_occupations.select_related("occupation")),
                    decided=application.state in (FilingState.FILED, FilingState.NOT_FILED),
                    decided_on=chinese_date(application.filed_at or application.updated_at),
@@ -92,8 +93,8 @@ def context_for(application, kind):
     return ctx
 
 
-def render(application, kind):
-    return render_pdf(TEMPLATES[kind], context_for(application, kind))
+def render(application, kind, *, full_ids=False):
+    return render_pdf(TEMPLATES[kind], context_for(application, kind, full_ids=full_ids))
 
 
 def render_and_store(application_id, kind):

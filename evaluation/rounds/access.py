@@ -12,8 +12,12 @@
 - the offices that supervise the school (its city's HRSS and education bureau; the provincial offices) see the
   rounds, applications, objections and reports, and act on none;
 - site admins see everything and act on nothing;
-- anyone, signed in or not, reads the public notices and lodges an objection (public.py, no rule needed).
+- the notices (公示) are within the unit (单位内部公示, DOMAIN §7): signed-in members of the school (staff, students,
+  experts it employs) and the offices concerned read them and may object; the results notice is public when the
+  setting ``ROUNDS_RESULTS_NOTICE_VISIBILITY`` says "public" (default "school"). No notice shows an ID number.
 """
+
+from django.conf import settings
 
 from evaluation.models import Graduate
 from evaluation.rounds.models import (
@@ -162,3 +166,25 @@ def _conclude_rereview(user, request):
 def _record_results(user, filing):
     """评审结果备案 is recorded by the office that filed the round's committee (附件2 二(三))."""
     return access.can(user, "track_a.review_committee", filing.round.committee)
+
+
+def results_notice_is_public():
+    return getattr(settings, "ROUNDS_RESULTS_NOTICE_VISIBILITY", "school") == "public"
+
+
+def member_of_school(user, institution_id):
+    """Anyone signed in whose role ties them to the school: its staff, its students, the experts it employs."""
+    return any(a.institution_id == institution_id for a in access.roles_of(user))
+
+
+def may_read_notice(user, notice):
+    """The one answer for a notice, signed in or not: the results notice when the setting makes it public, else the
+    rule ``rounds.read_notice`` (``access.can`` refuses anyone not signed in)."""
+    return (notice.stage == "results" and results_notice_is_public()) or access.can(user, "rounds.read_notice", notice)
+
+
+@access.rule("rounds.read_notice")
+def _read_notice(user, notice):
+    """单位内部公示: the school's members and the offices concerned (and site admins)."""
+    rnd = notice.round
+    return (member_of_school(user, rnd.institution_id) or _supervises(user, rnd) or access.is_site_admin(user))

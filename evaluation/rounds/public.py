@@ -1,11 +1,16 @@
-"""The public side of a round: the notices (公示) with masked names, lodging an objection (anyone, contact
-optional), and reading the written answer with the receipt number. No sign-in; no personal data beyond the
-masked name, major, level and evidence summary that the notice itself publishes. The written answer to an
-objection goes to whoever holds its receipt number, not onto the public page (it may discuss the person)."""
+"""The notices (公示) of a round: masked names, major, level and evidence summary — never an ID number —, lodging an
+objection (contact optional), and reading the written answer with the receipt number.
+
+公示 is within the unit (单位内部公示, DOMAIN §7; rule ``rounds.read_notice``): the candidates' notice is read by
+signed-in members of the school and the offices concerned; the results notice likewise, unless the setting
+``ROUNDS_RESULTS_NOTICE_VISIBILITY`` is "public". Someone not signed in is sent to sign in; a signed-in outsider
+gets a 404. The written answer to an objection goes to whoever holds its receipt number, not onto the page."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +18,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import client_ip
 
 from . import clock, forms, selectors, services
+from .access import may_read_notice
 from .models import NoticeEntry, Objection, PublicNotice
 
 #: At most this many objections per client and notice per hour (an open form must not be a flood gate).
@@ -21,15 +27,38 @@ OBJECTION_LIMIT = (20, 3600)
 
 def public_index(request):
     today = clock.today()
-    return render(request, "rounds/public_index.html", {"notices": selectors.public_notices(today), "today": today})
+    notices = [n for n in selectors.public_notices(today) if may_read_notice(request.user, n)]
+    return render(request, "rounds/public_index.html", {"notices": notices, "today": today})
 
 
-def _notice(pk):
-    return get_object_or_404(PublicNotice.objects.select_related("round__institution"), pk=pk)
+class _SignIn(Exception):
+    pass
 
 
+def _notice(request, pk):
+    notice = get_object_or_404(PublicNotice.objects.select_related("round__institution"), pk=pk)
+    if not may_read_notice(request.user, notice):
+        if not request.user.is_authenticated:
+            raise _SignIn
+        raise Http404
+    return notice
+
+
+def _within_unit(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _SignIn:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_within_unit
 def public_notice(request, pk, form=None):
-    notice = _notice(pk)
+    notice = _notice(request, pk)
     today = clock.today()
     entries = list(NoticeEntry.objects.filter(notice=notice).order_by("position"))
     revoked = set(Objection.objects.filter(notice=notice, revoked=True).values_list("entry_id", flat=True))
@@ -41,8 +70,9 @@ def public_notice(request, pk, form=None):
 
 
 @require_POST
+@_within_unit
 def objection(request, pk):
-    notice = _notice(pk)
+    notice = _notice(request, pk)
     entries = list(NoticeEntry.objects.filter(notice=notice).order_by("position"))
     form = forms.ObjectionForm(request.POST, entries=entries)
     if not form.is_valid():

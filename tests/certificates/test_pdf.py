@@ -74,7 +74,7 @@ def test_title_certificate_text(filed, tmp_path):
                                       issued_by=filed.staff, issue_date=date(2025, 12, 28), render=False)
     path = _pdf(cert, tmp_path)
     text = _run("pdftotext", str(path), "-")
-    for expected in ("专业技术资格证书", "刘晓雯", "女", "2002年6月3日", ric(2), "奇瑞汽车股份有限公司", "工程系列",
+    for expected in ("职称证书（工程系列）", "刘晓雯", "女", "2002年6月3日", ric(2), "奇瑞汽车股份有限公司", "工程系列",
                      "车辆工程", "助理工程师", "助理级", "评审", "自主评审委员会", "安工大职评〔2025〕1号",
                      "2025年12月20日", cert.number, "安徽工业大学"):
         assert expected in text, expected

@@ -61,6 +61,7 @@ def pilot(transactional_db, settings, tmp_path, monkeypatch):
     w.student = make_user("student", Role.STUDENT, institution=inst)
     w.student.full_name = "张明远"
     w.student.save()
+    make_user("classmate", Role.STUDENT, institution=inst)  # reads the 公示 within the unit (单位内部公示)
     ta.committee(w, "approved")  # authority (车辆工程, 机械设计制造及其自动化; all levels) and a committee of five
     publish_standard(institution=inst, data=DEFAULT_STANDARD.to_dict(), actor=w.staff)
     w.graduates = {}
@@ -106,7 +107,7 @@ def review(page, w, number, decision, reasons=""):
 
 
 def object_to(browser_page, notice_path, masked_name, content):
-    """An anonymous visitor lodges an objection (no name, no contact) and keeps the receipt."""
+    """A member of the school lodges an objection (no name, no contact) and keeps the receipt."""
     browser_page.goto(notice_path)
     value = browser_page.locator('[name="entry"] option', has_text=masked_name).get_attribute("value")
     browser_page.select_option('[name="entry"]', value)
@@ -217,6 +218,10 @@ def test_a_round_from_applications_to_final_decisions(pilot, page, phone, browse
     w.set_today(date(2025, 9, 30))
     visitor = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
                                   is_mobile=True, device_scale_factor=2).new_page()
+    visitor.goto(notice_path)  # 单位内部公示: not signed in, the notice asks for a sign-in first
+    assert "/login" in visitor.url
+    sign_in(visitor, "classmate", PASSWORD)
+    visitor.wait_for_url("**/")
     visitor.goto(notice_path)
     body = visitor.inner_text('[data-testid="notice-entries"]')
     assert "李*峰" in body and "李晓峰" not in body and len(visitor.locator('[data-testid="notice-entries"] tbody tr')

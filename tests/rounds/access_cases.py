@@ -33,6 +33,10 @@ SEEN_NOT_ACTING = {"city_hrss": 403, "city_education": 403, "provincial_hrss": 4
                    "site_admin": 403}
 
 
+#: 单位内部公示: members of the school (its staff, its student) and the offices concerned; others 404, anonymous sign in.
+UNIT = {**VIEWERS, "student": 200}
+
+
 def acting(**allowed):
     return {**SEEN_NOT_ACTING, **allowed}
 
@@ -215,11 +219,11 @@ CASES = [
     Case("rounds:evidence_delete", acting(university_staff=302, student=302), default=404, method="post",
          kwargs=_evidence),
     Case("rounds:public_index", everyone(200), anonymous=200, kwargs=lambda w: (f.running_notice(w), {})[1]),
-    Case("rounds:public_notice", everyone(200), anonymous=200, kwargs=_notice(RoundState.CANDIDATES_NOTICE),
-         hidden=_full_names, id="public_notice (candidates)"),
-    Case("rounds:public_notice", everyone(200), anonymous=200, kwargs=_notice(RoundState.RESULTS_NOTICE),
-         hidden=_full_names, id="public_notice (results)"),
-    Case("rounds:objection", everyone(302), anonymous=302, method="post",
+    Case("rounds:public_notice", UNIT, default=404, kwargs=_notice(RoundState.CANDIDATES_NOTICE),
+         hidden=_full_names, id="public_notice (candidates): within the unit"),
+    Case("rounds:public_notice", UNIT, default=404, kwargs=_notice(RoundState.RESULTS_NOTICE),
+         hidden=_full_names, id="public_notice (results): within the school by default"),
+    Case("rounds:objection", {role: 302 for role in UNIT}, default=404, method="post",
          kwargs=lambda w: {"pk": f.running_notice(w).pk},
          data=lambda w: {"content": "该同学的实习时间与实际不符，请核实。", "entry": ""}),
     Case("rounds:objection_receipt", everyone(200), anonymous=200, kwargs=lambda w: {"receipt": f.objection(w).receipt}),

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.workflow import WorkflowError, history
-from portal import access
+from portal import access, audit
 from portal.models import Role
 
+from .. import documents as annex_documents
 from .. import selectors, services
 from ..access import acting_role, is_authority_official, membership, staff_of
 from ..completeness import checklist, errors, load_rows, problems_of
@@ -132,7 +134,7 @@ def detail(request, pk):
         "history": history(app), "report": report, "signed": signed, "panel": list(app.panel.all()),
         "documents": doc_list, "filed": list(app.filed_occupations.all()),
         "reason_form": ReasonForm(), "comment_form": CommentForm(),
-        "authority": _authority(app),
+        "authority": _authority(app), "full_annex3": access.can(user, "track_b.review", app),
     })
 
 
@@ -260,12 +262,27 @@ def document(request, pk, kind):
         raise PermissionDenied(kind)
     if not is_available(app, kind):
         raise Http404
+    if kind == GeneratedDocument.Kind.ANNEX3 and request.GET.get("ids") == "full":
+        return _annex3_with_full_ids(request, app)
     stored = GeneratedDocument.objects.filter(application=app, kind=kind).first()
     if stored is None or not stored.file or (app.is_editable and kind in ("annex3", "annex4")):
         stored = render_and_store(app.pk, kind)  # drafts: always the current content
     name = f"{FILENAMES[kind]}-{app.filing_code or app.institution.name}.pdf"
     return serve_file(request, stored.file, filename=name, obj=app, action="track_b.download",
                       role=acting_role(request.user, app))
+
+
+def _annex3_with_full_ids(request, app):
+    """附件3 with full ID numbers: only for the filing office (the HRSS the case is routed to), rendered on demand,
+    never stored, and logged (DOMAIN §8); everyone else reads the masked copy."""
+    access.require(request.user, "track_b.review", app)
+    data = annex_documents.render(app, GeneratedDocument.Kind.ANNEX3, full_ids=True)
+    audit.record(actor=request.user, action="track_b.reveal_annex3_ids", obj=app,
+                 role=acting_role(request.user, app), changes={"document": "annex3", "ids": "full"})
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"{FILENAMES['annex3']}-{app.filing_code or app.institution.name}-完整证件号.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @login_required
