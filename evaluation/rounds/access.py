@@ -188,3 +188,9 @@ def _read_notice(user, notice):
     """单位内部公示: the school's members and the offices concerned (and site admins)."""
     rnd = notice.round
     return (member_of_school(user, rnd.institution_id) or _supervises(user, rnd) or access.is_site_admin(user))
+
+
+@access.rule("rounds.choose_workplace")
+def _choose_workplace(user, graduate):
+    """正文 四(二) 自愿选择: the graduate themself, from their own account — never the school for them."""
+    return graduate.user_id is not None and graduate.user_id == user.pk

@@ -184,7 +184,8 @@ def load_finalised_round(stdout, *, institution, staff):
     # 张明 applies himself; returned once, then resubmitted.
     zhang, _verdict = by_number.pop(STUDENT_NUMBER)
     actor = student if student is not None and zhang.user_id == student.pk else staff
-    app = services.create_application(round=rnd, graduate=zhang, actor=actor, level="technician", today=OPENED)
+    app = services.create_application(round=rnd, graduate=zhang, actor=actor, level="technician", employer_kind="enterprise",
+                                      today=OPENED)
     _evidence(app, actor)
     app = services.submit_application(application=app, actor=actor, today=OPENED)
     app = services.review_application(application=app, actor=staff, decision="return", today=date(2025, 9, 16),
@@ -196,12 +197,14 @@ def load_finalised_round(stdout, *, institution, staff):
     eligible = _spread([(g, v) for g, v in by_number.values() if v.may_apply and v.level != "none"], ENROLLED)
     blocked = [(g, v) for g, v in by_number.values() if not v.may_apply and g.employer and v.level != "none"]
     for g, v in eligible:
-        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, today=OPENED)
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level,
+                                          employer_kind="enterprise", today=OPENED)
         _evidence(app, staff)
         app = services.submit_application(application=app, actor=staff, today=OPENED)
         services.review_application(application=app, actor=staff, decision="pass", today=date(2025, 9, 17))
     for g, v in blocked[:1]:
-        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, today=OPENED)
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level,
+                                          employer_kind="enterprise", today=OPENED)
         _evidence(app, staff)
         app = services.submit_application(application=app, actor=staff, today=OPENED)
         services.review_application(application=app, actor=staff, decision="refuse", today=date(2025, 9, 17),

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApplyAt, Choice, ConflictKind, EvidenceKind, ObjectionState, RereviewGrounds
+from .models import Choice, ConflictKind, EmployerKind, EvidenceKind, ObjectionState, RereviewGrounds
 from .models.applications import EVIDENCE_KINDS
 from .rules import LEVEL_NAMES, levels_within
 
@@ -32,11 +32,10 @@ class ApplicationForm(forms.Form):
     """Apply (a graduate), enrol (the school: with ``graduates``) or edit; evidence files may come along."""
 
     level = forms.ChoiceField(label=_("申报级别"), widget=forms.RadioSelect)
-    apply_at = forms.ChoiceField(label=_("申报途径"), choices=ApplyAt.choices, initial=ApplyAt.SCHOOL,
-                                 widget=forms.RadioSelect,
-                                 help_text=_("在省内企业就业的毕业生可在试点学校或工作单位申报（附件2 一(四)）。"))
-    workplace = forms.CharField(label=_("工作单位"), max_length=100, required=False,
-                                help_text=_("在工作单位申报时填写；默认为毕业生记录中的就业单位。"))
+    employer_kind = forms.ChoiceField(
+        label=_("就业单位性质"), choices=EmployerKind.choices, widget=forms.RadioSelect,
+        help_text=_("附件2 一(四)：须在省内企业就业；在机关、事业单位就业的不能通过试点申报职称。"
+                    "选择在工作地申报的，请在“在工作地申报”页面办理，不在学校评审中申报。"))
     employment = forms.FileField(label=EvidenceKind.EMPLOYMENT.label, required=False,
                                  widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}))
     tripartite = forms.FileField(label=EvidenceKind.TRIPARTITE.label, required=False,
@@ -151,3 +150,15 @@ class RereviewForm(forms.Form):
     reason = forms.CharField(label=_("复查理由"), widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("写明申诉、投诉内容或发现的错误；评委会将在下次评审会议上对该申报人重新表决，"
                                          "新的结果经公示后生效。姓名、证件号码等打印信息有误的，请在证书页面更正证书。"))
+
+
+class WorkplaceChoiceForm(forms.Form):
+    """正文 四(二): the graduate's own choice to apply at the place of work."""
+
+    employer = forms.CharField(label=_("工作单位"), max_length=100)
+    employer_kind = forms.ChoiceField(label=_("单位性质"), choices=EmployerKind.choices, widget=forms.RadioSelect)
+    for_title = forms.BooleanField(label=_("在工作地申报工程系列职称"), required=False, initial=True)
+    for_skill = forms.BooleanField(label=_("在工作地申报职业技能等级认定"), required=False)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(
+        label=_("我确认选择在工作地申报：将退出学校本年度的相应评审，学校不再为我申报。"), required=True)

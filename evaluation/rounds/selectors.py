@@ -130,6 +130,13 @@ def open_rounds_for(graduates):
     return EvaluationRound.objects.filter(cond, state=RoundState.OPEN).select_related("institution")
 
 
+def round_of_graduate(graduate):
+    """The school's round of the graduate's year, if one was opened."""
+    return (EvaluationRound.objects.filter(institution_id=graduate.institution_id,
+                                           graduation_year=graduate.graduation_year)
+            .select_related("standard_version", "institution").first())
+
+
 def active_application(rnd, graduate):
     return TitleApplication.objects.filter(ACTIVE_APPLICATION, round=rnd, graduate=graduate).first()
 
@@ -139,6 +146,7 @@ def enrollable_graduates(rnd):
     taken = TitleApplication.objects.filter(ACTIVE_APPLICATION, round=rnd).values("graduate_id")
     return (Graduate.objects.filter(institution_id=rnd.institution_id, graduation_year=rnd.graduation_year,
                                     major__in=rnd.majors, pilot_major=True)
+            .exclude(workplace_choice__for_title=True)
             .exclude(pk__in=taken).order_by("student_number"))
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from evaluation.rounds import meeting_views, public, views
+from evaluation.rounds import meeting_views, public, views, views_workplace
 
 app_name = "rounds"
 urlpatterns = [
     path("", views.index, name="index"),
     path("my/", views.my, name="my"),
+    path("my/workplace/", views_workplace.workplace, name="workplace"),
+    path("my/workplace/export.json", views_workplace.workplace_export, name="workplace_export"),
     path("open/", views.open_round, name="open"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/apply/", views.apply, name="apply"),

@@ -420,8 +420,8 @@ def _application_form_view(request, rnd, *, graduate=None, graduates=None, templ
         who = data.get("graduate") or graduate
         try:
             application = services.create_application(
-                round=rnd, graduate=who, actor=request.user, level=data["level"], apply_at=data["apply_at"],
-                workplace=data["workplace"])
+                round=rnd, graduate=who, actor=request.user, level=data["level"],
+                employer_kind=data["employer_kind"])
         except ValidationError as exc:
             _errors(request, exc)
         else:
@@ -506,13 +506,13 @@ def application_edit(request, pk):
     verdict = verdict_for(app.graduate, rnd)
     form = forms.ApplicationForm(request.POST or None, request.FILES or None, round=rnd,
                                  verdict_level=verdict.level,
-                                 initial={"level": app.level, "apply_at": app.apply_at, "workplace": app.workplace,
+                                 initial={"level": app.level, "employer_kind": app.employer_kind,
                                           })
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             app = services.update_application(application=app, actor=request.user, level=data["level"],
-                                              apply_at=data["apply_at"], workplace=data["workplace"])
+                                              employer_kind=data["employer_kind"])
             _save_files(request, app, form)
             if "submit" in request.POST:
                 services.submit_application(application=app, actor=request.user, expected_state=app.state)

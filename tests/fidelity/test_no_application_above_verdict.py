@@ -45,7 +45,7 @@ def test_a_draft_cannot_be_changed_to_a_level_above_the_verdict(world):
     rnd = f.open_round(world)
     app = f.application(world, rnd, f.graduate(world, "F1004"), submit=False)
     with pytest.raises(ValidationError) as exc:
-        services.update_application(application=app, actor=world.staff, level="engineer", apply_at="school",
+        services.update_application(application=app, actor=world.staff, level="engineer", employer_kind="enterprise",
                                     today=f.OPENED)
     assert exc.value.code == "above_verdict"
     assert TitleApplication.objects.get(pk=app.pk).level == "technician"

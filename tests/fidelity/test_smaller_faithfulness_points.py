@@ -6,6 +6,9 @@
 - 公示 (职称评审管理暂行规定: 单位内部公示): the candidates' notice is read within the unit — signed-in members of the
   school and the offices concerned, never the open internet —, with name (masked), major and level, never ID
   numbers; the results notice likewise unless ``ROUNDS_RESULTS_NOTICE_VISIBILITY`` = "public".
+- 工作地 (正文 四(二)：“可自愿选择在工作地或试点学校申报”; 附件2 一(四)): the graduate's own choice, recorded; it
+  takes them out of the school's round and gives them an export of their records (verdict, evidence list).
+  “在省内企业就业”: the employer's kind is recorded; 机关、事业单位 may not apply for a title through the pilot.
 - 附件5：“专家组人员应在评估论证报告上签字” — the PDF leaves room for handwritten signatures beside the electronic
   confirmation; 附件3 with full ID numbers only for the filing office, logged; masked for everyone else.
 - 评审结果备案 (national rule for units holding evaluation authority; 附件2 二(三): the committee is 核准备案 with an
@@ -30,7 +33,14 @@ from certificates.models import Certificate
 from certificates.services import IssuanceError, issue_certificate
 from certificates.titles import issue_round_titles
 from evaluation.rounds import selectors, services
-from evaluation.rounds.models import FilingState, PublicNotice, RoundState
+from evaluation.rounds.models import (
+    ApplicationState,
+    FilingState,
+    PublicNotice,
+    RoundState,
+    TitleApplication,
+    WorkplaceChoice,
+)
 from portal.models import AuditLog
 from tests.rounds import factories as f
 from tests.track_b.factories import case_in
@@ -46,7 +56,7 @@ def test_no_title_certificate_before_the_office_recorded_the_results(world):
     with pytest.raises(IssuanceError, match="人社部门备案后才能发证"):
         issue_round_titles(rnd, actor=world.staff, render=False)
     assert not Certificate.objects.filter(kind="title").exists()
-    filing = services.record_results(filing=filing, actor=world.city_hrss)
+    filing = services.record_results(filing=filing, actor=f.office_user(world, rnd))
     assert filing.state == FilingState.RECORDED
     assert len(issue_round_titles(rnd, actor=world.staff, render=False)) == 2
 
@@ -54,7 +64,9 @@ def test_no_title_certificate_before_the_office_recorded_the_results(world):
 def test_only_the_office_that_filed_the_committee_records_them(world):
     rnd = f.round_in(world, RoundState.FINALISED, n=2)
     filing = services.submit_results(round=rnd, actor=world.staff)
-    for outsider in (world.staff, world.other_city_hrss, world.prov_hrss, world.city_edu):
+    office = f.office_user(world, rnd)
+    others = (world.staff, world.other_city_hrss, world.prov_hrss, world.city_hrss, world.city_edu, world.prov_edu)
+    for outsider in (u for u in others if u != office):
         with pytest.raises(PermissionDenied):
             services.record_results(filing=filing, actor=outsider)
 
@@ -64,8 +76,8 @@ def test_a_refused_result_gets_no_certificate_and_the_refusal_needs_a_reason(wor
     refused, kept = selectors.final_passed_decisions(rnd)[:2]
     filing = services.submit_results(round=rnd, actor=world.staff)
     with pytest.raises(ValidationError, match="写明理由"):
-        services.record_results(filing=filing, actor=world.city_hrss, refusals={refused.pk: " "})
-    services.record_results(filing=filing, actor=world.city_hrss,
+        services.record_results(filing=filing, actor=f.office_user(world, rnd), refusals={refused.pk: " "})
+    services.record_results(filing=filing, actor=f.office_user(world, rnd),
                             refusals={refused.pk: "该人员毕业设计成绩材料与存档不符，不予备案。"})
     issued = issue_round_titles(rnd, actor=world.staff, render=False)
     assert [c.source_key for c in issued] == [kept.source_key]
@@ -168,3 +180,50 @@ def test_annex3_full_ids_only_for_the_filing_office_and_logged(world, client, tm
     masked = client.get(reverse("track_b:document", args=[app.pk, "annex3"]))
     assert "340104********" in _text(b"".join(masked.streaming_content) if masked.streaming else masked.content,
                                      tmp_path)
+
+
+# --- 工作地 and the employer's kind ---------------------------------------------------------------------------------
+
+def test_the_graduate_chooses_the_place_of_work_and_leaves_the_schools_round(world, client):
+    """Before: “在工作单位申报” was a field of an application inside the school's round, set by school staff too."""
+    rnd = f.open_round(world)
+    g = f.graduate(world, "W0001", user=world.student)
+    app = f.application(world, rnd, g, actor=world.student)
+    with pytest.raises(PermissionDenied):  # the choice is the graduate's own, never a clerk's for them
+        services.workplace.choose_workplace(graduate=g, actor=world.staff, employer=g.employer,
+                                            employer_kind="enterprise")
+    client.force_login(world.student)
+    response = client.post(reverse("rounds:workplace"), {
+        "employer": g.employer, "employer_kind": "enterprise", "for_title": "on", "confirm": "on"})
+    assert response.status_code == 302
+    choice = WorkplaceChoice.objects.get(graduate=g)
+    assert choice.chosen_by == world.student and choice.for_title
+    assert TitleApplication.objects.get(pk=app.pk).state == ApplicationState.WITHDRAWN
+    with pytest.raises(ValidationError, match="已选择在工作地"):
+        services.create_application(round=rnd, graduate=g, actor=world.staff, level="technician",
+                                    employer_kind="enterprise", today=f.OPENED)
+    assert g not in list(selectors.enrollable_graduates(rnd))
+    export = client.get(reverse("rounds:workplace_export"))
+    data = export.json()
+    assert data["verdict"]["level"] == "technician" and data["verdict"]["criteria"]
+    assert data["choice"]["employer"] == g.employer and g.id_number not in export.content.decode()
+    assert {e["kind"] for e in data["evidence"]} >= {"三方就业协议"}
+    assert AuditLog.objects.filter(action="rounds.workplace_export", actor=world.student).exists()
+
+
+def test_a_government_or_public_institution_employee_may_not_apply_nor_choose_the_workplace(world):
+    rnd = f.open_round(world)
+    g = f.graduate(world, "W0002", user=world.student)
+    with pytest.raises(ValidationError, match="机关、事业单位"):
+        services.workplace.choose_workplace(graduate=g, actor=world.student, employer="马鞍山市某局",
+                                            employer_kind="government")
+    app = services.create_application(round=rnd, graduate=g, actor=world.staff, level="technician",
+                                      employer_kind="public", today=f.OPENED)
+    for kind in ("employment", "tripartite", "on_duty"):
+        services.add_evidence(application=app, actor=world.staff, kind=kind, upload=f.pdf(f"{kind}.pdf"))
+    with pytest.raises(ValidationError, match="须在省内企业就业"):
+        services.submit_application(application=app, actor=world.staff, today=f.OPENED)
+    # skill certification stays open to them: the choice for skills alone is recorded
+    choice = services.workplace.choose_workplace(graduate=g, actor=world.student, employer="马鞍山市某局",
+                                                 employer_kind="government", for_title=False, for_skill=True)
+    assert choice.for_skill and not choice.for_title

@@ -110,13 +110,25 @@ def _decision(w):
 
 
 def _submitted_filing(w):
+    """A round's results filed; the school made 市属 so that its committee's office is the 马鞍山 HRSS (附件2 二(三))."""
     from evaluation.rounds.models import ResultsFiling
     from evaluation.rounds.services import submit_results
+    from portal.models import Institution
 
+    Institution.objects.filter(pk=w.inst.pk).update(affiliation="municipal")
     r = f.round_in(w, RoundState.FINALISED, n=2)
     if not ResultsFiling.objects.filter(round=r).exists():
         submit_results(round=r, actor=w.staff)
     return {"pk": r.pk}
+
+
+def _student_record(w):
+    """``w.student`` linked to a graduate record (the 工作地 pages are the graduate's own)."""
+    from evaluation.models import Graduate
+
+    if not Graduate.objects.filter(user=w.student).exists():
+        f.graduate(w, "S0001", user=w.student, name="王学生")
+    return {}
 
 
 def _own(app_state="draft"):
@@ -200,6 +212,8 @@ CASES = [
     Case("rounds:results_filing", {**SEEN_NOT_ACTING, "city_hrss": 302, "university_staff": 403}, default=404,
          method="post", kwargs=_submitted_filing, data=lambda w: {"action": "record"},
          id="results filing: recorded by the committee's filing office"),
+    Case("rounds:workplace", {"student": 200}, default=404, kwargs=_student_record),
+    Case("rounds:workplace_export", {"student": 200}, default=404, kwargs=_student_record),
     Case("rounds:request_rereview", acting(university_staff=200), default=404, kwargs=_decision),
     Case("rounds:application", {**VIEWERS, "student": 200}, default=404, kwargs=_own(),
          id="application (the student's own)"),

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from applications.track_a.routing import committee_filing_office
 from evaluation.models import Achievement
 from evaluation.rounds import services
 from evaluation.rounds.models import (
@@ -83,7 +84,8 @@ def open_round(w, today=OPENED):
 def application(w, rnd, g, *, level="technician", actor=None, submit=True, today=OPENED):
     """An application of ``g`` with the three evidence files, submitted unless ``submit`` is False."""
     actor = actor or w.staff
-    app = services.create_application(round=rnd, graduate=g, actor=actor, level=level, today=today)
+    app = services.create_application(round=rnd, graduate=g, actor=actor, level=level, employer_kind="enterprise",
+                                      today=today)
     for kind in ("employment", "tripartite", "on_duty"):
         services.add_evidence(application=app, actor=actor, kind=kind, upload=pdf(f"{kind}.pdf"))
     if submit:
@@ -180,11 +182,17 @@ def meeting_of(rnd):
     return Meeting.objects.filter(round=rnd).order_by("-id").first()
 
 
+def office_user(w, rnd):
+    """The world's official in the office that filed the round's committee (附件2 二(三), ``committee_filing_office``)."""
+    office = committee_filing_office(rnd.committee)
+    return w.prov_hrss if office.is_provincial else w.city_hrss
+
+
 def record_results(w, rnd, refusals=None):
-    """评审结果备案: the school files the finalised round's results and the committee's filing office (the city's
-    HRSS, ``w.city_hrss``) records them — before this no title certificate issues."""
+    """评审结果备案: the school files the finalised round's results and the committee's filing office records them —
+    before this no title certificate issues."""
     filing = services.filing.submit_results(round=rnd, actor=w.staff)
-    return services.filing.record_results(filing=filing, actor=w.city_hrss, refusals=refusals)
+    return services.filing.record_results(filing=filing, actor=office_user(w, rnd), refusals=refusals)
 
 
 def eligible(rnd):

@@ -110,12 +110,15 @@ def test_return_and_refuse_need_reasons_and_a_returned_application_comes_back(wo
     assert app.state == ApplicationState.SUBMITTED and app.submission_count == 2
 
 
-def test_apply_at_the_place_of_work(world):
+def test_the_employer_must_be_an_enterprise(world):
     rnd = f.open_round(world)
     g = f.graduate(world, "A0010")
     app = services.create_application(round=rnd, graduate=g, actor=world.staff, level="technician",
-                                      apply_at="workplace", today=f.OPENED)
-    assert app.get_apply_at_display() == "在工作单位申报" and app.workplace == g.employer
+                                      employer_kind="public", today=f.OPENED)
+    for kind in ("employment", "tripartite", "on_duty"):
+        services.add_evidence(application=app, actor=world.staff, kind=kind, upload=f.pdf(f"{kind}.pdf"))
+    with pytest.raises(ValidationError, match="须在省内企业就业"):
+        services.submit_application(application=app, actor=world.staff, today=f.OPENED)
 
 
 def test_withdrawing_lets_the_graduate_apply_again(world):
@@ -147,7 +150,7 @@ def test_a_student_applies_through_the_pages(world, client, clock):
     page = client.get(reverse("rounds:apply", args=[rnd.pk]))
     assert page.status_code == 200 and "资格评价结果" in page.content.decode()
     response = client.post(reverse("rounds:apply", args=[rnd.pk]), {
-        "level": "technician", "apply_at": "school", "employment": f.pdf("a.pdf"), "tripartite": f.pdf("b.pdf"),
+        "level": "technician", "employer_kind": "enterprise", "employment": f.pdf("a.pdf"), "tripartite": f.pdf("b.pdf"),
         "on_duty": f.pdf("c.pdf"), "submit": "1"})
     app = TitleApplication.objects.get(round=rnd)
     assert response.status_code == 302 and response["Location"] == reverse("rounds:application", args=[app.pk])
@@ -163,7 +166,7 @@ def test_staff_enrol_a_graduate_through_the_pages(world, client, clock):
     g = f.graduate(world, "A0014")
     client.force_login(world.staff)
     response = client.post(reverse("rounds:enrol", args=[rnd.pk]), {
-        "graduate": g.pk, "level": "technician", "apply_at": "school", "employment": f.pdf("a.pdf"),
+        "graduate": g.pk, "level": "technician", "employer_kind": "enterprise", "employment": f.pdf("a.pdf"),
         "tripartite": f.pdf("b.pdf"), "on_duty": f.pdf("c.pdf"), "submit": "1"})
     app = TitleApplication.objects.get(round=rnd)
     assert response.status_code == 302 and app.enrolled_by_school and app.state == ApplicationState.SUBMITTED

@@ -7,7 +7,6 @@ from .applications import (
     REQUIRED_EVIDENCE,
     ApplicationEvidence,
     ApplicationState,
-    ApplyAt,
     EvidenceKind,
     TitleApplication,
 )
@@ -29,6 +28,7 @@ from .meetings import (
 from .notices import NOTICE_WORKING_DAYS, NoticeEntry, Objection, ObjectionState, PublicNotice, Stage
 from .rereviews import RereviewGrounds, RereviewRequest, RereviewState
 from .rounds import ROUND_STEPS, EvaluationRound, RoundState
+from .workplace import EmployerKind, WorkplaceChoice
 
 __all__ = [
     "CANDIDATE_STATES",
@@ -38,10 +38,10 @@ __all__ = [
     "ROUND_STEPS",
     "ApplicationEvidence",
     "ApplicationState",
-    "ApplyAt",
     "Choice",
     "Conflict",
     "ConflictKind",
+    "EmployerKind",
     "Decision",
     "EvaluationRound",
     "EvidenceKind",
@@ -67,4 +67,5 @@ __all__ = [
     "Tally",
     "TitleApplication",
     "VoteCast",
+    "WorkplaceChoice",
 ]

@@ -12,6 +12,7 @@ from portal.uploads import UploadValidator
 
 from .base import may
 from .rounds import EvaluationRound
+from .workplace import EmployerKind
 
 EVIDENCE_KINDS = ("pdf", "jpg", "jpeg", "png")
 
@@ -34,13 +35,6 @@ CANDIDATE_STATES = (ApplicationState.ELIGIBLE, ApplicationState.PASSED, Applicat
                     ApplicationState.DISQUALIFIED)
 
 
-class ApplyAt(models.TextChoices):
-    """附件2 一(四): 可在试点学校或工作单位申报."""
-
-    SCHOOL = "school", _("在试点学校申报")
-    WORKPLACE = "workplace", _("在工作单位申报")
-
-
 class TitleApplication(ConcurrentTransitionMixin, models.Model):
     round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="applications",
                               verbose_name=_("职称评审工作"))
@@ -48,8 +42,9 @@ class TitleApplication(ConcurrentTransitionMixin, models.Model):
                                  verbose_name=_("毕业生"))
     level = models.CharField(_("申报级别"), max_length=20, choices=TITLE_LEVELS)
     major = models.CharField(_("专业"), max_length=100)
-    apply_at = models.CharField(_("申报途径"), max_length=10, choices=ApplyAt.choices, default=ApplyAt.SCHOOL)
-    workplace = models.CharField(_("工作单位"), max_length=100, blank=True)
+    # 附件2 一(四) 在省内企业就业: the applicant states the employer's kind; only 企业 may be submitted. (Applying at the
+    # place of work is not a variant of this application: it is the graduate's WorkplaceChoice, outside the round.)
+    employer_kind = models.CharField(_("就业单位性质"), max_length=12, choices=EmployerKind.choices, blank=True)
     employer = models.CharField(_("就业单位"), max_length=100, blank=True)
     # The engine's verdict under the round's standard, as it stood when last submitted or reviewed.
     verdict_level = models.CharField(_("资格评价结果"), max_length=20, blank=True)

@@ -14,6 +14,7 @@ Every state change goes through ``applications.workflow.run_transition``; every 
 31 December of the graduation year (``evaluation.rounds.deadlines``).
 """
 
+from . import workplace
 from .applications import (
     add_evidence,
     create_application,
@@ -59,4 +60,5 @@ __all__ = [
     "update_application",
     "verify_draw",
     "withdraw_application",
+    "workplace",
 ]

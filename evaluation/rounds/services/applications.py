@@ -14,10 +14,11 @@ from evaluation.rounds import clock
 from evaluation.rounds.models import (
     REQUIRED_EVIDENCE,
     ApplicationEvidence,
-    ApplyAt,
+    EmployerKind,
     EvidenceKind,
     RoundState,
     TitleApplication,
+    WorkplaceChoice,
 )
 from evaluation.rounds.models.applications import EVIDENCE_KINDS
 from evaluation.rounds.rules import LEVEL_NAMES, above
@@ -75,14 +76,20 @@ def _check_level(level, verdict):
                 "above_verdict")
 
 
-def _check_place(apply_at, workplace, graduate):
-    if apply_at not in ApplyAt.values:
-        _refuse(_("请选择申报途径。"), "apply_at")
-    if apply_at == ApplyAt.WORKPLACE and not (workplace or graduate.employer):
-        _refuse(_("在工作单位申报的，请填写工作单位名称。"), "workplace")
+def _check_employer_kind(kind):
+    if kind and kind not in EmployerKind.values:
+        _refuse(_("请选择就业单位性质。"), "employer_kind")
 
 
-def create_application(*, round, graduate, actor, level, apply_at=ApplyAt.SCHOOL, workplace="", today=None):
+def _check_not_at_workplace(graduate):
+    """正文 四(二): a graduate who chose the place of work for the title is not in the school's round."""
+    choice = WorkplaceChoice.objects.filter(graduate=graduate, for_title=True).first()
+    if choice is not None:
+        _refuse(_("该毕业生已选择在工作地（%(employer)s）申报工程系列职称（通知 四(二)），不在学校评审中申报。")
+                % {"employer": choice.employer}, "at_workplace")
+
+
+def create_application(*, round, graduate, actor, level, employer_kind="", today=None):
     """A draft application: by the graduate themself (``rounds.apply``) or enrolled by the school (``rounds.enrol``)."""
     rnd = round
     own = _is_applicant(actor, graduate)
@@ -90,45 +97,44 @@ def create_application(*, round, graduate, actor, level, apply_at=ApplyAt.SCHOOL
     today = today or clock.today()
     _check_open(rnd, today)
     _check_scope(rnd, graduate, level)
-    _check_place(apply_at, workplace, graduate)
+    _check_employer_kind(employer_kind)
+    _check_not_at_workplace(graduate)
     if active_application(rnd, graduate) is not None:
         _refuse(_("该毕业生在本轮评审中已有申报。"), "duplicate")
     verdict, snapshot = verdict_snapshot(graduate, rnd)
     _check_level(level, verdict)
     application = TitleApplication(
-        round=rnd, graduate=graduate, level=level, major=graduate.major, apply_at=apply_at,
-        workplace=(workplace or graduate.employer) if apply_at == ApplyAt.WORKPLACE else "",
+        round=rnd, graduate=graduate, level=level, major=graduate.major, employer_kind=employer_kind,
         created_by=actor, enrolled_by_school=not own, **snapshot)
     try:
         with transaction.atomic():
             application.save()
             audit.record(actor=actor, action="rounds.create_application", obj=application,
                          role=Role.STUDENT if own else STAFF,
-                         changes={"round": rnd.pk, "graduate": graduate.pk, "level": level, "apply_at": apply_at})
+                         changes={"round": rnd.pk, "graduate": graduate.pk, "level": level,
+                                  "employer_kind": employer_kind})
     except IntegrityError:
         _refuse(_("该毕业生在本轮评审中已有申报。"), "duplicate")
     return application
 
 
-def update_application(*, application, actor, level, apply_at, workplace="", today=None):
+def update_application(*, application, actor, level, employer_kind="", today=None):
     access.require(actor, "rounds.edit_application", application)
     today = today or clock.today()
     rnd = application.round
     _check_open(rnd, today)
     _check_scope(rnd, application.graduate, level)
-    _check_place(apply_at, workplace, application.graduate)
+    _check_employer_kind(employer_kind)
     verdict, snapshot = verdict_snapshot(application.graduate, rnd)
     _check_level(level, verdict)
-    values = {"level": level, "apply_at": apply_at,
-              "workplace": (workplace or application.graduate.employer) if apply_at == ApplyAt.WORKPLACE else "",
-              **snapshot}
+    values = {"level": level, "employer_kind": employer_kind, **snapshot}
     with transaction.atomic():
         # Only the editable fields, and only while the state is still the one we checked.
         updated = TitleApplication.objects.filter(pk=application.pk, state=application.state).update(**values)
         if not updated:
             _refuse(_("该申报已由他人处理，请刷新页面后再操作。"), "stale")
         audit.record(actor=actor, action="rounds.update_application", obj=application,
-                     role=role_of(actor, application), changes={"level": level, "apply_at": apply_at})
+                     role=role_of(actor, application), changes={"level": level, "employer_kind": employer_kind})
     return TitleApplication.objects.select_related("round__institution", "graduate").get(pk=application.pk)
 
 
@@ -171,10 +177,15 @@ def submit_application(*, application, actor, expected_state=None, today=None):
     rnd = application.round
     _check_open(rnd, today)
     _check_scope(rnd, application.graduate, application.level)
+    _check_not_at_workplace(application.graduate)
     missing = missing_evidence(application)
     if missing:
         _refuse(_("请上传以下证明材料后再提交：%(kinds)s。")
                 % {"kinds": "、".join(str(EvidenceKind(k).label) for k in missing)}, "evidence")
+    if application.employer_kind != EmployerKind.ENTERPRISE:
+        _refuse(_("附件2 一(四)：须在省内企业就业。请选择就业单位性质；在机关、事业单位就业的不能通过试点申报职称。")
+                if application.employer_kind else _("请选择就业单位性质（附件2 一(四)：须在省内企业就业）。"),
+                "employer_kind")
     verdict, snapshot = verdict_snapshot(application.graduate, rnd)
     _check_level(application.level, verdict)
     own = _is_applicant(actor, application.graduate)
