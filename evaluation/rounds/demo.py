@@ -10,7 +10,9 @@ services so that the log, notifications, notices, minutes and decisions are what
   通知 四(四)), one of whom did not reach two thirds of the vote; one not yet on duty was refused;
 - an objection to the candidates' notice was answered (dismissed); the committee met with 6 of its 7 members,
   who checked in and voted themselves (secret ballot); members employed by a candidate's employer withdrew from
-  that vote (回避, detected from employer data); the chair (``pool_1``) closed the vote and signed the minutes.
+  that vote (回避, detected from employer data); the chair (``pool_1``) closed the vote and signed the minutes;
+- the results were filed (评审结果备案) with the office that filed the committee, which recorded them — only then may
+  title certificates issue.
 
 And, for trying the meeting now, its round of the portal's current year waits at 待评委会评审 (``load_voting_round``):
 a small cohort of this year enrolled and reviewed, the candidates' notice published on dates that have already
@@ -29,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from applications.track_a.routing import committee_filing_office
 from evaluation import demo as evaluation_demo
 from evaluation.models import Achievement, Graduate
 from portal.models import Institution
@@ -123,7 +126,8 @@ def load_voting_round(stdout, *, institution, staff, today=None):
     rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year, today=opened)
     picked = [(g, v) for g, v in _pick(rnd, today.year) if v.may_apply and v.level != "none"][:6]
     for g, v in picked:
-        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, today=opened)
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, employer_kind="enterprise",
+                                          today=opened)
         _evidence(app, staff)
         app = services.submit_application(application=app, actor=staff, today=opened)
         services.review_application(application=app, actor=staff, decision="pass", today=opened)
@@ -224,6 +228,13 @@ def load_finalised_round(stdout, *, institution, staff):
     rnd = services.publish_results(round=rnd, actor=staff, starts_on=SESSION, today=SESSION,
                                    contact="安徽工业大学人事处 0555-2311000")
     rnd = services.finalise(round=rnd, actor=staff, document_number=DOCUMENT, today=FINALISED)
+    # 评审结果备案 with the office that filed the committee (附件2 二(三)); titles may issue only after it records them.
+    office = committee_filing_office(rnd.committee)
+    officer = None if office is None else User.objects.filter(
+        roles__role=office.role, **({} if office.is_provincial else {"roles__city_id": office.city_code})).first()
+    filing = services.submit_results(round=rnd, actor=staff)
+    if officer is not None:
+        services.record_results(filing=filing, actor=officer, comment="经审核，予以备案。")
     passed = selectors.final_passed_decisions(rnd).count()
     stdout.write(f"  职称评审：{rnd.name} 已确定评审结果（{DOCUMENT}），通过 {passed} 人（univ、student 可查看）")
     return rnd

@@ -137,6 +137,11 @@ def round_of_graduate(graduate):
             .select_related("standard_version", "institution").first())
 
 
+def latest_application(rnd, graduate):
+    """The graduate's most recent application in the round, withdrawn or not (for their own export)."""
+    return TitleApplication.objects.filter(round=rnd, graduate=graduate).order_by("-id").first()
+
+
 def active_application(rnd, graduate):
     return TitleApplication.objects.filter(ACTIVE_APPLICATION, round=rnd, graduate=graduate).first()
 

@@ -41,6 +41,7 @@ def test_objection_receipt(world, client, clock):
     clock.set(f.CANDIDATES_FROM)
     rnd = f.round_in(world, RoundState.CANDIDATES_NOTICE)
     notice = PublicNotice.objects.get(round=rnd)
+    client.force_login(world.student)  # 单位内部公示: a member of the school objects
     response = client.post(reverse("rounds:objection", args=[notice.pk]), {"content": "材料存疑，请核实竞赛获奖证书。"})
     objection = Objection.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/{objection.receipt}/")

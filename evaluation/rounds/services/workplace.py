@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.profiles import graduate_profile
 from evaluation.rounds.models import EDITABLE, ApplicationState, EmployerKind, WorkplaceChoice
-from evaluation.rounds.selectors import active_application, round_of_graduate
+from evaluation.rounds.selectors import active_application, latest_application, round_of_graduate
 from evaluation.rules import DEFAULT_STANDARD, evaluate
 from portal import access, audit
 from portal.identifiers import mask_ric
@@ -72,7 +72,7 @@ def workplace_export(*, graduate, actor):
     else:
         verdict, standard = evaluate(graduate_profile(graduate), DEFAULT_STANDARD), "附件2 基本条件"
     choice = getattr(graduate, "workplace_choice", None)
-    application = active_application(rnd, graduate) if rnd is not None else None
+    application = latest_application(rnd, graduate) if rnd is not None else None
     evidence = [{"kind": e.get_kind_display(), "file": e.original_name, "uploaded_at": e.uploaded_at.isoformat()}
                 for e in (application.evidence.all() if application is not None else [])]
     data = {
