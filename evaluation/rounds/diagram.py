@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import translation
 
 from .labels import TRANSITION_LABELS
-from .models import EvaluationRound, Meeting, Objection, TitleApplication
+from .models import EvaluationRound, Meeting, Objection, RereviewRequest, ResultsFiling, TitleApplication
 
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "rounds_workflow.md"
 
@@ -86,8 +86,24 @@ def generate():
             "",
             _mermaid(Objection),
             "",
+            "## 评审结果备案: `ResultsFiling.state`",
+            "",
+            "The school files a finalised round's results with the office that filed its committee (附件2 二(三));",
+            "that office records them, refusing a candidate's result with a reason (`ResultRefusal`). Title",
+            "certificates issue only from recorded, unrefused decisions (`selectors.issuable_decisions`).",
+            "",
+            _mermaid(ResultsFiling),
+            "",
+            "## 复查: `RereviewRequest.state`",
+            "",
+            "A request (reason, who asked) puts a decided candidate onto the committee's next meeting; the",
+            "committee's new vote, after a new 公示, makes a new decision that supersedes the old one and concludes",
+            "the request. While it is pending, that decision's certificate does not issue.",
+            "",
+            _mermaid(RereviewRequest),
+            "",
             "Final decisions (`Decision`) have no workflow: they are written once when the round is finalised and",
-            "never changed; a correction is a new decision that supersedes the old one (PostgreSQL trigger",
-            "`rounds_decision_no_update` refuses UPDATE and DELETE).",
+            "never changed by staff; only a 复查 by the committee makes a new decision that supersedes the old one",
+            "(PostgreSQL trigger `rounds_decision_no_update` refuses UPDATE and DELETE).",
             "",
         ])

@@ -24,4 +24,9 @@ TRANSITION_LABELS = {
     # an objection
     "uphold": _("答复：异议成立"),
     "dismiss": _("答复：异议不成立"),
+    # 评审结果备案
+    "record": _("人社部门予以备案"),
+    "resubmit": _("复查后重新报送备案"),
+    # 复查
+    "conclude": _("评委会复查后作出新的决定"),
 }

@@ -7,10 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import TransitionLog
+from applications.track_a.routing import committee_filing_office
 from applications.workflow import WorkflowError, run_transition
-from evaluation.rounds import services
+from evaluation.rounds import selectors, services
 from evaluation.rounds.diagram import OUTPUT, generate
 from evaluation.rounds.models import (
     ApplicationState,
@@ -77,6 +79,18 @@ def test_every_transition_is_listed():
     for model, table in ((EvaluationRound, ROUND_TRANSITIONS), (TitleApplication, APPLICATION_TRANSITIONS),
                          (Objection, OBJECTION_TRANSITIONS)):
         assert {t.name for t in model._meta.get_field("state").get_all_transitions(model)} == set(table)
+
+
+def test_results_filing_and_rereview_transitions_by_every_role(world):
+    """评审结果备案 is recorded by the committee's filing office only; a 复查 is concluded by the meeting (staff)."""
+    rnd = f.round_in(world, RoundState.FINALISED, n=1)
+    filing = services.submit_results(round=rnd, actor=world.staff)
+    office = "provincial_hrss" if committee_filing_office(rnd.committee).is_provincial else "city_hrss"
+    assert _who_may(filing, "record", _everyone(world), {"by": world.staff, "at": timezone.now(), "note": ""}) == {
+        office}
+    decision = selectors.final_passed_decisions(rnd).first()
+    request = services.request_rereview(decision=decision, actor=world.staff, grounds="error", reason="材料有误")
+    assert _who_may(request, "conclude", _everyone(world), {"outcome": decision}) == STAFF
 
 
 @pytest.mark.parametrize("name", sorted(ROUND_TRANSITIONS))
