@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.rounds import meeting_views, public, views, views_workplace
+from evaluation.rounds import meeting_views, public, views, views_results, views_workplace
 
 app_name = "rounds"
 urlpatterns = [
@@ -34,8 +34,8 @@ urlpatterns = [
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("<int:pk>/decisions/", views.decisions, name="decisions"),
-    path("decisions/<int:pk>/rereview/", views.request_rereview, name="request_rereview"),
-    path("<int:pk>/results-filing/", views.results_filing, name="results_filing"),
+    path("decisions/<int:pk>/rereview/", views_results.request_rereview, name="request_rereview"),
+    path("<int:pk>/results-filing/", views_results.results_filing, name="results_filing"),
     path("objections/<int:pk>/answer/", views.answer_objection, name="answer_objection"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),

@@ -29,12 +29,10 @@ from .models import (
     Decision,
     EvaluationRound,
     EvidenceKind,
-    FilingState,
     Objection,
     ObjectionState,
     RereviewRequest,
     RereviewState,
-    ResultsFiling,
     RoundState,
     Stage,
 )
@@ -339,68 +337,6 @@ def decisions(request, pk):
         "pending": set(RereviewRequest.objects.filter(decision__round=rnd, state=RereviewState.PENDING)
                        .values_list("decision_id", flat=True)),
         "passed": sum(1 for d in current if d.passed)})
-
-
-@login_required
-def request_rereview(request, pk):
-    """复查: the school or the graduate asks the committee to review a decision again (it is never edited)."""
-    decision = get_object_or_404(Decision.objects.select_related("round__institution", "graduate", "application"),
-                                 pk=pk)
-    rnd = decision.round
-    if not (access.can(request.user, "rounds.view_round", rnd)
-            or access.can(request.user, "rounds.request_rereview", decision)):
-        raise Http404
-    access.require(request.user, "rounds.request_rereview", decision)
-    form = forms.RereviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_rereview(decision=decision, actor=request.user, grounds=form.cleaned_data["grounds"],
-                                      reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("已提出复查申请，列入评委会下次评审会议；原决定在复查前继续有效。"))
-            return _to_application(decision.application)
-    return render(request, "rounds/rereview_request.html", {"round": rnd, "decision": decision, "form": form})
-
-
-@login_required
-def results_filing(request, pk):
-    """评审结果备案: the school files the results; the committee's filing office records them or refuses one."""
-    rnd = _round(request, pk)
-    if rnd.state != RoundState.FINALISED:
-        raise Http404
-    user = request.user
-    filing = ResultsFiling.objects.filter(round=rnd).first()
-    passed = [d for d in selectors.current_decisions(rnd) if d.passed]
-    can_submit = access.can(user, "rounds.manage_round", rnd) and (filing is None
-                                                                   or filing.state == FilingState.RECORDED)
-    can_record = filing is not None and filing.state == FilingState.SUBMITTED and access.can(
-        user, "rounds.record_results", filing)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "submit":
-                access.require(user, "rounds.manage_round", rnd)
-                services.submit_results(round=rnd, actor=user)
-                messages.success(request, _("已报送评审结果备案。"))
-            elif action == "record" and filing is not None:
-                access.require(user, "rounds.record_results", filing)
-                refusals = {d.pk: request.POST.get(f"refuse_{d.pk}", "") for d in passed
-                            if request.POST.get(f"refuse_{d.pk}", "").strip()}
-                services.record_results(filing=filing, actor=user, refusals=refusals,
-                                        comment=request.POST.get("comment", "").strip()[:2000])
-                messages.success(request, _("已备案。"))
-            else:
-                raise PermissionDenied("rounds.results_filing")
-        except (ValidationError, WorkflowError) as exc:
-            _errors(request, exc)
-        return redirect("rounds:results_filing", pk=rnd.pk)
-    refused = {r.decision_id: r for r in filing.refusals.all()} if filing else {}
-    return render(request, "rounds/results_filing.html", {
-        "round": rnd, "filing": filing, "decisions": [(d, refused.get(d.pk)) for d in passed],
-        "can_submit": can_submit, "can_record": can_record,
-        "history": history(filing) if filing else []})
 
 
 # --- applications --------------------------------------------------------------------------------------------------------
