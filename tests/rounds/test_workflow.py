@@ -84,13 +84,14 @@ def test_every_transition_is_listed():
 def test_results_filing_and_rereview_transitions_by_every_role(world):
     """评审结果备案 is recorded by the committee's filing office only; a 复查 is concluded by the meeting (staff)."""
     rnd = f.round_in(world, RoundState.FINALISED, n=1)
+    people = _everyone(world)
     filing = services.submit_results(round=rnd, actor=world.staff)
     office = "provincial_hrss" if committee_filing_office(rnd.committee).is_provincial else "city_hrss"
-    assert _who_may(filing, "record", _everyone(world), {"by": world.staff, "at": timezone.now(), "note": ""}) == {
+    assert _who_may(filing, "record", people, {"by": world.staff, "at": timezone.now(), "note": ""}) == {
         office}
     decision = selectors.final_passed_decisions(rnd).first()
     request = services.request_rereview(decision=decision, actor=world.staff, grounds="error", reason="材料有误")
-    assert _who_may(request, "conclude", _everyone(world), {"outcome": decision}) == STAFF
+    assert _who_may(request, "conclude", people, {"outcome": decision}) == STAFF
 
 
 @pytest.mark.parametrize("name", sorted(ROUND_TRANSITIONS))
