@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rounds', '0004_rereview_requests'),
+        ('rounds', '0005_rereview_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

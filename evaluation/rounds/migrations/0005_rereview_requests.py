@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rounds', '0003_no_application_above_the_verdict'),
+        ('rounds', '0004_committee_meetings_secret_ballot'),
         ('track_a', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
