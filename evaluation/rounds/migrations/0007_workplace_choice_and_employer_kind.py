@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0004_general_conditions_unknown_when_blank'),
+        ('evaluation', '0005_general_conditions_unknown_when_blank'),
         ('rounds', '0006_results_filing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

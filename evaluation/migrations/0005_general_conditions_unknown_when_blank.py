@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0003_import_pipeline'),
+        ('evaluation', '0004_cohortsummary'),
         ('portal', '0003_expert_pool_and_occupations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
