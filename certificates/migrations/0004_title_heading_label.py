@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0002_results_only_from_assessment_sessions'),
+        ('certificates', '0003_salt_frozen_records'),
     ]
 
     operations = [
