@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from certificates import pagecache, ratelimit, services
 from tests.certificates.conftest import ric
-from tests.conftest import PASSWORD
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -84,7 +83,7 @@ def test_each_visitor_gets_a_working_csrf_token_of_their_own(cert):
 def test_signed_in_visitors_are_not_served_the_shared_page(cert, world):
     Client().get(link(cert))
     staff = Client()
-    assert staff.login(username=world.staff.username, password=PASSWORD)
+    staff.force_login(world.staff)
     body = staff.get(link(cert)).content.decode()
     assert world.staff.display_name in body  # their own header, rendered for them
 

@@ -21,7 +21,7 @@ def run_manage(*args, env_extra):
 def test_check_deploy_has_no_warnings_in_production():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra={
         "DJANGO_ENV": "production", "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
-        "ALLOWED_HOSTS": "portal.example.cn"})
+        "ALLOWED_HOSTS": "portal.example.cn", "PUBLIC_BASE_URL": "https://portal.example.cn"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
