@@ -25,29 +25,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='recusal',
-            name='ballot',
+        # The old tables go first, dependants before what they reference (no RemoveField: on SQLite it
+        # rebuilds a table whose unique constraint still names the removed column).
+        migrations.DeleteModel(
+            name='Recusal',
         ),
-        migrations.RemoveField(
-            model_name='committeesession',
-            name='recorded_by',
+        migrations.DeleteModel(
+            name='Ballot',
         ),
-        migrations.RemoveField(
-            model_name='committeesession',
-            name='round',
+        migrations.DeleteModel(
+            name='SessionMember',
         ),
-        migrations.RemoveField(
-            model_name='sessionmember',
-            name='session',
-        ),
-        migrations.RemoveField(
-            model_name='recusal',
-            name='member',
-        ),
-        migrations.RemoveField(
-            model_name='sessionmember',
-            name='member',
+        migrations.DeleteModel(
+            name='CommitteeSession',
         ),
         migrations.CreateModel(
             name='Meeting',
@@ -160,18 +150,6 @@ class Migration(migrations.Migration):
                 'verbose_name': '已投票记录',
                 'verbose_name_plural': '已投票记录',
             },
-        ),
-        migrations.DeleteModel(
-            name='Ballot',
-        ),
-        migrations.DeleteModel(
-            name='CommitteeSession',
-        ),
-        migrations.DeleteModel(
-            name='Recusal',
-        ),
-        migrations.DeleteModel(
-            name='SessionMember',
         ),
         migrations.AddConstraint(
             model_name='meeting',
