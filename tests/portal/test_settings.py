@@ -53,3 +53,10 @@ def test_pdf_support_check_names_what_is_missing(monkeypatch):
         assert "apt-get install" in warnings[0].hint
     finally:
         checks.pdf_support_problems.cache_clear()
+
+
+def test_every_migration_applies_on_the_demo_database(tmp_path):
+    """`make demo` migrates a local SQLite database: a migration that only PostgreSQL accepts breaks it."""
+    result = run_manage("migrate", "--noinput", env_extra={"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+                                                           "REDIS_URL": ""})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
