@@ -67,7 +67,7 @@ class Stack:
         return f"postgres://{auth}@{host}:{port}/{self.database}"
 
     def env(self, role="app"):
-        env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING", "DEBUG")}
+        env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
         env.update({
             "DJANGO_ENV": "production", "SECRET_KEY": self.secret, "PYTHONPATH": str(ROOT),
             "ALLOWED_HOSTS": "localhost,127.0.0.1", "CSRF_TRUSTED_ORIGINS": f"https://localhost:{self.https_port}",

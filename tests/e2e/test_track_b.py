@@ -108,6 +108,15 @@ def fill_application(page, tag):
     page.set_input_files("#id_attachments-0-file", files=[{"name": "证书.pdf", "mimeType": "application/pdf",
                                                             "buffer": PDF}])
     _continue(page)
+    # 附件4 四: the subjects and pass marks of each occupation (the sessions take their pass marks from here).
+    marks = [("4-12-01-01 汽车维修工", "theory"), ("4-12-01-01 汽车维修工", "practical"), ("6-31-01-03 电工", "theory")]
+    for i, (occupation, subject) in enumerate(marks):
+        if i:
+            page.get_by_test_id("add-pass_standards").click()
+        page.select_option(f"#id_pass_standards-{i}-occupation", label=occupation)
+        page.select_option(f"#id_pass_standards-{i}-subject", subject)
+        page.fill(f"#id_pass_standards-{i}-pass_mark", "60")
+    _continue(page)
     page.select_option("#id_target_level", label="三级/高级工")
     for field, text in [("basic", "在校生9000人，应用型专业12个。"), ("training", "课程对接国家职业标准，以高级工为培养目标。"),
                         ("duties", "成立认定工作领导小组，建立内部质量控制制度。"),
@@ -135,7 +144,8 @@ def form_panel(page, experts, leader):
 
 def sign_as(page, username, *, leader=False):
     _login(page, username)
-    page.locator('section[data-role="expert"]').get_by_role("link").first.click()
+    # The expert's dashboard also lists Track A groups and committee meetings: take the 评估论证 task.
+    page.locator('section[data-role="expert"]').get_by_role("link", name=re.compile("^评估论证：")).first.click()
     if leader:
         page.fill("#id_evaluated_on", "2026-11-20")
         for field in ("organisation", "basic", "courses", "occupations_text", "opinion"):
