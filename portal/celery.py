@@ -10,6 +10,7 @@ import logging
 import os
 
 from celery import Celery, Task
+from celery.backends.asynchronous import E_RETRY_LIMIT_EXCEEDED
 from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -28,6 +29,14 @@ class PortalTask(Task):
         except BROKER_ERRORS as exc:
             logger.warning("broker unavailable: task %s%r not sent (%s); the sweeper will retry", self.name,
                            tuple(args or ()), exc)
+            return None
+        except RuntimeError as exc:
+            # The Redis result store (the same Redis) gave up reconnecting before the message was sent:
+            # the same fault as a broker error, raised by Celery as a bare RuntimeError.
+            if str(exc) != E_RETRY_LIMIT_EXCEEDED:
+                raise
+            logger.warning("result store unavailable: task %s%r not sent; the sweeper will retry", self.name,
+                           tuple(args or ()))
             return None
 
 

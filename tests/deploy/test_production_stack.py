@@ -111,7 +111,7 @@ def test_the_portal_in_production_behind_nginx(stack):
         "username": "staff", "password": stack.password, "csrfmiddlewaretoken": fresh["csrftoken"]}).status == 302
     response = stack.request("POST", "/certificates/batches/new/", cookies=cookies,
                              data={"result": more, "csrfmiddlewaretoken": cookies["csrftoken"]})
-    assert response.status == 302
+    assert response.status == 302, stack.log_of("gunicorn")[-4000:]
     page = stack.request("GET", response.getheader("Location"), cookies=cookies)
     assert page.status == 200 and "系统将自动重试" in page.text
 
