@@ -115,8 +115,8 @@ def _submitted_filing(w):
     from evaluation.rounds.services import submit_results
     from portal.models import Institution
 
+    r = f.round_in(w, RoundState.FINALISED, n=2)  # its committee approved by the office of the time (省属)
     Institution.objects.filter(pk=w.inst.pk).update(affiliation="municipal")
-    r = f.round_in(w, RoundState.FINALISED, n=2)
     if not ResultsFiling.objects.filter(round=r).exists():
         submit_results(round=r, actor=w.staff)
     return {"pk": r.pk}
