@@ -16,6 +16,8 @@ ACTIONS = {
     "login_failed": _("登录失败"),
     "login_refused_locked": _("账号已锁定，拒绝登录"),
     "account_locked": _("连续登录失败，账号锁定"),
+    "login_unlocked": _("管理员解除登录锁定"),
+    "db_roles": _("设置数据库角色与审计表权限"),
     # certificates
     "certificates.issue": _("颁发证书"),
     "certificates.issue_round_titles": _("按评审结果颁发职称证书"),
@@ -25,6 +27,7 @@ ACTIONS = {
     "certificates.import_results": _("导入评价结果"),
     "certificates.record_result": _("登记评价结果"),
     "certificates.start_batch": _("开始批量发证"),
+    "certificates.print_record": _("打印证书冻结记录（管理命令）"),
     # graduates and eligibility
     "evaluation.activate_account": _("学生激活账号"),
     "evaluation.activation_failed": _("学生激活账号失败"),
@@ -55,6 +58,11 @@ ACTIONS = {
     "rounds.decisions": _("形成评审结果"),
     "rounds.correct_decision": _("更正评审结果"),
     "rounds.export_report": _("导出评审结果报表"),
+    "rounds.submit_results": _("学校报送评审结果备案"),
+    "rounds.record_results": _("人社部门办理评审结果备案"),
+    "rounds.request_rereview": _("申请复查"),
+    "rounds.choose_workplace": _("毕业生选择在工作地申报"),
+    "rounds.workplace_export": _("导出在工作地申报材料"),
     # 评价实施 (assessment)
     "assessment.create_plan": _("新建年度评价计划"),
     "assessment.save_plan": _("保存年度评价计划"),
