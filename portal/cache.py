@@ -95,8 +95,19 @@ class FailOpenRedisCache(RedisCache):
             raise ValueError("cache unavailable") from exc
 
     def clear(self):
+        """Deletes this cache's own keys (``KEY_PREFIX:*``), not the whole Redis database: Celery's broker and
+        results may share it, and FLUSHDB would drop queued tasks (and another test worker's keys)."""
         try:
-            return super().clear()
+            client = self._cache.get_client(None, write=True)
+            batch = []
+            for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.delete(*batch)
+                    batch.clear()
+            if batch:
+                client.delete(*batch)
+            return True
         except (RedisError, OSError) as exc:
             _warn("clear", exc)
             return False

@@ -138,7 +138,8 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     # Fails open (portal.cache): with Redis down, reads miss and writes are dropped with a logged warning.
     CACHES = {"default": {"BACKEND": "portal.cache.FailOpenRedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
+                          # a pytest-xdist worker gets its own keys (rate limits, lockouts) in the shared Redis
+                          "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal") + os.environ.get("PYTEST_XDIST_WORKER", ""),
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
