@@ -162,9 +162,7 @@ def issue_certificate(*, kind, frozen_fields, issuer, source_key, issued_by, iss
             raise
         return existing
     if render:
-        from .tasks import render_certificate
-
-        transaction.on_commit(lambda: render_certificate.delay(certificate.pk))
+        queue.send_on_commit("certificates.tasks.render_certificate", certificate.pk)
     return certificate
 
 
@@ -265,11 +263,9 @@ def start_batch(*, institution, results, issued_by, issue_date=None):
                                              issue_date=issue_date or timezone.localdate(), created_by=issued_by)
         audit.record(actor=issued_by, action="certificates.start_batch", obj=batch, role=Role.UNIVERSITY_STAFF,
                      changes={"results": len(ids)})
-    from .tasks import run_batch
-
     # With the broker down the batch stays queued (committed, nothing issued) and batch.dispatch.deferred
     # tells the caller; the sweeper sends it when the broker is back (issue 14 #5).
-    batch.dispatch = queue.send_on_commit(run_batch, batch.pk)
+    batch.dispatch = queue.send_on_commit("certificates.tasks.run_batch", batch.pk)
     return batch
 
 

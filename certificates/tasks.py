@@ -17,15 +17,16 @@ from django.utils import timezone
 from portal import pdf, queue
 
 from . import leases
+from .filing import filing_of
 from .models import AssessmentResult, Certificate, IssuanceBatch
+from .render import render_certificate_pdf
+from .services import IssuanceError, issue_from_result
 
 logger = logging.getLogger(__name__)
 
 
 def ensure_pdf(certificate, *, force=False):
     """Renders and stores the certificate's PDF unless a stored one matches its hash. Returns True if rendered."""
-    from .render import render_certificate_pdf
-
     if certificate.pdf and certificate.pdf_sha256 and not force:
         try:
             with certificate.pdf.open("rb") as handle:
@@ -78,9 +79,6 @@ def run_batch(batch_id):
 
 
 def _run_batch(batch_id):
-    from .filing import filing_of
-    from .services import IssuanceError, issue_from_result
-
     batch = IssuanceBatch.objects.select_related("created_by", "institution").filter(pk=batch_id).first()
     if batch is None or batch.status == IssuanceBatch.Status.DONE:
         return 0

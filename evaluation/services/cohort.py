@@ -25,7 +25,7 @@ from evaluation import selectors
 from evaluation.models import CohortSummary, EvaluationRun, Graduate, StoredVerdict
 from evaluation.profiles import PROFILE_FIELDS, achievement_pools, profile_from_row
 from evaluation.rules import evaluate
-from portal import access, audit
+from portal import access, audit, queue
 from portal.models import Role
 
 from .standards import rules_of
@@ -43,8 +43,6 @@ def cohort_queryset(institution_id, graduation_year, major=""):
 @transaction.atomic
 def start_run(*, institution, actor, graduation_year, major=""):
     """Creates the run and enqueues the task after commit; returns the run (its page shows the progress)."""
-    from evaluation import tasks
-
     access.require(actor, "evaluation.run_cohort", institution)
     total = cohort_queryset(institution.pk, graduation_year, major).count()
     run = EvaluationRun.objects.create(institution=institution, graduation_year=graduation_year, major=major,
@@ -53,7 +51,7 @@ def start_run(*, institution, actor, graduation_year, major=""):
     audit.record(actor=actor, action="evaluation.start_run", obj=run, role=Role.UNIVERSITY_STAFF,
                  changes={"graduation_year": graduation_year, "major": major, "total": total,
                           "standard_version": run.standard_version_id})
-    transaction.on_commit(lambda: tasks.evaluate_cohort.delay(run.pk))
+    queue.send_on_commit("evaluation.tasks.evaluate_cohort", run.pk)
     return run
 
 

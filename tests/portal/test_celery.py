@@ -1,9 +1,13 @@
 """Tasks run in-process by default; with REDIS_URL a real worker runs them through Redis."""
 
 import os
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
+from portal import queue
 from portal.celery import app
 from portal.tasks import ping
 
@@ -26,3 +30,15 @@ def test_real_worker_through_redis():
             assert result.get(timeout=30) == "来自真实的 worker"
     finally:
         app.conf.task_always_eager = True
+
+
+def test_every_task_a_service_sends_by_name_is_registered():
+    """Services send tasks by name (portal.queue) so that they need not import the tasks modules; a typo in a
+    name would only show when the work is sent, so every name in the code base is resolved here."""
+    root = Path(settings.BASE_DIR)
+    pattern = re.compile(r"""send(?:_on_commit)?\(\s*["']([a-z_.]+)["']""")
+    names = {name for base in ("applications", "assessment", "certificates", "evaluation", "portal")
+             for path in (root / base).rglob("*.py") for name in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert "certificates.tasks.run_batch" in names  # the scan finds them
+    for name in names:
+        assert queue.task_named(name).name == name

@@ -23,7 +23,7 @@ from applications.track_a.models import (
     Submission,
 )
 from applications.workflow import WorkflowError
-from portal import access, audit
+from portal import access, audit, queue
 from portal.models import Role
 
 from .common import _transition
@@ -157,8 +157,6 @@ def checklist_for(application):
 
 def submit(*, application, actor, expected_state=None):
     """The school submits (or resubmits) 附件1: complete, or refused with the checklist's problems."""
-    from applications.track_a import tasks
-
     problems = [f"{c.title}：{p}" for c in checklist_for(application) for p in c.problems]
     if problems:
         raise ValidationError(problems)
@@ -168,8 +166,7 @@ def submit(*, application, actor, expected_state=None):
         Submission.objects.create(application=application, number=application.submission_count,
                                   snapshot=sections.snapshot(application, **rows_of(application)),
                                   submitted_by=actor)
-        pk = application.pk
-        transaction.on_commit(lambda: tasks.render_application_pdf.delay(pk))
+        queue.send_on_commit("applications.track_a.tasks.render_application_pdf", application.pk)
     return application
 
 
@@ -259,8 +256,6 @@ def recognise(*, application, actor, office, decision, reasons="", expected_stat
 
 def grant_authority(*, application, actor, majors, levels, from_year, expected_state=None):
     """属地市人社局授予中初级职称自主评审权: the pilot majors, the levels and the first year it applies to."""
-    from applications.track_a import tasks
-
     known = list(application.majors.values_list("name", flat=True))
     majors = [m for m in known if m in set(majors)]
     levels = [code for code, _label in rules.TITLE_LEVELS if code in set(levels)]
@@ -280,8 +275,7 @@ def grant_authority(*, application, actor, majors, levels, from_year, expected_s
         authority = GrantedAuthority.objects.create(
             application=application, institution=application.institution, number=f"ZP{city}{year}{seq + 1:03d}",
             majors=majors, levels=levels, from_year=int(from_year), decided_by=actor)
-        pk = authority.pk
-        transaction.on_commit(lambda: tasks.render_authority_letter.delay(pk))
+        queue.send_on_commit("applications.track_a.tasks.render_authority_letter", authority.pk)
     return application
 
 
