@@ -18,6 +18,7 @@ from evaluation.forms import ExportForm, ImportForm
 from evaluation.importing import template
 from evaluation.importing.columns import COLUMNS, SOURCE_COLUMNS
 from evaluation.importing.read import TableError, max_upload_bytes
+from evaluation.models import ImportBatch
 from evaluation.resources import GraduateResource
 from evaluation.services import imports
 from portal import access, audit, exports
@@ -82,18 +83,24 @@ def import_progress(request, pk):
 @login_required
 @require_POST
 def import_confirm(request, pk):
+    """Hands the import to Celery and returns to the batch's page, which polls until it is done."""
     access.require(request.user, "evaluation.manage_graduates", None)
     batch = _batch_or_404(request.user, pk)
     try:
-        batch = imports.confirm_import(batch=batch, actor=request.user,
-                                       accept_changes=request.POST.get("accept_changes") == "on")
-    except (ValidationError, TableError) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, _("导入未执行，数据库未作任何修改：%(e)s") % {"e": text})
+        batch, sent = imports.request_confirm(batch=batch, actor=request.user,
+                                              accept_changes=request.POST.get("accept_changes") == "on")
+    except ValidationError as exc:
+        messages.error(request, _("导入未执行，数据库未作任何修改：%(e)s") % {"e": "；".join(exc.messages)})
         return redirect("evaluation:import_detail", pk=batch.pk)
-    messages.success(request, _("导入完成：新增%(new)d条，更新%(updated)d条，学号变更%(rekeyed)d条，未变化%(unchanged)d条。")
-                     % {"new": batch.new, "updated": batch.updated, "rekeyed": batch.rekeyed,
-                        "unchanged": batch.unchanged})
+    if batch.status == ImportBatch.Status.IMPORTED:  # already done (a worker in this process, or a quick one)
+        messages.success(request, _("导入完成：新增%(new)d条，更新%(updated)d条，学号变更%(rekeyed)d条，未变化%(unchanged)d条。")
+                         % {"new": batch.new, "updated": batch.updated, "rekeyed": batch.rekeyed,
+                            "unchanged": batch.unchanged})
+    elif not sent:
+        messages.warning(request, _("后台任务服务暂时不可用：导入已排队，系统将自动重试，请勿重复提交。可以离开本页，"
+                                    "稍后在“最近上传”中查看结果。"))
+    elif batch.status == ImportBatch.Status.IMPORTING:
+        messages.info(request, _("已开始导入，完成后本页自动刷新。"))
     return redirect("evaluation:import_detail", pk=batch.pk)
 
 

@@ -1,6 +1,11 @@
 """Celery tasks of the evaluation app: they take ids, are idempotent, and call services."""
 
+import logging
+from datetime import timedelta
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -22,3 +27,31 @@ def preview_import(batch_id):
     if batch is None:
         return None
     return imports.preview(batch).status
+
+
+@shared_task
+def confirm_import(batch_id):
+    """Imports a batch the registrar confirmed (services.imports.run_confirm); a batch imported, or being
+    imported by another worker, is left as it is."""
+    from evaluation.services import imports
+
+    batch = imports.run_confirm(batch_id)
+    return None if batch is None else batch.status
+
+
+@shared_task
+def sweep_stale_imports(now=None):
+    """Celery beat, every ``WORK_SWEEP_SECONDS`` (issue 14 #4/#5): a batch marked 导入中 for longer than
+    ``WORK_SWEEP_GRACE_SECONDS`` — its message lost while the broker was down, or its worker killed — is sent
+    again. A batch still being imported holds its row lock, so the resent task finds it busy and does nothing."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from evaluation.services import imports
+    from portal import queue
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=getattr(settings, "WORK_SWEEP_GRACE_SECONDS", 120))
+    sent = sum(1 for batch_id in imports.stale_confirms(cutoff) if queue.send(confirm_import, batch_id))
+    if sent:
+        logger.warning("sweeper resent %d transcript import(s)", sent)
+    return {"imports": sent}

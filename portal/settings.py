@@ -253,6 +253,7 @@ WORK_SWEEP_SECONDS = int(env("WORK_SWEEP_SECONDS", "60"))
 WORK_SWEEP_GRACE_SECONDS = int(env("WORK_SWEEP_GRACE_SECONDS", "120"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-work": {"task": "certificates.tasks.sweep_stale_work", "schedule": WORK_SWEEP_SECONDS},
+    "sweep-stale-imports": {"task": "evaluation.tasks.sweep_stale_imports", "schedule": WORK_SWEEP_SECONDS},
 }
 
 # --- E-mail (notifications are in-app; e-mail only when configured) ----------------------

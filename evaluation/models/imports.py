@@ -18,6 +18,7 @@ class ImportBatch(models.Model):
     class Status(models.TextChoices):
         CHECKING = "checking", _("检查中")
         PREVIEWED = "previewed", _("待确认")
+        IMPORTING = "importing", _("导入中")
         INVALID = "invalid", _("有错误")
         IMPORTED = "imported", _("已导入")
         DISCARDED = "discarded", _("已放弃")
@@ -59,6 +60,17 @@ class ImportBatch(models.Model):
     examples_skipped = models.PositiveIntegerField(_("跳过的示例行"), default=0)
     columns_used = models.JSONField(_("使用的列"), default=list, blank=True)
     columns_ignored = models.JSONField(_("忽略的列"), default=list, blank=True)
+    # The preview's checked rows, kept for the confirm (``importing.checked``): used only when the HMAC over them,
+    # the file's hash and the checker's inputs still matches; otherwise the confirm reads and checks the file again.
+    checked_rows = models.FileField(_("已检查的行"), upload_to="imports/", blank=True, storage=private_storage)
+    checked_digest = models.CharField(_("已检查的行的校验值"), max_length=64, blank=True)
+    # The confirm runs in Celery (``tasks.confirm_import``): who asked, whether 学号 changes were accepted, when,
+    # and why the last attempt imported nothing (shown on the page; the database is unchanged).
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("确认人"))
+    accept_changes = models.BooleanField(_("已核对学号变更"), default=False)
+    confirm_requested_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirm_error = models.TextField(_("未导入的原因"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 

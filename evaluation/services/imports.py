@@ -1,11 +1,13 @@
 """Transcript import: upload → preview (dry run: every error as row/column/Chinese message, grouped
 warnings, columns used and ignored, counts of new/updated/unchanged and 学号 changes) → confirm (all or
-nothing).
+nothing, in Celery: ``request_confirm`` → ``tasks.confirm_import`` → ``run_confirm``; the page polls).
 
 One pipeline for every size and every door — the registrar's page, the Django admin and ``manage.py
 import_transcript`` — ``evaluation.importing``: read → check → write (COPY + one UPDATE). A file from
 ``EVALUATION_IMPORT_BACKGROUND_MB`` on is previewed in Celery (``tasks.preview_import``) while the page
-polls its progress; a smaller one in the request. University staff import for their own institution
+polls its progress; a smaller one in the request. The preview keeps its checked rows (``importing.checked``), and
+the confirm replays them instead of reading and checking the file again — while an HMAC over the file, the
+checker's inputs and the rules still matches. University staff import for their own institution
 only; site admins for any (the command: for the one ``--institution`` it names).
 """
 
@@ -25,17 +27,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation import tasks
-from evaluation.importing import write
+from evaluation.importing import checked, write
 from evaluation.importing.check import Checker
 from evaluation.importing.read import TableError, max_upload_bytes, read_table, size_error
 from evaluation.models import ImportBatch
 from evaluation.selectors import authorised_pilot_majors
-from portal import access, audit
+from portal import access, audit, queue
 from portal.models import Institution, Role
 
 logger = logging.getLogger(__name__)
 DEFAULT_BACKGROUND_MB = 2
 ALREADY_DONE = "该文件已导入或已放弃，不能再次确认。请重新上传。"
+FAILED = "导入未完成：系统出错，数据库未作任何修改。请稍后重新确认；如仍失败，请联系系统管理员。"
 
 
 def background_bytes():
@@ -53,6 +56,13 @@ class Scope:
         return Checker(headers, institutions=self.institutions, default_institution=self.default_institution,
                        restricted=self.restricted, default_year=year, school_codes=self.school_codes,
                        supplement=supplement, pilot_majors=authorised_pilot_majors(self.institutions))
+
+    def context(self, batch):
+        """The checker's inputs for ``batch`` as JSON-able data (what the preview's checked rows depend on)."""
+        return {"institutions": sorted([pk, *names] for pk, names in self.institutions.items()),
+                "default_institution": self.default_institution, "restricted": self.restricted,
+                "school_codes": sorted(self.school_codes.items()), "year": batch.graduation_year, "kind": batch.kind,
+                "pilot_majors": sorted((pk, sorted(m)) for pk, m in authorised_pilot_majors(self.institutions).items())}
 
 
 def _institutions(qs):
@@ -111,7 +121,7 @@ def progress_of(batch):
     except Exception:
         found = None
     found = found or {"done": 0, "total": 0}
-    finished = batch.status != ImportBatch.Status.CHECKING
+    finished = batch.status not in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
     total = found["total"] or batch.rows
     done = batch.rows if finished else found["done"]
     percent = 100 if finished else (min(99, int(done * 100 / total)) if total else 0)
@@ -155,13 +165,10 @@ def upload_transcript(*, actor, upload, default_institution=None, graduation_yea
 
 
 def _enqueue_preview(batch_pk):
-    """Hands the preview to the Celery worker; with the broker unreachable, previews here rather than leave the
-    registrar watching a progress bar that never moves."""
-    try:
-        tasks.preview_import.delay(batch_pk)
-    except Exception:  # kombu raises OperationalError and others when the broker is down
-        logger.warning("Celery broker unreachable: previewing import batch %s in the request", batch_pk,
-                       exc_info=True)
+    """Hands the preview to the Celery worker; with the broker unreachable (``queue.send`` says so), previews
+    here rather than leave the registrar watching a progress bar that never moves."""
+    if not queue.send(tasks.preview_import, batch_pk):
+        logger.warning("Celery broker unreachable: previewing import batch %s in the request", batch_pk)
         preview(ImportBatch.objects.get(pk=batch_pk))
 
 
@@ -176,10 +183,11 @@ def preview(batch, *, scope=None, table=None, on_progress=None):
                 table = read_table(handle, name=batch.original_name)
         checker = scope.checker(table.headers, year=batch.graduation_year,
                                 supplement=batch.kind == ImportBatch.Kind.SUPPLEMENT)
+        recorder = checked.Recorder(checker)
         progress = reporter(batch.pk, table.estimated_rows, on_progress)
         with transaction.atomic():
             try:
-                result, counts = write.run(checker, table.rows, table.first_row, write=False, progress=progress,
+                result, counts = write.run(recorder, table.rows, table.first_row, write=False, progress=progress,
                                            institution_ids=sorted(scope.institutions) if scope.restricted else None)
             except write.CheckFailed as failed:
                 result, counts = failed.result, write.Counts()
@@ -193,7 +201,10 @@ def preview(batch, *, scope=None, table=None, on_progress=None):
     status = ImportBatch.Status.PREVIEWED if result.ok else ImportBatch.Status.INVALID
     if not result.ok:
         batch.file.delete(save=False)
+    batch.rows, batch.examples_skipped = result.total, result.examples_skipped
+    kept, digest = recorder.save(batch, result, scope.context(batch))
     ImportBatch.objects.filter(pk=batch.pk).update(
+        checked_rows=kept, checked_digest=digest,
         status=status, rows=result.total, errors=[p.as_list() for p in result.errors],
         error_count=result.error_count, warnings=result.grouped_warnings(), warning_count=result.warning_count,
         examples_skipped=result.examples_skipped, columns_used=checker.used, columns_ignored=checker.ignored,
@@ -217,60 +228,134 @@ def error_lines(problems, limit=20):
     return [error_line(p.row, p.column, p.message) for p in problems[:limit]]
 
 
-def confirm_import(*, batch, actor, accept_changes=False, scope=None, on_progress=None):
-    """Imports a previewed batch all or nothing; returns the batch with the final counts.
-
-    The file is read and checked again inside the transaction (someone may have changed the
-    records since the preview); any error leaves the database as it was. 学号 changes (a person
-    already stored under another 学号) are applied only with ``accept_changes``.
-    """
+def _can_confirm(batch, actor):
     if batch.uploaded_by_id != actor.pk and not access.is_site_admin(actor):
         raise PermissionDenied("evaluation.manage_graduates")
+
+
+def _rekey_error(n):
+    return ValidationError(_("文件中有%(n)d人已以其他学号导入，请核对“学号变更”并勾选确认后再导入。") % {"n": n})
+
+
+def request_confirm(*, batch, actor, accept_changes=False):
+    """The registrar's "确认导入": marks the batch 导入中 and hands the import to Celery (``tasks.confirm_import``).
+
+    Returns ``(batch, sent)``: ``sent`` is False when the broker was unreachable — the batch stays 导入中 and
+    the sweeper (``tasks.sweep_stale_imports``) sends it when the broker is back; nothing is lost or done
+    twice. Raises ValidationError (nothing changed) when the batch cannot be confirmed.
+    """
+    _can_confirm(batch, actor)
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValidationError(_(ALREADY_DONE))
-    scope = scope or scope_for(actor, batch.institution)
+    if batch.rekeyed and not accept_changes:
+        raise _rekey_error(batch.rekeyed)
+    # One statement: of two clicks on "confirm", one moves the batch and the other finds it moved.
+    moved = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+        status=ImportBatch.Status.IMPORTING, confirmed_by=actor, accept_changes=accept_changes,
+        confirm_requested_at=timezone.now(), confirm_error="")
+    if not moved:
+        raise ValidationError(_(ALREADY_DONE))
+    reporter(batch.pk, batch.rows)
+    sent = queue.send(tasks.confirm_import, batch.pk)
+    batch.refresh_from_db()
+    return batch, sent
+
+
+def run_confirm(batch_id):
+    """The Celery task's work: imports a batch marked 导入中; idempotent (a batch imported, or being imported by
+    another worker, is left alone). A refusal puts the batch back to 待确认 with the reason for the page."""
+    batch = (ImportBatch.objects.select_related("uploaded_by", "institution", "confirmed_by")
+             .filter(pk=batch_id, status=ImportBatch.Status.IMPORTING).first())
+    if batch is None:
+        return None
+    try:
+        return confirm_import(batch=batch, actor=batch.confirmed_by, accept_changes=batch.accept_changes, queued=True)
+    except (ValidationError, TableError, PermissionDenied) as exc:
+        reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) or _(ALREADY_DONE)
+    except Exception:  # the database is unchanged (rolled back); the registrar may confirm again
+        logger.exception("import batch %s failed in the worker", batch_id)
+        reason = _(FAILED)
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.IMPORTING).update(
+        status=ImportBatch.Status.PREVIEWED, confirm_error=reason)
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def stale_confirms(cutoff):
+    """Ids of batches marked 导入中 before ``cutoff`` (their message lost, or their worker gone)."""
+    return list(ImportBatch.objects.filter(status=ImportBatch.Status.IMPORTING, confirm_requested_at__lt=cutoff)
+                .order_by("confirm_requested_at").values_list("pk", flat=True))
+
+
+def _rows_to_import(batch, scope):
+    """(checker, rows, first row, estimated rows): the preview's checked rows when their HMAC still holds,
+    else the file read again (to be checked again)."""
+    supplement = batch.kind == ImportBatch.Kind.SUPPLEMENT
+    headers = checked.load(batch, scope.context(batch))
+    if headers is not None:
+        checker = scope.checker(headers, year=batch.graduation_year, supplement=supplement)
+        return checked.Replay(checker, batch), (), 2, batch.rows
     try:
         with batch.file.open("rb") as handle:
             table = read_table(handle, name=batch.original_name)
     except (FileNotFoundError, ValueError):  # imported meanwhile (its file is removed), or no file at all
         raise ValidationError(_(ALREADY_DONE)) from None
-    checker = scope.checker(table.headers, year=batch.graduation_year,
-                            supplement=batch.kind == ImportBatch.Kind.SUPPLEMENT)
-    progress = reporter(batch.pk, table.estimated_rows, on_progress)
+    checker = scope.checker(table.headers, year=batch.graduation_year, supplement=supplement)
+    return checker, table.rows, table.first_row, table.estimated_rows
+
+
+def confirm_import(*, batch, actor, accept_changes=False, scope=None, on_progress=None, queued=False):
+    """Imports a previewed batch all or nothing; returns the batch with the final counts.
+
+    The preview's checked rows are replayed (or, if anything they depend on changed, the file is read and
+    checked again); either way they are compared with what is stored inside the transaction (someone may
+    have changed the records since the preview); any error leaves the database as it was. 学号 changes (a
+    person already stored under another 学号) are applied only with ``accept_changes``. ``queued``: called by
+    the task for a batch marked 导入中 (``request_confirm``); otherwise (the command, tests) a 待确认 one.
+    """
+    _can_confirm(batch, actor)
+    expected = ImportBatch.Status.IMPORTING if queued else ImportBatch.Status.PREVIEWED
+    if batch.status != expected:
+        raise ValidationError(_(ALREADY_DONE))
+    scope = scope or scope_for(actor, batch.institution)
+    checker, rows, first_row, estimated = _rows_to_import(batch, scope)
+    progress = reporter(batch.pk, estimated, on_progress)
     with transaction.atomic():
-        # A second click on "confirm" waits here, then finds the batch imported.
-        if ImportBatch.objects.select_for_update().get(pk=batch.pk).status != ImportBatch.Status.PREVIEWED:
+        # A second confirm (a click, a resent message) finds the row locked or the batch imported.
+        locked = ImportBatch.objects.select_for_update(skip_locked=True).filter(pk=batch.pk, status=expected).first()
+        if locked is None:
+            if queued:
+                return batch
             raise ValidationError(_(ALREADY_DONE))
         if scope.restricted:
             _lock(sorted(scope.institutions))
         try:
-            result, counts = write.run(checker, table.rows, table.first_row, write=True, progress=progress,
+            result, counts = write.run(checker, rows, first_row, write=True, progress=progress,
                                        institution_ids=sorted(scope.institutions) if scope.restricted else None)
         except write.CheckFailed as failed:
             raise ValidationError(error_lines(failed.result.errors)) from None
         if counts.rekeyed and not accept_changes:
-            raise ValidationError(_("文件中有%(n)d人已以其他学号导入，请核对“学号变更”并勾选确认后再导入。")
-                                  % {"n": counts.rekeyed})
+            raise _rekey_error(counts.rekeyed)
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTED, imported_at=timezone.now(),
-                                                       file="", changes=counts.changes, **counts.as_dict())
+                                                       file="", checked_rows="", checked_digest="", confirm_error="",
+                                                       changes=counts.changes, **counts.as_dict())
         audit.record(actor=actor, action="evaluation.import_transcript", obj=batch,
                      role=Role.SITE_ADMIN if access.is_site_admin(actor) else Role.UNIVERSITY_STAFF,
                      changes={"file": batch.original_name, "sha256": batch.sha256, "kind": batch.kind,
                               "rows": result.total, **counts.as_dict()})
-        name = batch.file.name
-        storage = batch.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        files = [(f.storage, f.name) for f in (batch.file, batch.checked_rows) if f]
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
     batch.refresh_from_db()
     return batch
 
 
 def discard_import(*, batch, actor):
-    if batch.uploaded_by_id != actor.pk and not access.is_site_admin(actor):
-        raise PermissionDenied("evaluation.manage_graduates")
-    if batch.status == ImportBatch.Status.IMPORTED:
+    _can_confirm(batch, actor)
+    if batch.status in (ImportBatch.Status.IMPORTED, ImportBatch.Status.IMPORTING):
         return batch
-    if batch.file:
-        batch.file.delete(save=False)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DISCARDED, file="")
+    for kept in (batch.file, batch.checked_rows):
+        if kept:
+            kept.delete(save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DISCARDED, file="", checked_rows="",
+                                                   checked_digest="")
     batch.refresh_from_db()
     return batch

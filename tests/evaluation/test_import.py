@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from evaluation.demo import make_ric
-from evaluation.importing import check, read
+from evaluation.importing import read, write
 from evaluation.importing.columns import COLUMNS
 from evaluation.importing.read import TableError
 from evaluation.models import Graduate, ImportBatch
@@ -125,17 +125,17 @@ def test_all_or_nothing_when_a_row_has_an_error(world):
 def test_all_or_nothing_when_the_write_fails_half_way(world, monkeypatch):
     rows = [good_row(f"20210000{i:02d}") for i in range(5)]
     batch = upload(world.staff, csv_file(rows))
-    # New rows are streamed to the database during the check: fail on the 4th row, after 3 were sent.
-    real_row = check.Checker.row
+    # New rows are streamed to the database as they are classified: fail on the 4th row, after 3 were sent.
+    real_is_new = write.StoredIndex.is_new
     calls = {"n": 0}
 
-    def row(self, cells):
+    def is_new(self, record):
         calls["n"] += 1
         if calls["n"] == 4:
             raise RuntimeError("connection lost")
-        return real_row(self, cells)
+        return real_is_new(self, record)
 
-    monkeypatch.setattr(check.Checker, "row", row)
+    monkeypatch.setattr(write.StoredIndex, "is_new", is_new)
     with pytest.raises(RuntimeError):
         imports.confirm_import(batch=batch, actor=world.staff)
     assert Graduate.objects.count() == 0

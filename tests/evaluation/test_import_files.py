@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from evaluation import tasks
 from evaluation.demo import make_ric
 from evaluation.importing import read
 from evaluation.importing.read import TableError
@@ -432,13 +431,10 @@ def test_a_fifty_megabyte_upload_is_refused_before_parsing(world, monkeypatch, c
     assert ImportBatch.objects.count() == 0
 
 
-def test_with_the_broker_down_a_big_file_is_previewed_in_the_request(world, settings, monkeypatch,
+def test_with_the_broker_down_a_big_file_is_previewed_in_the_request(world, settings, broker,
                                                                        django_capture_on_commit_callbacks):
-    def down(*args, **kwargs):
-        raise ConnectionError("Redis is down")
-
     settings.EVALUATION_IMPORT_BACKGROUND_MB = 0
-    monkeypatch.setattr(tasks.preview_import, "delay", down)
+    broker.down()
     with django_capture_on_commit_callbacks(execute=True):
         batch = upload(world.staff, csv_file([good_row()]))
     batch.refresh_from_db()
