@@ -4,6 +4,12 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from evaluation.models import ImportBatch
+from evaluation.services import cohort, imports
+from portal import queue
 
 logger = logging.getLogger(__name__)
 
@@ -11,8 +17,6 @@ logger = logging.getLogger(__name__)
 @shared_task
 def evaluate_cohort(run_id):
     """Evaluates a cohort run (see services.cohort.execute_run); a finished run is left as it is."""
-    from evaluation.services import cohort
-
     run = cohort.execute_run(run_id)
     return {"status": run.status, "done": run.done}
 
@@ -20,9 +24,6 @@ def evaluate_cohort(run_id):
 @shared_task
 def preview_import(batch_id):
     """Checks an uploaded transcript (services.imports.preview); a batch already checked is left as it is."""
-    from evaluation.models import ImportBatch
-    from evaluation.services import imports
-
     batch = ImportBatch.objects.filter(pk=batch_id).select_related("uploaded_by", "institution").first()
     if batch is None:
         return None
@@ -33,8 +34,6 @@ def preview_import(batch_id):
 def confirm_import(batch_id):
     """Imports a batch the registrar confirmed (services.imports.run_confirm); a batch imported, or being
     imported by another worker, is left as it is."""
-    from evaluation.services import imports
-
     batch = imports.run_confirm(batch_id)
     return None if batch is None else batch.status
 
@@ -44,12 +43,6 @@ def sweep_stale_imports(now=None):
     """Celery beat, every ``WORK_SWEEP_SECONDS`` (issue 14 #4/#5): a batch marked 导入中 for longer than
     ``WORK_SWEEP_GRACE_SECONDS`` — its message lost while the broker was down, or its worker killed — is sent
     again. A batch still being imported holds its row lock, so the resent task finds it busy and does nothing."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from evaluation.services import imports
-    from portal import queue
-
     cutoff = (now or timezone.now()) - timedelta(seconds=getattr(settings, "WORK_SWEEP_GRACE_SECONDS", 120))
     sent = sum(1 for batch_id in imports.stale_confirms(cutoff) if queue.send(confirm_import, batch_id))
     if sent:

@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation import tasks
 from evaluation.importing import checked, write
 from evaluation.importing.check import Checker
 from evaluation.importing.read import TableError, max_upload_bytes, read_table, size_error
@@ -167,7 +166,7 @@ def upload_transcript(*, actor, upload, default_institution=None, graduation_yea
 def _enqueue_preview(batch_pk):
     """Hands the preview to the Celery worker; with the broker unreachable (``queue.send`` says so), previews
     here rather than leave the registrar watching a progress bar that never moves."""
-    if not queue.send(tasks.preview_import, batch_pk):
+    if not queue.send("evaluation.tasks.preview_import", batch_pk):
         logger.warning("Celery broker unreachable: previewing import batch %s in the request", batch_pk)
         preview(ImportBatch.objects.get(pk=batch_pk))
 
@@ -256,7 +255,7 @@ def request_confirm(*, batch, actor, accept_changes=False):
     if not moved:
         raise ValidationError(_(ALREADY_DONE))
     reporter(batch.pk, batch.rows)
-    sent = queue.send(tasks.confirm_import, batch.pk)
+    sent = queue.send("evaluation.tasks.confirm_import", batch.pk)
     batch.refresh_from_db()
     return batch, sent
 
