@@ -5,9 +5,10 @@ import json
 
 from django.utils.translation import gettext as _
 
+from portal import access
 from portal.exports import neutralise
 
-from .models import Attendance
+from .models import Attendance, SessionState
 
 SCHEMA = "anhui-skill-assessment-results/1"
 LEVEL_DIGITS = {3: "三级/高级工", 4: "四级/中级工", 5: "五级/初级工"}
@@ -47,8 +48,20 @@ def rows(session):
     return out
 
 
-def as_json(session):
-    return json.dumps({
+EXPORT_STATES = (SessionState.PUBLISHED, SessionState.RESULTS_REPORTED, SessionState.SUSPENDED)
+
+
+def may_export(user, session):
+    """The report carries full ID numbers: once results are published, for the institution's staff and the
+    session's filing office only (the session page and the API ask the same question)."""
+    if session.state not in EXPORT_STATES:
+        return False
+    return access.can(user, "assessment.session_edit", session) or access.can(user, "assessment.session_oversee",
+                                                                               session)
+
+
+def document(session):
+    return {
         "schema": SCHEMA,
         "institution": {"code": session.filing.filing_code, "name": session.filing.unit_name or session.institution.name},
         "session": {"id": session.pk, "occupation_code": session.occupation.code, "occupation": session.occupation.name,
@@ -56,7 +69,11 @@ def as_json(session):
                     "level_digit": session.level, "start_date": session.start_date.isoformat(),
                     "end_date": session.end_date.isoformat(), "site": session.site, "state": session.state},
         "candidates": rows(session),
-    }, ensure_ascii=False, indent=2)
+    }
+
+
+def as_json(session):
+    return json.dumps(document(session), ensure_ascii=False, indent=2)
 
 
 def safe_cell(value):

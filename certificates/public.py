@@ -30,7 +30,7 @@ def _too_many(request):
     return response
 
 
-def _public_facts(certificate):
+def public_facts(certificate):
     """What the public may see: masked name and ID, kind, level, field, issuer, dates, status."""
     d = certificate.data
     issuer_name = d.get("institution_name") if certificate.kind == CertificateKind.SKILL else d.get("issuer_name")
@@ -72,7 +72,7 @@ def verify_link(request, verification_id):
     certificate = selectors.by_verification_id(verification_id)
     if certificate is None:
         raise Http404(_("未找到该证书。"))
-    context = _public_facts(certificate)
+    context = public_facts(certificate)
     context.update({"key_set": _key_set(), "id_form": IdCheckForm(), "from_link": True})
     response = render(request, "certificates/verify_result.html", context)
     response["Cache-Control"] = "no-store"
@@ -89,10 +89,9 @@ def verify_form(request):
         number = form.cleaned_data["number"]
         if not ratelimit.allow(ip=audit.client_ip(request), certificate=f"no:{number}"):
             return _too_many(request)
-        certificate = selectors.find_for_verification(number)
-        # Same answer for "no such number" and "wrong name": the number's existence is not revealed.
-        if certificate is not None and certificate.holder_name == form.cleaned_data["name"]:
-            context = _public_facts(certificate)
+        certificate = selectors.verify_by_number(number, form.cleaned_data["name"])
+        if certificate is not None:
+            context = public_facts(certificate)
             context.update({"key_set": _key_set(), "id_form": IdCheckForm(), "from_link": False})
             response = render(request, "certificates/verify_result.html", context)
             response["Cache-Control"] = "no-store"
@@ -115,7 +114,7 @@ def status_api(request, verification_id):
     certificate = selectors.by_verification_id(verification_id)
     if certificate is None:
         return JsonResponse({"status": "unknown", "status_label": _("未找到该证书")}, status=404)
-    facts = _public_facts(certificate)
+    facts = public_facts(certificate)
     body = {"status": facts["status"], "status_label": str(facts["status_label"]), "number": certificate.number,
             "revocation_reason": str(facts["revocation_reason"]),
             "replacement_url": facts["replacement_url"],

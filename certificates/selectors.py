@@ -63,6 +63,15 @@ def find_for_verification(number):
     return Certificate.objects.select_related("issuer").filter(number=number.strip().upper()).first()
 
 
+def verify_by_number(number, name):
+    """The certificate with this number and holder name, or None. Same answer for "no such number" and "wrong
+    name" (the page and the API): the number's existence is not revealed."""
+    certificate = find_for_verification(number)
+    if certificate is not None and certificate.holder_name == name:
+        return certificate
+    return None
+
+
 def by_verification_id(verification_id):
     return (Certificate.objects.select_related("issuer", "replaced_by")
             .filter(verification_id=verification_id.lower()).first())

@@ -18,6 +18,11 @@ ACTIONS = {
     "account_locked": _("连续登录失败，账号锁定"),
     "login_unlocked": _("管理员解除登录锁定"),
     "db_roles": _("设置数据库角色与审计表权限"),
+    # the open API (api/): tokens and every use of one
+    "api.create_token": _("创建接口令牌"),
+    "api.revoke_token": _("吊销接口令牌"),
+    "api.token_use": _("以接口令牌调用开放接口"),
+    "api.token_refused": _("接口令牌被拒绝（已吊销或创建人已无此角色）"),
     # certificates
     "certificates.issue": _("颁发证书"),
     "certificates.issue_round_titles": _("按评审结果颁发职称证书"),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "evaluation.rounds.apps.RoundsConfig",
     "certificates.apps.CertificatesConfig",
     "assessment.apps.AssessmentConfig",
+    "api.apps.ApiConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "axes",
+    "ninja",  # the open API's Swagger UI from its bundled static files, not a CDN (docs/api.md)
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.main import api
 from certificates import public as certificates_public
 from portal import views
 
@@ -25,6 +26,8 @@ urlpatterns = [
     # Contract certificate-qr.md: the QR link and the published key set live at the site root.
     path("v/<str:verification_id>", certificates_public.verify_link, name="certificate_verify_link"),
     path(".well-known/certificate-keys.json", certificates_public.key_set, name="certificate_keys"),
+    path("api/v1/", api.urls),
+    path("api/tokens/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,7 +15,6 @@ from portal.models import Role
 
 from .. import exports, oversight
 from ..forms import DeadlineForm
-from ..models import SessionState
 from ..services import plans
 from .common import act, get_session
 
@@ -84,19 +83,12 @@ def deadline(request):
     return redirect("assessment:index")
 
 
-def _may_export(request, session):
-    if session.state not in (SessionState.PUBLISHED, SessionState.RESULTS_REPORTED, SessionState.SUSPENDED):
-        return False
-    return access.can(request.user, "assessment.session_edit", session) or \
-        access.can(request.user, "assessment.session_oversee", session)
-
-
 @login_required
 @require_GET
 def results_export(request, pk, fmt):
     """The result report with full ID numbers (for the provincial platform): logged (DOMAIN §8)."""
     session = get_session(request, pk)
-    if fmt not in ("xlsx", "json") or not _may_export(request, session):
+    if fmt not in ("xlsx", "json") or not exports.may_export(request.user, session):
         raise Http404
     audit.record(actor=request.user, action="assessment.export_results", obj=session, changes={"format": fmt})
     if fmt == "json":
