@@ -83,6 +83,8 @@ class ImportOut(Schema):
     columns_ignored: list[Any]
     created_at: datetime.datetime
     imported_at: datetime.datetime | None
+    confirm_error: str
+    queued: bool
     progress: Progress
 
 

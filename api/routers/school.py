@@ -2,7 +2,7 @@
 verdicts, its certificates — the same services and selectors as the pages, for the token's maker narrowed
 to the token's school (``api.tokens.principal``): another institution's object is a 404, as on the pages."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
@@ -23,11 +23,12 @@ from ..schemas import ERRORS, CertificatePage, ConfirmIn, GraduatePage, ImportOu
 router = Router(tags=["院校"])
 
 
-def _import_out(batch):
+def _import_out(batch, queued=False):
     out = {f: getattr(batch, f) for f in (
         "id", "status", "kind", "original_name", "graduation_year", "rows", "new", "updated", "unchanged",
         "rekeyed", "error_count", "errors", "warning_count", "warnings", "columns_used", "columns_ignored",
-        "created_at", "imported_at")}
+        "created_at", "imported_at", "confirm_error")}
+    out["queued"] = queued
     out["status_label"] = str(batch.get_status_display())
     out["progress"] = imports.progress_of(batch)
     return out
@@ -40,7 +41,7 @@ def _batch_or_404(caller, batch_id):
 
 
 def _messages(exc):
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    return "；".join(exc.messages)
 
 
 @router.post("/imports", auth=school_write, response={201: ImportOut, **ERRORS}, summary="上传成绩单并预检")
@@ -69,18 +70,19 @@ def import_status(request, batch_id: int):
     return _import_out(_batch_or_404(request.auth, batch_id))
 
 
-@router.post("/imports/{batch_id}/confirm", auth=school_write, response={200: ImportOut, **ERRORS},
-             summary="确认导入（全部成功或全部不导入）")
+@router.post("/imports/{batch_id}/confirm", auth=school_write, response={202: ImportOut, **ERRORS},
+             summary="确认导入（后台执行，全部成功或全部不导入）")
 def import_confirm(request, batch_id: int, body: ConfirmIn):
+    """与页面“确认导入”相同：批次转为“导入中”并交后台任务执行；请轮询 GET /school/imports/{id}，
+    status 为 imported 即导入完成；若退回 previewed，confirm_error 说明未导入的原因（数据库未作任何修改）。
+    queued 为 true 表示后台任务服务暂时不可用，导入已排队，系统将自动重试，请勿重复提交。"""
     caller = request.auth
     batch = _batch_or_404(caller, batch_id)
     try:
-        batch = imports.confirm_import(batch=batch, actor=caller.user, accept_changes=body.accept_changes)
-    except (ValidationError, TableError) as exc:
+        batch, sent = imports.request_confirm(batch=batch, actor=caller.user, accept_changes=body.accept_changes)
+    except ValidationError as exc:
         raise HttpError(400, _("导入未执行，数据库未作任何修改：%(e)s") % {"e": _messages(exc)}) from None
-    except PermissionDenied:
-        raise HttpError(404, _("未找到该导入批次。")) from None
-    return _import_out(batch)
+    return Status(202, _import_out(batch, queued=not sent))
 
 
 @router.post("/imports/{batch_id}/discard", auth=school_write, response={200: ImportOut, **ERRORS},
@@ -88,11 +90,7 @@ def import_confirm(request, batch_id: int, body: ConfirmIn):
 def import_discard(request, batch_id: int):
     caller = request.auth
     batch = _batch_or_404(caller, batch_id)
-    try:
-        batch = imports.discard_import(batch=batch, actor=caller.user)
-    except PermissionDenied:
-        raise HttpError(404, _("未找到该导入批次。")) from None
-    return _import_out(batch)
+    return _import_out(imports.discard_import(batch=batch, actor=caller.user))
 
 
 def _graduate_out(g):
