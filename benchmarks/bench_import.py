@@ -3,12 +3,13 @@
 Why: a registrar's 100,000-row transcript must not hold anyone up (issue #16 item 4). One pipeline serves every
 size (``evaluation.importing``: read → check → write with COPY); the figures, each next to its reference:
 
-* ``import_confirm_100k`` — the registrar's "confirm" (``services.imports.confirm_import``: read the file, every
-  check again, COPY the new rows, all or nothing), rows/s, against ``COPY … FROM STDIN`` of the same 100,000
-  already-checked rows into the same empty table with its indexes (psycopg 3). Goal: ≥ 0.4× COPY.
+* ``import_confirm_100k`` — the registrar's "confirm" (``services.imports.confirm_import``, what the Celery task
+  runs: replay the rows the preview checked — their HMAC verified —, compare them with what is stored, COPY the
+  new rows, all or nothing), rows/s, against ``COPY … FROM STDIN`` of the same 100,000 already-checked rows into
+  the same empty table with its indexes (psycopg 3). Goal: ≥ 0.4× COPY.
 * ``import_http_100k`` — the whole thing as a user does it over HTTP: upload (multipart), the preview (a
   Celery task for a file this size, run eagerly in the same process so that its cost is counted), the poll of
-  the progress, the preview page, confirm, the result page — through Django's full request stack
+  the progress, the preview page, confirm (its Celery task, likewise eager), the result page — through Django's full request stack
   (``django.test.Client``: middleware, sessions, CSRF, templates; no socket). Goal: ≥ 0.25× COPY.
 * ``import_peak_rss`` — peak RSS of the process that previews and confirms 100,000 rows, MB (it includes
   Django's start-up, ~60 MB). Goal: < 300 MB.

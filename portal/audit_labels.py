@@ -107,6 +107,7 @@ ACTIONS = {
     "track_b.view_ids": _("查看完整身份证号"),
     "track_b.change_panel": _("调整评估论证专家组"),
     "track_b.record_conflict": _("登记专家回避"),
+    "track_b.declare_conflict": _("专家声明回避"),
     "track_b.edit_report": _("修改评估论证报告"),
     "track_b.sign_report": _("专家签署评估论证报告"),
     "track_b.filing_code": _("分配备案编号"),

@@ -118,6 +118,12 @@ def _sign_report(user, application):
     return membership(user, application) is not None
 
 
+@access.rule("track_b.declare_conflict")
+def _declare_conflict(user, application):
+    """An expert declares their own 回避, on a case whose panel they sit on; nobody declares it for them."""
+    return membership(user, application) is not None
+
+
 @access.rule("track_b.registry")
 def _registry(user, obj):
     """The list of filed evaluation institutions is public information (备案机构名录)."""

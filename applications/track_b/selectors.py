@@ -14,6 +14,7 @@ from .models import (
     FiledOccupation,
     FilingApplication,
     FilingState,
+    PanelConflict,
     PanelMember,
 )
 
@@ -168,3 +169,8 @@ def reopen_reasons(application):
     """Why the office sent the report back to the panel (退回专家组重新论证), newest first: the experts read it
     on the report page they sign (issue 15 §18), not only in their inbox."""
     return list(history(application).filter(transition="reopen_evaluation").order_by("-at", "-id"))
+
+
+def declared_conflicts(application):
+    """The 回避 declared by experts for this case (each by the expert themselves), latest first."""
+    return PanelConflict.objects.filter(application=application).select_related("expert").order_by("-recorded_at")

@@ -28,7 +28,8 @@ def no_documents(monkeypatch):
     flag, which concurrent eager tasks would leave set for the rest of the test session."""
     from celery._state import _set_task_join_will_block
 
-    monkeypatch.setattr(services, "schedule_documents", lambda *args, **kwargs: None)
+    for module in (services.cases, services.report, services.filing):
+        monkeypatch.setattr(module, "schedule_documents", lambda *args, **kwargs: None)
     yield
     _set_task_join_will_block(False)
 

@@ -1,12 +1,13 @@
 """The expert panel (≥ 2/3 external, 回避) and 附件5 (leader drafts, every member signs, edits clear signatures)."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from applications.track_b import selectors, services
 from applications.track_b.demo import fake_ric
 from applications.track_b.models import FilingState, ListedExpert, PanelMember, ReportSignature
-from portal.models import Notification, Role
+from portal.models import AuditLog, Notification, Role
 from tests.conftest import make_user
 from tests.track_b.factories import REPORT, case_in, make_expert, panel_of, pool
 
@@ -57,33 +58,71 @@ def test_an_expert_employed_by_the_applicant_is_internal_and_may_sit_within_a_th
     assert app.state == FilingState.UNDER_EVALUATION and not members[world.expert.pk].is_external
 
 
-def test_a_declared_conflict_disables_the_expert(world, client):
-    app = case_in(world, FilingState.ACCEPTED)
-    pool(world)
-    client.force_login(world.city_hrss)
-    client.post(reverse("track_b:panel_conflict", args=[app.pk]),
-                {"expert": world.ext_a.pk, "reason": "近三年与申报单位有合作项目"})
-    page = client.get(reverse("track_b:panel", args=[app.pk])).content.decode()
-    row = page[page.index('data-testid="expert-ext_a"') - 200:page.index('data-testid="expert-ext_a"')]
-    assert "disabled" in row and "已声明回避" in page and "近三年与申报单位有合作项目" in page
-    response = _assign(client, app, [world.ext_a, world.ext_b, world.ext_c], world.ext_b)
-    assert "已声明回避" in response.content.decode()
-    app.refresh_from_db()
-    assert app.state == FilingState.ACCEPTED
-    from portal.models import AuditLog
-
-    assert AuditLog.objects.filter(action="track_b.record_conflict", actor=world.city_hrss).exists()
+def _declare(client, app, reason="近三年与申报单位有合作项目"):
+    return client.post(reverse("track_b:declare_conflict", args=[app.pk]), {"reason": reason}, follow=True)
 
 
-def test_a_conflict_declared_by_a_sitting_member_takes_them_off_the_panel(world):
+def test_an_expert_declares_their_own_conflict_and_the_office_sees_it(world, client):
+    """Issue 15 §17: the expert declares 回避 on their panel page; the office sees it and changes the panel."""
     app = case_in(world, FilingState.UNDER_EVALUATION)
-    leader, member, _other = panel_of(world, world.inst)
-    services.record_conflict(app, user=world.city_hrss, expert_id=member.pk, reason="其近亲属在申报单位任职")
+    leader, member, other = panel_of(world, world.inst)
+    client.force_login(member)
+    page = client.get(reverse("track_b:report", args=[app.pk])).content.decode()
+    assert 'data-testid="declare-conflict"' in page and "声明回避并退出专家组" in page
+    response = _declare(client, app)
+    assert response.status_code == 200 and "已声明回避" in response.content.decode()
     assert not PanelMember.objects.filter(application=app, expert=member).exists()
-    with pytest.raises(services.TrackBError, match="组长"):
-        services.record_conflict(app, user=world.city_hrss, expert_id=leader.pk, reason="x")
+    conflict = selectors.declared_conflicts(app).get()
+    assert (conflict.expert, conflict.recorded_by, conflict.reason) == (member, member, "近三年与申报单位有合作项目")
+    assert AuditLog.objects.filter(action="track_b.declare_conflict", actor=member, role=Role.EXPERT).exists()
+    assert Notification.objects.filter(recipient=world.city_hrss, title__contains="声明回避").exists()
+    # No longer on the panel: the case is private to them again.
+    assert client.get(reverse("track_b:report", args=[app.pk])).status_code == 404
+    # The office: the declaration is listed, the expert greyed and refused; it has no form to declare for anyone.
+    client.force_login(world.city_hrss)
+    page = client.get(reverse("track_b:panel", args=[app.pk])).content.decode()
+    assert "近三年与申报单位有合作项目" in page and 'data-testid="declared-conflicts"' in page
+    assert "track_b:declare_conflict" not in page and f'/{app.pk}/conflict/' not in page
+    row = page[page.index(f'data-testid="expert-{member.username}"') - 200:page.index(
+        f'data-testid="expert-{member.username}"')]
+    assert "disabled" in row and "已声明回避" in page
+    response = _assign(client, app, [leader, member, other], leader)
+    assert "已声明回避" in response.content.decode()
+    assert client.post(reverse("track_b:declare_conflict", args=[app.pk]), {"reason": "x"}).status_code == 403
+    assert selectors.declared_conflicts(app).count() == 1
+    # The office changes the panel without them.
+    _assign(client, app, [leader, other, world.ext_c], leader)
+    assert set(app.panel.values_list("expert_id", flat=True)) == {leader.pk, other.pk, world.ext_c.pk}
+
+
+def test_after_a_declaration_the_remaining_panel_cannot_sign_until_the_office_changes_it(world):
+    app = case_in(world, FilingState.UNDER_EVALUATION)
+    leader, member, other = panel_of(world, world.inst)
+    services.save_report(app, user=leader, fields=REPORT, conclusions={o.pk: 3 for o in services.applied_occupations(app)})
+    report = app.report
+    report.refresh_from_db()
+    services.sign_report(app, user=other, expected_version=report.version)
+    services.declare_conflict(app, user=member, reason="其近亲属在申报单位任职")
+    assert not ReportSignature.objects.filter(report=report).exists()  # the panel changed: signatures cleared
+    with pytest.raises(services.TrackBError, match="须待受理部门调整专家组"):
+        services.sign_report(app, user=leader, expected_version=report.version)
+    app.refresh_from_db()
+    assert app.state == FilingState.UNDER_EVALUATION
+
+
+def test_declaring_needs_a_reason_a_seat_and_an_open_evaluation(world):
+    app = case_in(world, FilingState.UNDER_EVALUATION)
+    leader, _member, _other = panel_of(world, world.inst)
     with pytest.raises(services.TrackBError, match="回避事由"):
-        services.record_conflict(app, user=world.city_hrss, expert_id=leader.pk, reason=" ")
+        services.declare_conflict(app, user=leader, reason=" ")
+    with pytest.raises(PermissionDenied):  # not on this panel
+        services.declare_conflict(app, user=world.ext_c, reason="x")
+    with pytest.raises(PermissionDenied):  # the office cannot declare for an expert
+        services.declare_conflict(app, user=world.city_hrss, reason="x")
+    assert not selectors.declared_conflicts(app).exists()
+    # The leader may declare too: the panel is left without a leader until the office names one.
+    services.declare_conflict(app, user=leader, reason="曾任申报单位兼职教授")
+    assert not app.panel.filter(is_leader=True).exists()
 
 
 def test_staff_of_the_applicant_who_is_also_an_expert_is_blocked(world):

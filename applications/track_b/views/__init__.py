@@ -13,7 +13,7 @@ from .applications import (
     submit,
     withdraw,
 )
-from .evaluation import file, panel, panel_conflict, refuse, reopen, report, sign
+from .evaluation import declare_conflict, file, panel, refuse, reopen, report, sign
 from .requests import (
     entrustment_acknowledge,
     entrustment_create,
@@ -33,7 +33,7 @@ from .requests import (
 
 __all__ = [
     "accept", "create", "detail", "document", "edit", "index", "registry", "return_for_revision", "row_file",
-    "submit", "withdraw", "file", "panel", "panel_conflict", "refuse", "reopen", "report", "sign",
+    "submit", "withdraw", "file", "panel", "declare_conflict", "refuse", "reopen", "report", "sign",
     "entrustment_acknowledge", "entrustment_create", "entrustment_detail", "entrustment_edit", "entrustment_list",
     "entrustment_plan_file", "entrustment_report", "entrustment_return", "exemption_create", "exemption_decide",
     "exemption_detail", "exemption_file", "exemption_list", "exemption_withdraw",

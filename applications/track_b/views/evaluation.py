@@ -55,24 +55,23 @@ def panel(request, pk):
                      "chosen": profile.user_id in chosen_ids, "leader": profile.user_id == leader_id})
     return render(request, "track_b/panel.html", {
         "app": app, "pool": pool, "errors": errors, "min_size": services.PANEL_MIN_SIZE,
+        "declared": selectors.declared_conflicts(app),
     })
 
 
 @login_required
 @require_POST
-def panel_conflict(request, pk):
-    """The office records an expert's declared conflict (回避) for this case."""
+def declare_conflict(request, pk):
+    """A panel expert declares their own conflict of interest (回避) and leaves the panel."""
     app = get_application(request, pk)
-    access.require(request.user, "track_b.review", app)
-    expert = request.POST.get("expert", "")
+    access.require(request.user, "track_b.declare_conflict", app)
     try:
-        services.record_conflict(app, user=request.user, expert_id=int(expert) if expert.isdigit() else None,
-                                 reason=request.POST.get("reason", ""))
+        services.declare_conflict(app, user=request.user, reason=request.POST.get("reason", ""))
     except (services.TrackBError, WorkflowError) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("已登记回避：该专家不能选入本案专家组。"))
-    return redirect("track_b:panel", pk=app.pk)
+        return redirect("track_b:report", pk=app.pk)
+    messages.success(request, _("已声明回避：您已退出该申请的评估论证专家组，受理部门将另行调整专家组。"))
+    return redirect("track_b:index")
 
 
 @login_required
@@ -119,6 +118,8 @@ def report(request, pk):
         "conclusions": list(report.conclusions.all()), "me": me, "my_signature": signatures.get(me.pk) if me else None,
         "problems": services.report_problems(report, app),
         "may_sign": me is not None and app.state == FilingState.UNDER_EVALUATION,
+        "may_declare": me is not None and access.can(user, "track_b.declare_conflict", app)
+        and app.state in (FilingState.ACCEPTED, FilingState.UNDER_EVALUATION),
         "reopens": selectors.reopen_reasons(app),
     })
 
