@@ -140,7 +140,8 @@ def render_certificate_pdf(certificate, *, photo=None):
     html = render_to_string(TEMPLATE, context)
     _ua, author = _stylesheets()
     images = {context["qr_uri"]: QRCodeImage(context["qr_symbol"])}
-    return _HTML()(string=html).write_pdf(stylesheets=[author], font_config=pdf.font_config(), cache=images)
+    return _HTML()(string=html).write_pdf(stylesheets=[author], font_config=pdf.font_config(), cache=images,
+                                          **pdf.WRITE_OPTIONS)
 
 
 @lru_cache(maxsize=1)

@@ -59,6 +59,11 @@ def make_user(username, role=None, **scope):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world():
+    """The world of the ``world`` fixture, for tests that need a fresh one more than once (inside savepoints)."""
     inst = make_institution("安徽工业大学", city="3405", uscc_body="12340000485960317")
     other_inst = make_institution("芜湖职业技术学院", city="3402", affiliation="municipal", kind="vocational",
                                   uscc_body="12340200485470139", industry_college=False, applied=False)
