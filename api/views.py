@@ -12,23 +12,28 @@ from portal import access
 from . import selectors, tokens
 from .forms import TokenForm
 
+NEW_SECRET = "api_new_token"
+
 
 @login_required
 def token_list(request):
+    """POST makes a token and redirects (a reload makes no second one); the secret is kept in the session for
+    that one GET and removed as it is shown."""
     access.require(request.user, "api.manage_tokens")
     form = TokenForm(request.POST or None, holders=selectors.token_roles_of(request.user))
-    secret = None
     if request.method == "POST" and form.is_valid():
         role, institution = form.cleaned_data["holder"]
         try:
-            token, secret = tokens.create_token(actor=request.user, name=form.cleaned_data["name"], role=role,
-                                                institution=institution, scope=form.cleaned_data["scope"])
+            _token, secret = tokens.create_token(actor=request.user, name=form.cleaned_data["name"], role=role,
+                                                 institution=institution, scope=form.cleaned_data["scope"])
         except ValidationError as exc:
             form.add_error("name", exc)
         else:
-            form = TokenForm(holders=selectors.token_roles_of(request.user))
+            request.session[NEW_SECRET] = secret
+            return redirect("api:tokens")
     return render(request, "api/tokens.html", {
-        "form": form, "secret": secret, "tokens": selectors.tokens_visible_to(request.user),
+        "form": form, "secret": request.session.pop(NEW_SECRET, None) if request.method == "GET" else None,
+        "tokens": selectors.tokens_visible_to(request.user),
     }, status=400 if form.errors else 200)
 
 

@@ -156,8 +156,8 @@ def test_office_exports_are_json_lines_with_a_cursor(api_world, client, bearer):
 def test_token_page_shows_the_secret_once_and_stores_only_its_digest(world, client):
     client.force_login(world.staff)
     response = client.post(reverse("api:tokens"), {"name": "教务系统", "holder": f"university_staff:{world.inst.pk}",
-                                                   "scope": "read write"})
-    assert response.status_code == 200
+                                                   "scope": "read write"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain
     secret = response.context["secret"]
     assert secret and secret in response.content.decode()
     token = ApiToken.objects.get(name="教务系统")

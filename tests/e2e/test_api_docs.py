@@ -3,7 +3,7 @@ operation under the portal's Content-Security-Policy, and the page asks nothing 
 
 from urllib.parse import urlsplit
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, sign_in
 
 
 def test_docs_render_offline_under_the_csp(transactional_db, page, live_server):
@@ -18,3 +18,26 @@ def test_docs_render_offline_under_the_csp(transactional_db, page, live_server):
     shot(page, "api-docs")
     assert elsewhere == []
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_school_staff_make_and_revoke_a_token_on_a_phone(transactional_db, phone):
+    from portal.models import Role
+    from tests.conftest import PASSWORD, make_institution, make_user
+
+    school = make_institution("安徽工业大学", uscc_body="12340000485960317")
+    make_user("token_staff", Role.UNIVERSITY_STAFF, institution=school)
+    sign_in(phone, "token_staff", PASSWORD)
+    phone.wait_for_url("**/")
+    phone.get_by_role("link", name="接口令牌").click()
+    phone.get_by_label("用途说明").fill("教务系统同步成绩单")
+    phone.get_by_label("读写（含上传成绩单、确认导入）").check()
+    phone.get_by_role("button", name="创建令牌").click()
+    secret = phone.locator("code.token-secret").inner_text()
+    assert secret.startswith("yssz_")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "api-token-created-390")
+    phone.goto("/api/tokens/")
+    assert phone.locator("code.token-secret").count() == 0  # shown once
+    phone.get_by_role("button", name="吊销").click()
+    phone.get_by_text("已吊销令牌").wait_for()
+    assert phone.get_by_role("cell", name="已吊销", exact=False).count() == 1
