@@ -26,3 +26,9 @@ class TokenForm(forms.Form):
 
     def clean_holder(self):
         return self.holders[self.cleaned_data["holder"]]
+
+
+def errors_text(form):
+    """A bound form's errors as one Chinese line, each with its field's label: “证书编号：…；姓名：…”."""
+    return "；".join(f"{form.fields[name].label if name in form.fields else ''}：{message}".lstrip("：")
+                    for name, messages in form.errors.items() for message in messages)

@@ -12,10 +12,19 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from .routers import office, public, school
 
+
+class ChineseJSON(JSONRenderer):
+    """UTF-8 text in the body (中文 readable with curl), not \\uXXXX escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSON(),
     title="一试三证 试点工作平台 开放接口",
     version="1.0.0",
     description=(

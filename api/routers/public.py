@@ -11,6 +11,7 @@ from certificates.public import public_facts
 from certificates.qr import verify_qr_text
 from portal import audit
 
+from ..forms import errors_text
 from ..schemas import Error, PublicFacts, QrText, QrVerification, ValidationErrors
 
 router = Router(tags=["公开核验"])
@@ -44,7 +45,7 @@ def verify_by_number(request, number: str, name: str):
     姓名、证件号码均已遮盖；与页面共用访问频率限制。"""
     form = VerifyForm({"number": number, "name": name})
     if not form.is_valid():
-        raise HttpError(400, "；".join(m for errors in form.errors.values() for m in errors))
+        raise HttpError(400, errors_text(form))
     _allow(request, f"no:{form.cleaned_data['number']}")
     certificate = selectors.verify_by_number(form.cleaned_data["number"], form.cleaned_data["name"])
     if certificate is None:

@@ -17,6 +17,7 @@ from evaluation.services import imports
 from portal import access, identifiers
 
 from ..auth import school_read, school_write
+from ..forms import errors_text
 from ..keyset import DEFAULT_LIMIT, page
 from ..schemas import ERRORS, CertificatePage, ConfirmIn, GraduatePage, ImportOut, VerdictOut
 
@@ -53,7 +54,7 @@ def upload_transcript(request, file: File[UploadedFile], graduation_year: Form[i
     access.require(caller.user, "evaluation.manage_graduates", caller.institution)
     form = ImportForm({"kind": kind, "graduation_year": graduation_year or ""}, {"file": file})
     if not form.is_valid():
-        raise HttpError(400, "；".join(m for errors in form.errors.values() for m in errors))
+        raise HttpError(400, errors_text(form))
     data = form.cleaned_data
     try:
         batch = imports.upload_transcript(actor=caller.user, upload=data["file"],

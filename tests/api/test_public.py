@@ -22,6 +22,8 @@ def test_by_number_and_name_masks_and_hides_existence(api_world, client):
     unknown = client.get(f"{V1}/verify", {"number": "Y000034000017259999999", "name": "秘密甲"})
     assert wrong_name.status_code == unknown.status_code == 404
     assert wrong_name.json() == unknown.json()
+    blank = client.get(f"{V1}/verify", {"number": " ", "name": "秘密甲"})
+    assert blank.status_code == 400 and blank.json()["detail"].startswith("证书编号：")  # the page's form, in Chinese
     revoked = client.get(f"{V1}/verify", {"number": w.revoked.number, "name": "秘密乙"}).json()
     assert revoked["status"] == "revoked" and revoked["revocation_reason"]
 
