@@ -169,3 +169,19 @@ def test_token_page_shows_the_secret_once_and_stores_only_its_digest(world, clie
     forged = client.post(reverse("api:tokens"), {"name": "x", "holder": f"university_staff:{world.inst.pk}",
                                                  "scope": "read"})
     assert forged.status_code == 400 and ApiToken.objects.count() == 1
+
+
+def test_a_big_file_is_previewed_by_the_celery_task_while_the_client_polls(api_world, client, bearer, settings,
+                                                                           django_capture_on_commit_callbacks):
+    settings.EVALUATION_IMPORT_BACKGROUND_MB = 0  # every file counts as big: the page's background path
+    w = api_world
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        created = client.post(f"{V1}/school/imports", {"file": csv_file([good_row("2025009101")])},
+                              headers=bearer(w.tokens.write))
+    assert created.status_code == 201
+    batch = created.json()
+    assert batch["status"] == "checking" and not batch["progress"]["finished"]
+    assert len(queued) == 1
+    queued[0]()  # after the commit: evaluation.tasks.preview_import (in-process in tests)
+    polled = client.get(f"{V1}/school/imports/{batch['id']}", headers=bearer(w.tokens.read)).json()
+    assert polled["status"] == "previewed" and polled["new"] == 1 and polled["progress"]["finished"]
