@@ -58,6 +58,7 @@ ACTIONS = {
     "rounds.convene_meeting": _("召集评审会议（随机抽取委员）"),
     "rounds.check_in": _("评审会议签到"),
     "rounds.declare_conflict": _("申请回避"),
+    "rounds.withdraw_conflict": _("撤回回避申请"),
     "rounds.vote": _("无记名投票（不记录投票内容）"),
     "rounds.member_view_candidate": _("委员查阅评审对象材料"),
     "rounds.decisions": _("形成评审结果"),

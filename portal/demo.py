@@ -31,6 +31,8 @@ INSTITUTIONS = [
     ("安徽新华学院", "52340100MJB130578", "private", "3401", "undergraduate", True, ("", "", None)),
     ("安徽工程大学", "12340000485960498", "provincial", "3402", "undergraduate", True,
      ("安徽工程大学数字经济现代产业学院", "provincial", 2022)),
+    ("合肥学院", "12340100485960628", "municipal", "3401", "undergraduate", True,
+     ("合肥学院智能制造现代产业学院", "provincial", 2022)),
 ]
 
 # username, full name, role, institution (name) or city code or organisation

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.track_a import services
 from applications.track_a.models import PilotApplication
+from applications.track_a.routing import committee_filing_office
 from evaluation import selectors as evaluation_selectors
 from evaluation.rules import DEFAULT_STANDARD
 from evaluation.services.standards import publish_standard
@@ -146,6 +147,67 @@ def _expert_review(app, prov_edu, prov_hrss, reviewers):
     return services.site_evaluation(application=app, actor=prov_edu)
 
 
+#: Schools of 合肥 authorised for the rounds demo: name, staff account, its name, which pool expert chairs.
+STAGE_SCHOOLS = [
+    ("合肥工业大学", "univ_hfut", "郑经办（合肥工业大学）", 1),
+    ("安徽建筑大学", "univ_ahjzu", "冯经办（安徽建筑大学）", 2),
+    ("合肥学院", "univ_hfuu", "褚经办（合肥学院）", 4),
+]
+MAJORS = [("车辆工程", 2003, 820, 2560, 880), ("机械设计制造及其自动化", 1985, 1100, 2600, 860),
+          ("智能制造工程", 2020, 360, 2480, 800)]
+
+
+def filing_officer(committee):
+    """An official of the office the committee files with (附件2 二(三), ``committee_filing_office``)."""
+    office = committee_filing_office(committee)
+    if office is None:
+        return None
+    scope = {} if office.is_provincial else {"roles__city_id": office.city_code}
+    return get_user_model().objects.filter(roles__role=office.role, **scope).order_by("id").first()
+
+
+def authorise(school, staff, *, city_hrss, city_edu, experts, industry, leader, partners, committee_name):
+    """The whole procedure, through the services: 附件1 reviewed by the city's offices, the agreement, the province's
+    expert review and 认定, the authority granted (the three majors, all levels, from 2024), the standard published
+    and a 中级评委会 of seven pool experts (the first chairs) filed and approved by its filing office in September
+    2024, its 核准备案 running to 2027-08-31."""
+    User = get_user_model()
+    prov_edu, prov_hrss = User.objects.get(username="prov_edu"), User.objects.get(username="prov_hrss")
+    app = services.start_application(institution=school, actor=staff)
+    app = _fill(app, staff, industry=industry, leader=leader, majors=MAJORS, partners=partners)
+    app = services.submit(application=app, actor=staff)
+    app = services.city_review(application=app, actor=city_edu, office="city_education", decision="approve",
+                               reasons="符合申报条件")
+    app = services.city_review(application=app, actor=city_hrss, office="city_hrss", decision="approve")
+    app = services.record_agreement(
+        application=app, actor=city_hrss, school_duties="制定试点建设方案和评审标准，组建评委会，组织评审",
+        city_hrss_duties="授予自主评审权，指导和监督评审工作", city_education_duties="指导课程体系和实践教学",
+        enterprise_duties="提供实习岗位和企业导师", signed_on=date(2024, 5, 10),
+        signed_copy=_pdf("共建协议", "共建协议签署件"))
+    app = services.forward_to_province(application=app, actor=city_hrss, comment="经审定，同意上报")
+    reviewers = [e for e in experts if e.title_level in ("senior", "deputy_senior")][:3]
+    app = _expert_review(app, prov_edu, prov_hrss, reviewers)
+    app = services.recognise(application=app, actor=prov_edu, office="provincial_education", decision="recognise")
+    app = services.recognise(application=app, actor=prov_hrss, office="provincial_hrss", decision="recognise")
+    app = services.grant_authority(application=app, actor=city_hrss, majors=[m[0] for m in MAJORS],
+                                   levels=["technician", "assistant_engineer", "engineer"], from_year=2024)
+    if evaluation_selectors.current_version(school.pk) is None:  # evaluation.demo publishes 安徽工业大学's
+        publish_standard(institution=school, data=DEFAULT_STANDARD.to_dict(), actor=staff, note="演示：采用附件2基本条件")
+    committee = services.create_committee(institution=school, actor=staff, values={
+        "name": committee_name, "level": "intermediate", "talent_pool": "试点专业应届毕业生约2200人，每年申报约600人",
+        "method": "对照自主评审标准条件评定，评委会无记名投票，同意票达到出席评委2/3以上为通过",
+        "standard": f"{school.name}产业工程师中初级职称自主评审标准条件（不低于附件2基本条件）"})
+    services.set_members(committee=committee, actor=staff, members=[
+        {"expert": e, "is_chair": i == 0, "term_start": date(2024, 9, 1), "term_end": date(2027, 8, 31)}
+        for i, e in enumerate(experts[:7])])
+    # Filed and approved when its members' terms began (September 2024), so that its 核准备案 covers the 2025
+    # round and its meeting (evaluation.rounds.demo) and runs to 2027-08-31.
+    committee = services.file_committee(committee=committee, actor=staff, today=date(2024, 8, 26))
+    services.review_committee(committee=committee, actor=filing_officer(committee), decision="approve",
+                              today=date(2024, 9, 1))
+    return committee
+
+
 def load_demo(stdout):
     User = get_user_model()
     experts = _pool()
@@ -155,47 +217,27 @@ def load_demo(stdout):
 
     ahut = Institution.objects.get(name="安徽工业大学")
     if not PilotApplication.objects.filter(institution=ahut).exists():
-        app = services.start_application(institution=ahut, actor=staff)
-        app = _fill(app, staff, industry="新能源汽车", leader="李建华", majors=[
-            ("车辆工程", 2003, 820, 2560, 880), ("机械设计制造及其自动化", 1985, 1100, 2600, 860),
-            ("智能制造工程", 2020, 360, 2480, 800)], partners=[
-            ("马鞍山钢铁股份有限公司", "钢铁冶金"), ("奇瑞汽车股份有限公司", "新能源汽车"),
-            ("安徽江淮汽车集团股份有限公司", "新能源汽车")])
-        app = services.submit(application=app, actor=staff)
-        app = services.city_review(application=app, actor=city_edu, office="city_education", decision="approve",
-                                   reasons="符合申报条件")
-        app = services.city_review(application=app, actor=city_hrss, office="city_hrss", decision="approve")
-        app = services.record_agreement(
-            application=app, actor=city_hrss, school_duties="制定试点建设方案和评审标准，组建评委会，组织评审",
-            city_hrss_duties="授予自主评审权，指导和监督评审工作", city_education_duties="指导课程体系和实践教学",
-            enterprise_duties="提供实习岗位和企业导师", signed_on=date(2024, 5, 10),
-            signed_copy=_pdf("共建协议", "共建协议签署件"))
-        app = services.forward_to_province(application=app, actor=city_hrss, comment="经审定，同意上报")
-        reviewers = [e for e in experts if e.title_level in ("senior", "deputy_senior")][:3]
-        app = _expert_review(app, prov_edu, prov_hrss, reviewers)
-        app = services.recognise(application=app, actor=prov_edu, office="provincial_education", decision="recognise")
-        app = services.recognise(application=app, actor=prov_hrss, office="provincial_hrss", decision="recognise")
-        app = services.grant_authority(application=app, actor=city_hrss,
-                                       majors=["车辆工程", "机械设计制造及其自动化", "智能制造工程"],
-                                       levels=["technician", "assistant_engineer", "engineer"], from_year=2024)
-        if evaluation_selectors.current_version(ahut.pk) is None:  # evaluation.demo normally published it already
-            publish_standard(institution=ahut, data=DEFAULT_STANDARD.to_dict(), actor=staff,
-                             note="演示：采用附件2基本条件")
-        committee = services.create_committee(institution=ahut, actor=staff, values={
-            "name": "安徽工业大学产业工程师中级职称评审委员会", "level": "intermediate",
-            "talent_pool": "试点专业应届毕业生约2200人，每年申报约600人",
-            "method": "对照自主评审标准条件评定，评委会无记名投票，同意票达到出席评委2/3以上为通过",
-            "standard": "安徽工业大学产业工程师中初级职称自主评审标准条件（不低于附件2基本条件）"})
-        services.set_members(committee=committee, actor=staff, members=[
-            {"expert": e, "is_chair": i == 0, "term_start": date(2024, 9, 1), "term_end": date(2027, 8, 31)}
-            for i, e in enumerate(experts[:7])])
-        # Filed and approved when its members' terms began (September 2024), so that its 核准备案 covers the 2025
-        # round and its meeting (evaluation.rounds.demo) and runs to 2027-08-31.
-        committee = services.file_committee(committee=committee, actor=staff, today=date(2024, 8, 26))
+        authorise(ahut, staff, city_hrss=city_hrss, city_edu=city_edu, experts=experts, industry="新能源汽车",
+                  leader="李建华", partners=[("马鞍山钢铁股份有限公司", "钢铁冶金"), ("奇瑞汽车股份有限公司", "新能源汽车"),
+                                           ("安徽江淮汽车集团股份有限公司", "新能源汽车")],
+                  committee_name="安徽工业大学产业工程师中级职称评审委员会")
         # 安徽工业大学 is 省属: its committee files with the provincial HRSS (附件2 二(三)), carrying the school's
         # standard published by evaluation.demo.
-        services.review_committee(committee=committee, actor=prov_hrss, decision="approve", today=date(2024, 9, 1))
         stdout.write("  试点：安徽工业大学 已授予职称自主评审权，评委会已由省人社厅核准备案")
+
+    # Three schools of 合肥 authorised the same way, so that the rounds demo (evaluation.rounds.demo_stages) can show
+    # a round of this year at each stage; their committees sit the same pool, each under another chair.
+    hefei_hrss = _user("city_hrss_hefei", "周科长（合肥市人社局）", Role.CITY_HRSS, city_id="3401")
+    hefei_edu = _user("city_edu_hefei", "冯科长（合肥市教育局）", Role.CITY_EDUCATION, city_id="3401")
+    for name, username, clerk, chair in STAGE_SCHOOLS:
+        school = Institution.objects.get(name=name)
+        school_staff = _user(username, clerk, Role.UNIVERSITY_STAFF, institution=school)
+        if not PilotApplication.objects.filter(institution=school).exists():
+            authorise(school, school_staff, city_hrss=hefei_hrss, city_edu=hefei_edu, experts=experts[chair:] +
+                      experts[:chair], industry="智能制造", leader="陈志远",
+                      partners=[("安徽江淮汽车集团股份有限公司", "新能源汽车"), ("合肥京东方光电科技有限公司", "新型显示")],
+                      committee_name=f"{name}产业工程师中级职称评审委员会")
+            stdout.write(f"  试点：{name} 已授予职称自主评审权，评委会已核准备案（{username}）")
 
     mas = Institution.objects.get(name="马鞍山学院")
     mas_staff = _user("univ_mas", "周经办（马鞍山学院）", Role.UNIVERSITY_STAFF, institution=mas)

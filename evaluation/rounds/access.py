@@ -156,10 +156,19 @@ def _request_rereview(user, decision):
     return _staff_of(user, _round_of(decision)) or _applicant(user, decision.application)
 
 
+@access.rule("rounds.record_revote")
+def _record_revote(user, request):
+    """A 复查 candidate's new count is recorded only by the chair of the open meeting it is scheduled on, by closing
+    the vote — never by the school's staff."""
+    return (request.meeting_id is not None and request.meeting.state == MeetingState.CONVENED
+            and _chair_meeting(user, request.meeting))
+
+
 @access.rule("rounds.conclude_rereview")
-def _conclude_rereview(user, request):
-    """Closed by the committee's meeting, run by the school's staff (the new vote is the committee's)."""
-    return _staff_of(user, request.decision.round)
+def _conclude_rereview(user, obj):
+    """After the 复查 result's 公示, the school (组建单位) issues the new decision — made from the members' count,
+    which it cannot change (``services.conclude_rereview``). ``obj``: the request, or its application."""
+    return _staff_of(user, _round_of(obj))
 
 
 @access.rule("rounds.record_results")

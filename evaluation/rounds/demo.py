@@ -95,15 +95,16 @@ def _meeting(rnd, staff, *, held_on, place, absent=0, vote=True):
     return EvaluationRound.objects.get(pk=rnd.pk)
 
 
-def _current_cohort(institution, year, n=12):
-    """``n`` graduates of ``year`` at the school, made the way ``evaluation.demo`` makes its records."""
-    rng = random.Random(year)
+def current_cohort(institution, year, n=12):
+    """``n`` graduates of ``year`` at the school, made the way ``evaluation.demo`` makes its records (each school
+    its own people: the draw is seeded by the year and, for any school but this one, the school)."""
+    rng = random.Random(year if institution.name == INSTITUTION else f"{year}:{institution.pk}")
     out = []
     for i in range(n):
         fields = evaluation_demo._record(rng, i)
         employed = bool(fields["employer"])
         fields.update(graduation_year=year, duty_start_date=date(year, 7, 1) if employed else None,
-                      diploma_number=f"103601{year}{i:06d}")
+                      diploma_number=f"{10360 + institution.pk:05d}1{year}{i:06d}")
         g, _created = Graduate.objects.update_or_create(institution=institution,
                                                         student_number=f"{year - 4}09{i + 1:04d}", defaults=fields)
         g.achievements.all().delete()
@@ -117,23 +118,7 @@ def load_voting_round(stdout, *, institution, staff, today=None):
     today = today or clock.today()
     if EvaluationRound.objects.filter(institution=institution, graduation_year=today.year).exists():
         return None
-    calendar = WorkCalendar()
-    starts = today - timedelta(days=10)
-    while deadlines.notice_end(starts, limit=date(today.year, 12, 31), calendar=calendar) >= today:
-        starts -= timedelta(days=1)
-    opened = starts - timedelta(days=3)
-    _current_cohort(institution, today.year)
-    rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year, today=opened)
-    picked = [(g, v) for g, v in _pick(rnd, today.year) if v.may_apply and v.level != "none"][:6]
-    for g, v in picked:
-        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, employer_kind="enterprise",
-                                          today=opened)
-        _evidence(app, staff)
-        app = services.submit_application(application=app, actor=staff, today=opened)
-        services.review_application(application=app, actor=staff, decision="pass", today=opened)
-    rnd = services.publish_candidates(round=rnd, actor=staff, starts_on=starts, today=starts,
-                                      contact="安徽工业大学人事处 0555-2311000")
-    rnd = services.close_candidates_notice(round=rnd, actor=staff, today=today)
+    rnd = reviewed_candidates(institution, staff, today)
     try:
         meeting = services.convene_meeting(round=rnd, actor=staff, held_on=today, place="安徽工业大学行政楼第二会议室",
                                            today=today)
@@ -143,6 +128,43 @@ def load_voting_round(stdout, *, institution, staff, today=None):
     stdout.write(f"  职称评审：{rnd.name} 待评委会评审，评审会议已召集（{meeting.size}名委员 pool_1…pool_7 "
                  f"可签到投票，pool_1 为主任委员）")
     return rnd
+
+
+def elapsed_notice_start(today):
+    """A start for a candidates' notice whose 5 working days have ended before ``today``."""
+    calendar = WorkCalendar()
+    starts = today - timedelta(days=10)
+    while deadlines.notice_end(starts, limit=date(today.year, 12, 31), calendar=calendar) >= today:
+        starts -= timedelta(days=1)
+    return starts
+
+
+def applied(rnd, staff, opened, *, n=6, reviewed=None):
+    """Up to ``n`` graduates enrolled by the school at the level their record reaches (never above it), their
+    evidence attached and submitted on ``opened``; the first ``reviewed`` (all by default) pass 资格审查."""
+    picked = [(g, v) for g, v in _pick(rnd, rnd.graduation_year) if v.may_apply and v.level != "none"][:n]
+    apps = []
+    for g, v in picked:
+        app = services.create_application(round=rnd, graduate=g, actor=staff, level=v.level, employer_kind="enterprise",
+                                          today=opened)
+        _evidence(app, staff)
+        apps.append(services.submit_application(application=app, actor=staff, today=opened))
+    for app in apps[:reviewed]:
+        services.review_application(application=app, actor=staff, decision="pass", today=opened)
+    return apps
+
+
+def reviewed_candidates(institution, staff, today):
+    """This year's round of the school at 待评委会评审: a cohort enrolled and reviewed, the candidates' notice
+    published on dates that have already elapsed (the same services, with past dates) and closed today."""
+    starts = elapsed_notice_start(today)
+    current_cohort(institution, today.year)
+    rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year,
+                              today=starts - timedelta(days=3))
+    applied(rnd, staff, starts - timedelta(days=3))
+    rnd = services.publish_candidates(round=rnd, actor=staff, starts_on=starts, today=starts,
+                                      contact=f"{institution.name}人事处")
+    return services.close_candidates_notice(round=rnd, actor=staff, today=today)
 
 
 def _spread(pool, n):

@@ -27,6 +27,12 @@ TRANSITION_LABELS = {
     # 评审结果备案
     "record": _("人社部门予以备案"),
     "resubmit": _("复查后重新报送备案"),
+    "rereview_pass": _("复查表决通过"),
+    "rereview_fail": _("复查表决未通过"),
     # 复查
+    "schedule": _("列入复查会议议程"),
+    "record_revote": _("委员重新表决（按票数记录）"),
+    "defer": _("回避后人数不足，暂缓复查"),
+    "publish_result": _("公示复查结果"),
     "conclude": _("评委会复查后作出新的决定"),
 }

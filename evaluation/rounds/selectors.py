@@ -225,6 +225,13 @@ def pending_rereviews(committee):
             .order_by("requested_at", "id"))
 
 
+def rereviews_of(rnd):
+    """The round's 复查 requests, newest first, with what the committee's new vote counted (once closed)."""
+    return list(RereviewRequest.objects.filter(decision__round=rnd)
+                .select_related("decision__graduate", "tally", "outcome", "meeting")
+                .order_by("-requested_at", "-id"))
+
+
 def decisions_under_rereview(rnd):
     """Ids of the round's decisions with a pending 复查: their certificates wait for the committee."""
     return set(RereviewRequest.objects.filter(decision__round=rnd, state=RereviewState.PENDING)

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from evaluation.rounds import selectors, services
-from evaluation.rounds.models import EvaluationRound, Meeting, RoundState
+from evaluation.rounds import demo_stages, selectors, services
+from evaluation.rounds.models import EvaluationRound, Meeting, PublicNotice, RoundState
 
 
 @pytest.mark.django_db
@@ -46,3 +46,23 @@ def test_demo_round(settings, tmp_path, clock):
     assert demo.load_demo(out) is None  # idempotent
     assert EvaluationRound.objects.count() == 2
     assert "职称评审" in out.getvalue()
+
+    # and this year's rounds of three more schools at the other stages, through the same services
+    made = demo_stages.load_demo(out)
+    by_school = {r.institution.name: r for r in made}
+    assert {name: r.state for name, r in by_school.items()} == demo_stages.STAGES
+    assert set(EvaluationRound.objects.values_list("state", flat=True)) == {
+        RoundState.OPEN, RoundState.CANDIDATES_NOTICE, RoundState.AWAITING_SESSION, RoundState.RESULTS_NOTICE,
+        RoundState.FINALISED}
+    opened = by_school["合肥工业大学"]
+    assert opened.applications.filter(state="submitted").count() == 3  # waiting for 资格审查
+    assert opened.applications.filter(state="eligible").count() == 3
+    today = date(2026, 11, 16)
+    assert PublicNotice.objects.get(round=by_school["安徽建筑大学"], stage="candidates").is_running(today)
+    results = by_school["合肥学院"]
+    assert PublicNotice.objects.get(round=results, stage="results").is_running(today)
+    met = Meeting.objects.get(round=results)
+    assert met.state == "signed" and met.tallies.filter(outcome="passed").exists()
+    assert met.members.get(is_chair=True).user.username == "pool_5"
+    assert demo_stages.load_demo(out) == []  # idempotent
+    assert EvaluationRound.objects.count() == 5

@@ -16,7 +16,6 @@ from evaluation.rounds import rules, services
 from evaluation.rounds.minutes import minutes_context
 from evaluation.rounds.models import (
     ApplicationState,
-    Conflict,
     EvaluationRound,
     Meeting,
     MeetingMember,
@@ -160,15 +159,6 @@ def test_a_lapsed_filing_holds_no_meeting(world):
     assert f.convene(world, EvaluationRound.objects.get(pk=rnd.pk)).size == 5
 
 
-def test_an_employer_match_is_a_detected_conflict(world):
-    """吴副高 works for 奇瑞汽车股份有限公司, so does the first candidate."""
-    rnd = awaiting(world, members=5, candidates=2, employers=["奇瑞汽车股份有限公司", None])
-    meeting = f.convene(world, rnd)
-    conflicts = list(Conflict.objects.filter(meeting=meeting))
-    assert len(conflicts) == 1 and conflicts[0].detected and conflicts[0].member.name == "吴副高"
-    assert conflicts[0].application.graduate.employer == "奇瑞汽车股份有限公司"
-
-
 # --- who may vote, and when ------------------------------------------------------------------------------------------
 
 def test_an_absent_a_recused_and_a_non_member_cannot_vote(world):
@@ -241,21 +231,6 @@ def test_a_vote_changes_with_its_token_and_only_with_it(world):
         services.cast_vote(meeting=meeting, application=app, actor=users[0], choice="no")
     assert services.ballots.my_choices(meeting, token, [app]) == {app.pk: "yes"}
     assert services.ballots.my_choices(meeting, "another", [app]) == {}
-
-
-def test_declaring_a_conflict_after_voting_withdraws_that_ballot(world):
-    rnd = awaiting(world, members=5, candidates=1)
-    meeting = f.convene(world, rnd)
-    users = f.check_in(meeting)
-    app = f.eligible(rnd)[0]
-    token = services.cast_vote(meeting=meeting, application=app, actor=users[2], choice="yes")
-    with pytest.raises(ValidationError, match="投票所用的设备"):
-        services.declare_conflict(meeting=meeting, application=app, actor=users[2], kind="relative")
-    services.declare_conflict(meeting=meeting, application=app, actor=users[2], kind="other", reason="曾共同承担项目",
-                              token=token)
-    assert not SecretBallot.objects.exists() and not VoteCast.objects.exists()
-    with pytest.raises(ValidationError, match="写明回避事由"):
-        services.declare_conflict(meeting=meeting, application=app, actor=users[3], kind="other")
 
 
 # --- secrecy -------------------------------------------------------------------------------------------------------

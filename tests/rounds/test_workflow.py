@@ -17,6 +17,7 @@ from evaluation.rounds.diagram import OUTPUT, generate
 from evaluation.rounds.models import (
     ApplicationState,
     EvaluationRound,
+    Meeting,
     Objection,
     RoundState,
     TitleApplication,
@@ -45,6 +46,8 @@ APPLICATION_TRANSITIONS = {
     "disqualify": ("eligible", STAFF, {}),
     "record_pass": ("eligible", set(), {}),  # only the chair of the round's open meeting (test_meetings.py)
     "record_fail": ("eligible", set(), {}),
+    "rereview_pass": ("passed", STAFF, {}),  # after a 复查's 公示, from the members' count (test_rereview_meetings)
+    "rereview_fail": ("passed", STAFF, {}),
 }
 OBJECTION_TRANSITIONS = {
     "uphold": ("open", STAFF, {"answer": "异议成立"}),
@@ -82,7 +85,8 @@ def test_every_transition_is_listed():
 
 
 def test_results_filing_and_rereview_transitions_by_every_role(world):
-    """评审结果备案 is recorded by the committee's filing office only; a 复查 is concluded by the meeting (staff)."""
+    """评审结果备案 is recorded by the committee's filing office only; a 复查 is put on a meeting's agenda by the
+    school (its count is recorded by the chair's closing only: tests/rounds/test_rereview_meetings.py)."""
     rnd = f.round_in(world, RoundState.FINALISED, n=1)
     people = _everyone(world)
     filing = services.submit_results(round=rnd, actor=world.staff)
@@ -91,7 +95,10 @@ def test_results_filing_and_rereview_transitions_by_every_role(world):
         office}
     decision = selectors.final_passed_decisions(rnd).first()
     request = services.request_rereview(decision=decision, actor=world.staff, grounds="error", reason="材料有误")
-    assert _who_may(request, "conclude", people, {"outcome": decision}) == STAFF
+    meeting = Meeting(round=rnd, held_on=f.FINALISED, place="会议室", size=3, convened_by=world.staff,
+                      purpose="rereview")
+    meeting.save()
+    assert _who_may(request, "schedule", people, {"meeting": meeting}) == STAFF
 
 
 @pytest.mark.parametrize("name", sorted(ROUND_TRANSITIONS))
@@ -104,7 +111,12 @@ def test_round_transition_by_every_role(name, world):
 @pytest.mark.parametrize("name", sorted(APPLICATION_TRANSITIONS))
 def test_application_transition_by_every_role(name, world):
     state, allowed, kwargs = APPLICATION_TRANSITIONS[name]
-    app = f.student_candidate(world) if state == "eligible" else f.student_application(world, app_state=state)
+    if state == "passed":
+        app = f.round_in(world, RoundState.FINALISED, n=1).applications.get()
+    elif state == "eligible":
+        app = f.student_candidate(world)
+    else:
+        app = f.student_application(world, app_state=state)
     assert app.state == state
     assert _who_may(app, name, _everyone(world), kwargs) == allowed
 

@@ -25,4 +25,12 @@ def test_demo_data_is_ready_for_an_evaluation_round(db, settings, tmp_path):
     assert ahpu.state == State.AT_PROVINCE
     group = services.current_group(ahpu)
     assert group.state == "confirmed" and [m.expert.user.username for m in group.members.all()][0] == "pool_3"
-    assert PilotApplication.objects.count() == 3
+    # three schools of 合肥 authorised the same way for the rounds demo, each committee filed with its own office
+    for name, _username, _clerk, _chair in demo.STAGE_SCHOOLS:
+        school = Institution.objects.get(name=name)
+        assert selectors.granted_authority_for(school) is not None
+        filed = selectors.filed_committee_for(school)
+        assert filed is not None and filed.members.count() == 7
+    assert demo.filing_officer(selectors.filed_committee_for(Institution.objects.get(name="合肥学院"))).username == (
+        "city_hrss_hefei")  # 市属: the city HRSS (附件2 二(三))
+    assert PilotApplication.objects.count() == 6

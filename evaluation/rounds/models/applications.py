@@ -142,6 +142,16 @@ class TitleApplication(ConcurrentTransitionMixin, models.Model):
     def record_fail(self):
         """评委会表决未通过."""
 
+    @transition(field=state, source=[ApplicationState.PASSED, ApplicationState.FAILED],
+                target=ApplicationState.PASSED, permission=may("rounds.conclude_rereview"))
+    def rereview_pass(self):
+        """复查: the committee's new vote passed, and after its 公示 stands in place of the first."""
+
+    @transition(field=state, source=[ApplicationState.PASSED, ApplicationState.FAILED],
+                target=ApplicationState.FAILED, permission=may("rounds.conclude_rereview"))
+    def rereview_fail(self):
+        """复查: the committee's new vote did not pass, and after its 公示 stands in place of the first."""
+
     def _set(self, values):
         for name, value in values.items():
             setattr(self, name, value)

@@ -36,14 +36,24 @@ class MeetingState(models.TextChoices):
     SIGNED = "signed", _("会议纪要已签署")
 
 
+class MeetingPurpose(models.TextChoices):
+    EVALUATION = "evaluation", _("评审（本年度评审对象）")
+    REREVIEW = "rereview", _("复查（已作出决定的复查对象）")
+
+
 class Meeting(ConcurrentTransitionMixin, models.Model):
-    """One 评审会议 of a round's committee. ``size`` members sit (odd): the chair and those drawn."""
+    """One 评审会议 of a round's committee. ``size`` members sit (odd): the chair and those drawn.
+
+    ``purpose``: a meeting of the round's candidates (待评委会评审), or a 复查 meeting of a finalised round whose agenda
+    is the pending re-review requests scheduled onto it (``RereviewRequest.meeting``)."""
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="meetings",
                               verbose_name=_("职称评审工作"))
     held_on = models.DateField(_("会议日期"))
     place = models.CharField(_("会议地点"), max_length=100)
     size = models.PositiveSmallIntegerField(_("本次会议评委会人数"))
+    purpose = models.CharField(_("会议事项"), max_length=10, choices=MeetingPurpose.choices,
+                               default=MeetingPurpose.EVALUATION)
     state = FSMField(_("状态"), max_length=10, choices=MeetingState.choices, default=MeetingState.CONVENED,
                      protected=True, db_index=True)
     # The draw (随机抽取), kept so that anyone may re-run it: random.Random(seed).sample(sorted(pool), size - 1).
@@ -68,6 +78,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
             # 评审委员会组成人数应当为单数.
             models.CheckConstraint(condition=Q(size__in=list(range(3, 100, 2))), name="rounds_meeting_size_odd",
                                    violation_error_message=_("本次会议评委会人数应为单数。")),
+            models.CheckConstraint(condition=Q(purpose__in=MeetingPurpose.values), name="rounds_meeting_purpose"),
             models.UniqueConstraint(fields=["round"], condition=Q(state="convened"),
                                     name="rounds_one_open_meeting_per_round",
                                     violation_error_message=_("该评审工作已有一场进行中的评审会议。")),
@@ -79,6 +90,10 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self):
         return self.state == MeetingState.CONVENED
+
+    @property
+    def is_rereview(self):
+        return self.purpose == MeetingPurpose.REREVIEW
 
     @property
     def min_present(self):
@@ -151,6 +166,8 @@ class Conflict(models.Model):
     kind = models.CharField(_("回避情形"), max_length=10, choices=ConflictKind.choices)
     reason = models.CharField(_("回避事由"), max_length=200)
     detected = models.BooleanField(_("系统比对发现"), default=False)
+    after_vote = models.BooleanField(_("投票后申请（已撤回其选票）"), default=False,
+                                     help_text=_("投票后才申请的回避不能撤回：撤回只在对该评审对象投票之前。"))
 
     class Meta:
         verbose_name = _("回避")

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from evaluation.rounds import clock, deadlines, rules, tasks
 from evaluation.rounds.models import (
-    ApplicationState,
     Choice,
     Conflict,
     ConflictKind,
@@ -24,6 +23,8 @@ from evaluation.rounds.models import (
     MeetingMember,
     MeetingState,
     Outcome,
+    RereviewRequest,
+    RereviewState,
     RoundState,
     SecretBallot,
     Tally,
@@ -34,7 +35,7 @@ from portal.models import Role
 from portal.notify import notify
 
 from .common import round_link, school_staff, transition
-from .meetings import candidates_of
+from .meetings import agenda, candidates_of
 from .rounds import require_state
 
 STAFF = Role.UNIVERSITY_STAFF
@@ -85,7 +86,7 @@ def check_in(*, meeting, actor, today=None):
 
 
 def _candidate(meeting, application):
-    if application.round_id != meeting.round_id or application.state != ApplicationState.ELIGIBLE:
+    if not agenda(meeting).filter(pk=application.pk).exists():
         _refuse(_("该申报人不是本次会议的评审对象。"), "candidate")
 
 
@@ -116,15 +117,39 @@ def declare_conflict(*, meeting, application, actor, kind, reason="", token=None
         if Conflict.objects.filter(meeting=meeting, application=application, member=seat).exists():
             _refuse(_("您已对该评审对象申请回避。"), "already")
         cast = VoteCast.objects.filter(meeting=meeting, application=application, member=seat)
-        if cast.exists():
+        voted = cast.exists()
+        if voted:
             ballot = SecretBallot.objects.filter(key=ballot_key(token, meeting, application)).first() if token else None
             if ballot is None:
                 _refuse(_("您已对该评审对象投票；须在投票所用的设备上申请回避（以撤回该票）。"), "voted_elsewhere")
             ballot.delete()
             cast.delete()
-        Conflict.objects.create(meeting=meeting, application=application, member=seat, kind=kind, reason=text)
+        Conflict.objects.create(meeting=meeting, application=application, member=seat, kind=kind, reason=text,
+                                after_vote=voted)
         audit.record(actor=actor, action="rounds.declare_conflict", obj=application, role=MEMBER,
                      changes={"meeting": meeting.pk, "kind": kind})
+
+
+def withdraw_conflict(*, meeting, application, actor):
+    """The member withdraws their own 回避 declaration, while the vote is open, when it was made before they voted
+    on that candidate (they then vote like any member present). One declared after voting (which withdrew that
+    ballot) stays, as does a conflict the portal found (same employer)."""
+    seat = _own_seat(meeting, actor)
+    _require_open(meeting)
+    _candidate(meeting, application)
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        conflict = Conflict.objects.filter(meeting=meeting, application=application, member=seat).first()
+        if conflict is None:
+            _refuse(_("您未就该评审对象申请回避。"), "none")
+        if conflict.detected:
+            _refuse(_("该回避由系统比对就业单位发现，不能撤回。"), "detected")
+        if conflict.after_vote or VoteCast.objects.filter(meeting=meeting, application=application,
+                                                          member=seat).exists():
+            _refuse(_("您在对该评审对象投票后申请的回避不能撤回。"), "voted")
+        conflict.delete()
+        audit.record(actor=actor, action="rounds.withdraw_conflict", obj=application, role=MEMBER,
+                     changes={"meeting": meeting.pk, "kind": conflict.kind})
 
 
 def cast_vote(*, meeting, application, actor, choice, token=None):
@@ -189,7 +214,8 @@ def _count(meeting, application):
 
 def close_vote(*, meeting, actor, expected_state=None, today=None):
     """The chair closes the vote: each candidate counted and decided by the rule (or 暂缓), the minutes rendered
-    after commit. When no candidate is left undecided, the round moves on to the results notice."""
+    after commit. When no candidate is left undecided, the round moves on to the results notice; at a 复查
+    meeting each request records its new count instead (``services.rereviews`` publishes and concludes it)."""
     rnd = meeting.round
     access.require(actor, "rounds.chair_meeting", meeting)
     _require_open(meeting)
@@ -200,45 +226,78 @@ def close_vote(*, meeting, actor, expected_state=None, today=None):
     if present < meeting.min_present:
         _refuse(_("签到委员%(present)d人，不足本次会议评委会%(size)d人的三分之二（至少%(min)d人），不能结束表决。")
                 % {"present": present, "size": meeting.size, "min": meeting.min_present}, "quorum")
-    deadlines.refuse_if_late(rnd, deadlines.finish_from_results_notice(today, limit=rnd.year_end))
+    if not meeting.is_rereview:  # a 复查 corrects; 31 December is a deadline for evaluating only
+        deadlines.refuse_if_late(rnd, deadlines.finish_from_results_notice(today, limit=rnd.year_end))
     with transaction.atomic():
         # Votes lock the meeting too: nothing is cast while the ballots are counted. The results and the round's
         # move are recorded while the meeting is still open (the chair's right to record them ends with it), then
         # the meeting closes — all or nothing.
         _require_open(Meeting.objects.select_for_update().get(pk=meeting.pk))
-        recused = recusal_counts(meeting)
-        cast = progress(meeting)
-        tallies = []
-        for a in candidates_of(rnd):
-            counts = _count(meeting, a)
-            yes, no, abstain = (counts.get(c, 0) for c in (Choice.YES, Choice.NO, Choice.ABSTAIN))
-            if yes + no + abstain != cast.get(a.pk, 0):
-                raise RuntimeError("ballots and the has-voted set disagree")  # cannot happen: one transaction each
-            outcome, voters = rules.decide(size=meeting.size, present=present, recused=recused.get(a.pk, 0), yes=yes)
-            reason = ""
-            if outcome == Outcome.DEFERRED:
-                reason = (_("回避后参加表决的委员%(voters)d人，不足本次会议评委会%(size)d人的三分之二（至少%(min)d人），"
-                            "本次会议不作决定。") % {"voters": voters, "size": meeting.size, "min": meeting.min_present})
-            tallies.append(Tally(meeting=meeting, application=a, size=meeting.size, present=present,
-                                 recused=recused.get(a.pk, 0), voters=voters, yes=yes, no=no, abstain=abstain,
-                                 not_voted=voters - yes - no - abstain, outcome=outcome, reason=reason))
-        Tally.objects.bulk_create(tallies)
-        for t in tallies:
-            if t.outcome != Outcome.DEFERRED:
-                transition(t.application, "record_pass" if t.passed else "record_fail", actor=actor, role=MEMBER,
-                           data={"meeting": meeting.pk, "voters": t.voters, "yes": t.yes, "no": t.no,
-                                 "abstain": t.abstain, "not_voted": t.not_voted})
-        deferred = sum(t.outcome == Outcome.DEFERRED for t in tallies)
-        if not deferred:
-            transition(rnd, "close_session", actor=actor, role=MEMBER,
-                       data={"meeting": meeting.pk, "candidates": len(tallies),
-                             "passed": sum(t.passed for t in tallies)})
+        tallies = _tallies(meeting, present)
+        if meeting.is_rereview:
+            _record_rereviews(meeting, tallies, actor)
+        else:
+            _record_candidates(meeting, tallies, actor)
         meeting = transition(meeting, "close_vote", actor=actor, role=MEMBER, expected_state=expected_state,
                              at=timezone.now())
-        notify(school_staff(rnd.institution_id), title=_("评审会议表决已结束：%(round)s（通过%(p)d人，暂缓%(d)d人）")
-               % {"round": rnd.name, "p": sum(t.passed for t in tallies), "d": deferred}, link=round_link(rnd))
+        deferred = sum(t.outcome == Outcome.DEFERRED for t in tallies)
+        what = _("复查会议") if meeting.is_rereview else _("评审会议")
+        notify(school_staff(rnd.institution_id), title=_("%(what)s表决已结束：%(round)s（通过%(p)d人，暂缓%(d)d人）")
+               % {"what": what, "round": rnd.name, "p": sum(t.passed for t in tallies), "d": deferred},
+               link=round_link(rnd))
         transaction.on_commit(lambda: tasks.render_minutes.delay(meeting.pk))
     return meeting
+
+
+def _tallies(meeting, present):
+    """Each candidate on the agenda counted and decided by the rule (or 暂缓): the ``Tally`` rows, saved."""
+    recused = recusal_counts(meeting)
+    cast = progress(meeting)
+    tallies = []
+    for a in agenda(meeting):
+        counts = _count(meeting, a)
+        yes, no, abstain = (counts.get(c, 0) for c in (Choice.YES, Choice.NO, Choice.ABSTAIN))
+        if yes + no + abstain != cast.get(a.pk, 0):
+            raise RuntimeError("ballots and the has-voted set disagree")  # cannot happen: one transaction each
+        outcome, voters = rules.decide(size=meeting.size, present=present, recused=recused.get(a.pk, 0), yes=yes)
+        reason = ""
+        if outcome == Outcome.DEFERRED:
+            reason = (_("回避后参加表决的委员%(voters)d人，不足本次会议评委会%(size)d人的三分之二（至少%(min)d人），"
+                        "本次会议不作决定。") % {"voters": voters, "size": meeting.size, "min": meeting.min_present})
+        tallies.append(Tally(meeting=meeting, application=a, size=meeting.size, present=present,
+                             recused=recused.get(a.pk, 0), voters=voters, yes=yes, no=no, abstain=abstain,
+                             not_voted=voters - yes - no - abstain, outcome=outcome, reason=reason))
+    return Tally.objects.bulk_create(tallies)
+
+
+def _counts(t):
+    return {"meeting": t.meeting_id, "voters": t.voters, "yes": t.yes, "no": t.no, "abstain": t.abstain,
+            "not_voted": t.not_voted}
+
+
+def _record_candidates(meeting, tallies, actor):
+    """The round's candidates: passed or failed as counted; the round moves on when none is deferred."""
+    for t in tallies:
+        if t.outcome != Outcome.DEFERRED:
+            transition(t.application, "record_pass" if t.passed else "record_fail", actor=actor, role=MEMBER,
+                       data=_counts(t))
+    if not any(t.outcome == Outcome.DEFERRED for t in tallies):
+        transition(meeting.round, "close_session", actor=actor, role=MEMBER,
+                   data={"meeting": meeting.pk, "candidates": len(tallies),
+                         "passed": sum(t.passed for t in tallies)})
+
+
+def _record_rereviews(meeting, tallies, actor):
+    """复查: each request on the agenda takes its new count (or waits again when deferred)."""
+    requests = {r.decision.application_id: r for r in
+                RereviewRequest.objects.filter(meeting=meeting, state=RereviewState.SCHEDULED)
+                .select_related("decision")}
+    for t in tallies:
+        request = requests[t.application_id]
+        if t.outcome == Outcome.DEFERRED:
+            transition(request, "defer", actor=actor, role=MEMBER, comment=t.reason, data=_counts(t))
+        else:
+            transition(request, "record_revote", actor=actor, role=MEMBER, tally=t, data=_counts(t))
 
 
 def sign_minutes(*, meeting, actor, expected_state=None):

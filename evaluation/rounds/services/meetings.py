@@ -9,7 +9,10 @@ convening; ``ballots`` has what members and the chair do there.
 - the chair closes the vote (``close_vote``): each candidate's ballots are counted, the pass rule applied, the
   minutes rendered; and signs the minutes (``sign_minutes``);
 - if candidates were deferred (暂缓), the secretary convenes another meeting for them, or ends the committee
-  stage leaving them undecided (``end_committee_review``).
+  stage leaving them undecided (``end_committee_review``);
+- 复查: for a finalised round with re-review requests waiting, the secretary convenes a 复查 meeting
+  (``convene_rereview_meeting``) — same draw, check-in, 回避 and secret ballot; its agenda (``agenda``) is those
+  candidates, and its closing records each new count on the request (``services.rereviews``).
 """
 
 import secrets
@@ -28,16 +31,21 @@ from evaluation.rounds.models import (
     ConflictKind,
     Meeting,
     MeetingMember,
+    MeetingPurpose,
     MeetingState,
     PublicNotice,
+    RereviewRequest,
+    RereviewState,
     RoundState,
     Stage,
     TitleApplication,
 )
+from evaluation.rounds.selectors import pending_rereviews
 from portal import access, audit
 from portal.models import Role, RoleAssignment
 from portal.notify import notify
 
+from .common import transition
 from .rounds import require_state
 
 STAFF = Role.UNIVERSITY_STAFF
@@ -100,35 +108,10 @@ def _employer_of(application):
 
 # --- convening ------------------------------------------------------------------------------------------------------
 
-def convene_meeting(*, round, actor, held_on, place, size=None, today=None):
-    """The secretary (the school's staff) convenes a meeting of the round's committee.
-
-    ``size`` (odd): how many sit — the chair and ``size - 1`` drawn from the other unexpired members; when the
-    pool is larger than that, the draw's seed, pool and result are kept on the meeting and in the audit log."""
-    rnd = round
-    access.require(actor, "rounds.manage_round", rnd)
-    require_state(rnd, RoundState.AWAITING_SESSION)
-    today = today or clock.today()
-    if Meeting.objects.filter(round=rnd, state=MeetingState.CONVENED).exists():
-        _refuse(_("该评审工作已有一场进行中的评审会议。"), "open_meeting")
-    notice = PublicNotice.objects.get(round=rnd, stage=Stage.CANDIDATES)
-    if held_on <= notice.ends_on:
-        _refuse(_("评审会议应在评审对象公示期满（%(end)s）之后举行。") % {"end": notice.ends_on}, "date")
-    if held_on < today:
-        _refuse(_("会议日期不能早于今天。"), "date")
-    if held_on > rnd.year_end:
-        _refuse(_("会议日期不能晚于%(year)d年12月31日。") % {"year": rnd.graduation_year}, "date")
-    deadlines.refuse_if_late(rnd, deadlines.finish_from_results_notice(held_on, limit=rnd.year_end))
-    problems = filing_problems(rnd.committee, held_on)
-    if problems:
-        _refuse(problems[0], "filing")
-    candidates = list(candidates_of(rnd))
-    if not candidates:
-        _refuse(_("没有待评审的评审对象。"), "no_candidates")
-    place = (place or "").strip()
-    if not place:
-        _refuse(_("请填写会议地点。"), "place")
-    pool = pool_for(rnd.committee, held_on)
+def _seating(committee, held_on, size):
+    """(size, chair, others, seed, drawn, seated): this meeting's committee — the chair and ``size - 1`` members
+    drawn at random from the other serving members when there are more of them than seats."""
+    pool = pool_for(committee, held_on)
     chairs = [m for m in pool if m.is_chair]
     if not chairs:
         _refuse(_("评委会主任委员未设或任期已满，不能召开评审会议。"), "chair")
@@ -140,31 +123,110 @@ def convene_meeting(*, round, actor, held_on, place, size=None, today=None):
     if size > len(pool):
         _refuse(_("评委会在任委员只有%(n)d人，不足本次会议所需的%(size)d人。") % {"n": len(pool), "size": size},
                 "size")
-    others = [m.pk for m in pool if m.pk != chair.pk]
+    others = sorted(m.pk for m in pool if m.pk != chair.pk)
     seed = ""
     if len(others) > size - 1:
         seed = secrets.token_hex(16)
         drawn = rules.draw(others, size - 1, seed)
     else:
-        drawn = sorted(others)
-    seated = [chair] + [m for m in pool if m.pk in set(drawn)]
+        drawn = others
+    return size, chair, others, seed, drawn, [chair] + [m for m in pool if m.pk in set(drawn)]
+
+
+def _check_common(rnd, held_on, place, today):
+    if Meeting.objects.filter(round=rnd, state=MeetingState.CONVENED).exists():
+        _refuse(_("该评审工作已有一场进行中的评审会议。"), "open_meeting")
+    if held_on < today:
+        _refuse(_("会议日期不能早于今天。"), "date")
+    problems = filing_problems(rnd.committee, held_on)
+    if problems:
+        _refuse(problems[0], "filing")
+    place = (place or "").strip()
+    if not place:
+        _refuse(_("请填写会议地点。"), "place")
+    return place
+
+
+def _create(*, rnd, actor, held_on, place, size, purpose, candidates, extra=None):
+    """The meeting, its seats (as the members are today) and the conflicts the portal finds (same employer);
+    logged with the draw, the members told. Inside the caller's transaction."""
+    size, chair, others, seed, drawn, seated = _seating(rnd.committee, held_on, size)
     employers = employers_of([m.expert.user_id for m in seated])
-    with transaction.atomic():
-        meeting = Meeting.objects.create(round=rnd, held_on=held_on, place=place, size=size, convened_by=actor,
-                                         draw_seed=seed, draw_pool=sorted(others), draw_result=drawn)
-        seats = MeetingMember.objects.bulk_create([
-            MeetingMember(meeting=meeting, member=m, user=m.expert.user, name=m.expert.user.display_name,
-                          title=m.expert.title, employer=employers.get(m.expert.user_id, ""), is_chair=m.is_chair)
-            for m in seated])
-        Conflict.objects.bulk_create([
-            Conflict(meeting=meeting, application=a, member=s, kind=ConflictKind.EMPLOYER, detected=True,
-                     reason=(_("与评审对象就业单位相同：%(org)s") % {"org": s.employer})[:200])
-            for a in candidates for s in seats if rules.same_employer(s.employer, _employer_of(a))])
-        audit.record(actor=actor, action="rounds.convene_meeting", obj=meeting, role=STAFF, changes={
-            "held_on": held_on.isoformat(), "size": size, "chair": chair.pk, "draw_seed": seed,
-            "draw_pool": sorted(others), "draw_result": drawn, "candidates": len(candidates)})
-        notify([s.user for s in seats], title=_("评审会议通知：%(round)s，%(day)s，%(place)s")
-               % {"round": rnd.name, "day": held_on, "place": place}, link=meeting_link(meeting))
+    meeting = Meeting.objects.create(round=rnd, held_on=held_on, place=place, size=size, convened_by=actor,
+                                     purpose=purpose, draw_seed=seed, draw_pool=others, draw_result=drawn)
+    seats = MeetingMember.objects.bulk_create([
+        MeetingMember(meeting=meeting, member=m, user=m.expert.user, name=m.expert.user.display_name,
+                      title=m.expert.title, employer=employers.get(m.expert.user_id, ""), is_chair=m.is_chair)
+        for m in seated])
+    Conflict.objects.bulk_create([
+        Conflict(meeting=meeting, application=a, member=s, kind=ConflictKind.EMPLOYER, detected=True,
+                 reason=(_("与评审对象就业单位相同：%(org)s") % {"org": s.employer})[:200])
+        for a in candidates for s in seats if rules.same_employer(s.employer, _employer_of(a))])
+    audit.record(actor=actor, action="rounds.convene_meeting", obj=meeting, role=STAFF, changes={
+        "held_on": held_on.isoformat(), "size": size, "chair": chair.pk, "draw_seed": seed, "purpose": purpose,
+        "draw_pool": others, "draw_result": drawn, "candidates": len(candidates), **(extra or {})})
+    what = _("复查会议通知") if purpose == MeetingPurpose.REREVIEW else _("评审会议通知")
+    notify([s.user for s in seats], title=_("%(what)s：%(round)s，%(day)s，%(place)s")
+           % {"what": what, "round": rnd.name, "day": held_on, "place": place}, link=meeting_link(meeting))
     return meeting
 
 
+def convene_meeting(*, round, actor, held_on, place, size=None, today=None):
+    """The secretary (the school's staff) convenes a meeting of the round's committee.
+
+    ``size`` (odd): how many sit — the chair and ``size - 1`` drawn from the other unexpired members; when the
+    pool is larger than that, the draw's seed, pool and result are kept on the meeting and in the audit log."""
+    rnd = round
+    access.require(actor, "rounds.manage_round", rnd)
+    require_state(rnd, RoundState.AWAITING_SESSION)
+    today = today or clock.today()
+    place = _check_common(rnd, held_on, place, today)
+    notice = PublicNotice.objects.get(round=rnd, stage=Stage.CANDIDATES)
+    if held_on <= notice.ends_on:
+        _refuse(_("评审会议应在评审对象公示期满（%(end)s）之后举行。") % {"end": notice.ends_on}, "date")
+    if held_on > rnd.year_end:
+        _refuse(_("会议日期不能晚于%(year)d年12月31日。") % {"year": rnd.graduation_year}, "date")
+    deadlines.refuse_if_late(rnd, deadlines.finish_from_results_notice(held_on, limit=rnd.year_end))
+    candidates = list(candidates_of(rnd))
+    if not candidates:
+        _refuse(_("没有待评审的评审对象。"), "no_candidates")
+    with transaction.atomic():
+        return _create(rnd=rnd, actor=actor, held_on=held_on, place=place, size=size,
+                       purpose=MeetingPurpose.EVALUATION, candidates=candidates)
+
+
+def rereviews_waiting(rnd):
+    """The round's 复查 requests waiting for its committee (oldest first)."""
+    return pending_rereviews(rnd.committee).filter(decision__round=rnd)
+
+
+def convene_rereview_meeting(*, round, actor, held_on, place, size=None, today=None):
+    """复查: the secretary convenes a meeting of the committee that decided the finalised round; every request
+    waiting for it goes onto the agenda (``RereviewRequest.schedule``), and the members vote on those candidates
+    again by secret ballot under the same rule. No 31 December lock: correcting is not evaluating late."""
+    rnd = round
+    access.require(actor, "rounds.manage_round", rnd)
+    require_state(rnd, RoundState.FINALISED)
+    today = today or clock.today()
+    place = _check_common(rnd, held_on, place, today)
+    waiting = list(rereviews_waiting(rnd))
+    if not waiting:
+        _refuse(_("没有待复查的评审结果。"), "no_candidates")
+    with transaction.atomic():
+        meeting = _create(rnd=rnd, actor=actor, held_on=held_on, place=place, size=size,
+                          purpose=MeetingPurpose.REREVIEW, candidates=[r.decision.application for r in waiting],
+                          extra={"rereviews": [r.pk for r in waiting]})
+        for r in waiting:
+            transition(r, "schedule", actor=actor, role=STAFF, expected_state=RereviewState.PENDING, meeting=meeting,
+                       data={"meeting": meeting.pk})
+    return meeting
+
+
+def agenda(meeting):
+    """The candidates the meeting votes on: the round's candidates awaiting the committee, or — at a 复查
+    meeting — the applications of the requests scheduled on it."""
+    if meeting.is_rereview:
+        scheduled = RereviewRequest.objects.filter(meeting=meeting, state=RereviewState.SCHEDULED)
+        return (TitleApplication.objects.filter(pk__in=scheduled.values("decision__application_id"))
+                .select_related("graduate").order_by("major", "level", "graduate__student_number"))
+    return candidates_of(meeting.round)

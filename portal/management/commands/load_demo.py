@@ -8,7 +8,7 @@ from portal.demo import DEMO_PASSWORD, load_demo
 
 # Each app may ship ``<app>/demo.py`` with ``load_demo(stdout)``; they run in this order, after the portal's.
 DEMO_MODULES = ["evaluation.demo", "applications.track_b.demo", "applications.track_a.demo", "evaluation.rounds.demo",
-                "certificates.demo", "assessment.demo"]
+                "evaluation.rounds.demo_stages", "certificates.demo", "assessment.demo"]
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from . import forms, selectors, services
+from .. import forms, selectors, services
 
 
 def _own_graduate(request):

@@ -18,10 +18,10 @@ from evaluation.verdicts import VerdictView
 from portal import access, audit
 from portal.models import Role
 
-from . import clock, forms, selectors, services, tasks
-from .models import ApplicationEvidence, MeetingState, Objection, RoundState, Tally
-from .services import ballots, meetings
-from .views import _errors, _round, _serve
+from .. import clock, forms, selectors, services, tasks
+from ..models import ApplicationEvidence, MeetingState, Objection, RoundState, Tally
+from ..services import ballots, meetings
+from .common import _errors, _round, _serve
 
 SALT = "rounds.ballot"
 TOKEN_DAYS = 30
@@ -39,10 +39,23 @@ def _meeting_rows(meeting, *, with_names):
     if meeting.is_open:
         progress, recused = ballots.progress(meeting), ballots.recusal_counts(meeting)
         candidates = [{"application": a, "voted": progress.get(a.pk, 0), "recused": recused.get(a.pk, 0),
-                       "voters": present - recused.get(a.pk, 0)} for a in meetings.candidates_of(meeting.round)]
+                       "voters": present - recused.get(a.pk, 0)} for a in meetings.agenda(meeting)]
     return {"meeting": meeting, "seats": seats if with_names else [], "present": present,
             "quorum": present >= meeting.min_present, "tallies": tallies, "candidates": candidates,
             "draw_ok": services.verify_draw(meeting)}
+
+
+def _convene_form(request, rnd, *, manage, has_open, waiting, rereviews, pool, items, today):
+    """The secretary's form: a meeting of the round's candidates (待评委会评审), or a 复查 meeting of a finalised
+    round with re-review requests waiting. None when neither can be convened now."""
+    evaluation = rnd.state == RoundState.AWAITING_SESSION and waiting
+    rereview = rnd.state == RoundState.FINALISED and rereviews
+    if not (manage and not has_open and (evaluation or rereview)):
+        return None, None
+    form = forms.ConveneForm(request.POST or None, pool_size=len(pool),
+                             initial={"held_on": today, "place": items[-1].place if items else ""})
+    service = services.convene_meeting if evaluation else services.convene_rereview_meeting
+    return form, service
 
 
 @login_required
@@ -54,32 +67,33 @@ def session(request, pk):
     items = list(selectors.meetings_of(rnd))
     has_open = any(m.is_open for m in items)
     waiting = meetings.candidates_of(rnd).count()
+    rereviews = meetings.rereviews_waiting(rnd).count() if rnd.state == RoundState.FINALISED else 0
     pool = meetings.pool_for(rnd.committee, today)
-    form = None
-    if manage and rnd.state == RoundState.AWAITING_SESSION and not has_open and waiting:
-        form = forms.ConveneForm(request.POST or None, pool_size=len(pool),
-                                 initial={"held_on": today, "place": items[-1].place if items else ""})
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = services.convene_meeting(round=rnd, actor=user, held_on=data["held_on"],
-                                                   place=data["place"], size=data["size"])
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("已召集评审会议：本次会议评委会%(n)d人，已通知委员本人签到和投票。")
-                                 % {"n": meeting.size})
-                return redirect("rounds:session", pk=rnd.pk)
-    elif request.method == "POST":
+    form, service = _convene_form(request, rnd, manage=manage, has_open=has_open, waiting=waiting,
+                                  rereviews=rereviews, pool=pool, items=items, today=today)
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = service(round=rnd, actor=user, held_on=data["held_on"], place=data["place"],
+                              size=data["size"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已召集%(what)s：本次会议评委会%(n)d人，已通知委员本人签到和投票。")
+                             % {"what": meeting.get_purpose_display(), "n": meeting.size})
+            return redirect("rounds:session", pk=rnd.pk)
+    elif form is None and request.method == "POST":
         access.require(user, "rounds.manage_round", rnd)
         messages.error(request, _("当前不能召集评审会议。"))
         return redirect("rounds:session", pk=rnd.pk)
     return render(request, "rounds/session.html", {
         "round": rnd, "manage": manage, "form": form, "pool": pool, "waiting": waiting, "today": today,
+        "rereviews_waiting": rereviews, "rereviews": selectors.rereviews_of(rnd) if manage else [],
         "rows": [_meeting_rows(m, with_names=manage) for m in items],
         "filing_problems": meetings.filing_problems(rnd.committee, today),
         "can_end": manage and rnd.state == RoundState.AWAITING_SESSION and not has_open and waiting
-        and Tally.objects.filter(meeting__round=rnd).exclude(outcome="deferred").exists(),
+        and Tally.objects.filter(meeting__round=rnd, meeting__purpose="evaluation").exclude(outcome="deferred")
+        .exists(),
     })
 
 
@@ -152,9 +166,10 @@ def meeting(request, pk):
     if meeting.is_open:
         apps = [r["application"] for r in info["candidates"]]
         mine = ballots.my_choices(meeting, token, apps)
+        rereviews = {r.decision.application_id: r for r in meeting.rereviews.select_related("decision")}
         for r in info["candidates"]:
             a = r["application"]
-            rows.append({**r, "conflict": conflicts.get(a.pk), "choice": mine.get(a.pk),
+            rows.append({**r, "conflict": conflicts.get(a.pk), "choice": mine.get(a.pk), "rereview": rereviews.get(a.pk),
                          "vote_form": forms.VoteForm(initial={"choice": mine.get(a.pk)}, prefix=f"a{a.pk}"),
                          "conflict_form": forms.ConflictForm(prefix=f"c{a.pk}")})
     return render(request, "rounds/meeting.html", {
@@ -170,7 +185,7 @@ def meeting_candidate(request, pk, application_pk):
     meeting, seat = _seat(request, pk)
     if not meeting.is_open:
         raise Http404
-    app = get_object_or_404(meetings.candidates_of(meeting.round), pk=application_pk)
+    app = get_object_or_404(meetings.agenda(meeting), pk=application_pk)
     objections = list(Objection.objects.filter(entry__application=app).select_related("notice")
                       .order_by("lodged_at"))
     audit.record(actor=request.user, action="rounds.member_view_candidate", obj=app, role=Role.EXPERT,
@@ -186,7 +201,7 @@ def meeting_evidence(request, pk, application_pk, evidence_pk):
     meeting, seat = _seat(request, pk)
     if not meeting.is_open:
         raise Http404
-    app = get_object_or_404(meetings.candidates_of(meeting.round), pk=application_pk)
+    app = get_object_or_404(meetings.agenda(meeting), pk=application_pk)
     item = get_object_or_404(ApplicationEvidence, application=app, pk=evidence_pk)
     audit.record(actor=request.user, action="rounds.view_evidence", obj=app, role=Role.EXPERT,
                  changes={"evidence": item.pk, "kind": item.kind, "meeting": meeting.pk})
@@ -207,7 +222,7 @@ def check_in(request, pk):
 
 
 def _candidate_for(meeting, application_pk):
-    return get_object_or_404(meetings.candidates_of(meeting.round).select_related("round"), pk=application_pk)
+    return get_object_or_404(meetings.agenda(meeting).select_related("round"), pk=application_pk)
 
 
 @login_required
@@ -227,6 +242,21 @@ def conflict(request, pk, application_pk):
         _errors(request, exc)
     else:
         messages.success(request, _("已申请回避：您不参加对%(name)s的表决。") % {"name": app.graduate.name})
+    return _to_meeting(meeting, app.pk)
+
+
+@login_required
+@require_POST
+def withdraw_conflict(request, pk, application_pk):
+    """The member withdraws their own 回避 declaration (before voting on that candidate, while the vote is open)."""
+    meeting, seat = _seat(request, pk)
+    app = _candidate_for(meeting, application_pk)
+    try:
+        services.withdraw_conflict(meeting=meeting, application=app, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已撤回回避申请：您可以参加对%(name)s的表决。") % {"name": app.graduate.name})
     return _to_meeting(meeting, app.pk)
 
 

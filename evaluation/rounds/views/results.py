@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from applications.workflow import WorkflowError, history
 from portal import access
 
-from . import forms, selectors, services
-from .models import Decision, FilingState, ResultsFiling, RoundState
-from .views import _errors, _round, _to_application
+from .. import forms, selectors, services
+from ..models import Decision, FilingState, RereviewRequest, ResultsFiling, RoundState
+from .common import _errors, _round, _to_application
 
 
 @login_required
@@ -36,6 +37,45 @@ def request_rereview(request, pk):
             messages.success(request, _("已提出复查申请，列入评委会下次评审会议；原决定在复查前继续有效。"))
             return _to_application(decision.application)
     return render(request, "rounds/rereview_request.html", {"round": rnd, "decision": decision, "form": form})
+
+
+def _rereview(request, pk):
+    """A 复查 request of a round the user runs (404 for anyone else: the school's own business)."""
+    item = get_object_or_404(RereviewRequest.objects.select_related("decision__round", "tally__meeting"), pk=pk)
+    if not access.can(request.user, "rounds.manage_round", item.round):
+        raise Http404
+    return item
+
+
+@login_required
+@require_POST
+def publish_rereview_result(request, pk):
+    """公示复查结果 (the members' count, once the 复查 meeting's minutes are signed)."""
+    item = _rereview(request, pk)
+    try:
+        services.publish_rereview_result(request=item, actor=request.user,
+                                         expected_state=request.POST.get("expected_state") or None)
+    except (ValidationError, WorkflowError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已公示复查结果。"))
+    return redirect("rounds:session", pk=item.round.pk)
+
+
+@login_required
+@require_POST
+def conclude_rereview(request, pk):
+    """After the 公示: the new decision from the count; the school gives only the 批准文号."""
+    item = _rereview(request, pk)
+    try:
+        services.conclude_rereview(request=item, actor=request.user,
+                                   approval_number=request.POST.get("approval_number", "")[:60],
+                                   expected_state=request.POST.get("expected_state") or None)
+    except (ValidationError, WorkflowError) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已按复查表决结果作出新的决定，原决定由新决定替代。"))
+    return redirect("rounds:session", pk=item.round.pk)
 
 
 @login_required
