@@ -233,8 +233,8 @@ def rereviews_of(rnd):
 
 
 def decisions_under_rereview(rnd):
-    """Ids of the round's decisions with a pending 复查: their certificates wait for the committee."""
-    return set(RereviewRequest.objects.filter(decision__round=rnd, state=RereviewState.PENDING)
+    """Ids of the round's decisions with a 复查 not yet concluded: their certificates wait for the committee."""
+    return set(RereviewRequest.objects.filter(decision__round=rnd).exclude(state=RereviewState.CONCLUDED)
                .values_list("decision_id", flat=True))
 
 

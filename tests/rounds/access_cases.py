@@ -12,6 +12,7 @@ a step get 403.
 from datetime import date
 
 from applications.track_a.models import CommitteeMember
+from evaluation.rounds import services
 from evaluation.rounds.models import (
     ApplicationEvidence,
     Decision,
@@ -109,6 +110,15 @@ def _decision(w):
     return {"pk": Decision.objects.filter(round=r).first().pk}
 
 
+def _rereview(w):
+    """A 复查 request on a decision of the finalised round (waiting for the committee)."""
+    r = f.round_in(w, RoundState.FINALISED, n=2)
+    decision = Decision.objects.filter(round=r).first()
+    request = decision.rereview_requests.first() or services.request_rereview(
+        decision=decision, actor=w.staff, grounds="error", reason="材料有误。")
+    return {"pk": request.pk}
+
+
 def _submitted_filing(w):
     """A round's results filed; the school made 市属 so that its committee's office is the 马鞍山 HRSS (附件2 二(三))."""
     from evaluation.rounds.models import ResultsFiling
@@ -189,6 +199,7 @@ CASES = [
          data=lambda w: {f"a{_candidate(w)['application_pk']}-choice": "yes"}),
     Case("rounds:conflict", {"expert": 302}, default=404, method="post", kwargs=_candidate,
          data=lambda w: {f"c{_candidate(w)['application_pk']}-kind": "relative"}),
+    Case("rounds:withdraw_conflict", {"expert": 302}, default=404, method="post", kwargs=_candidate),
     Case("rounds:close_vote", {"expert": 403}, default=404, method="post", kwargs=_meeting,
          data=lambda w: {"expected_state": "convened"}),
     Case("rounds:sign_minutes", {"expert": 403}, default=404, method="post", kwargs=_meeting,
@@ -215,6 +226,10 @@ CASES = [
     Case("rounds:workplace", {"student": 200}, default=404, kwargs=_student_record),
     Case("rounds:workplace_export", {"student": 200}, default=404, kwargs=_student_record),
     Case("rounds:request_rereview", acting(university_staff=200), default=404, kwargs=_decision),
+    Case("rounds:publish_rereview_result", acting(university_staff=302), default=404, method="post",
+         kwargs=_rereview, data=lambda w: {"expected_state": "voted"}),
+    Case("rounds:conclude_rereview", acting(university_staff=302), default=404, method="post", kwargs=_rereview,
+         data=lambda w: {"approval_number": "安工大职评〔2025〕9号", "expected_state": "notice"}),
     Case("rounds:application", {**VIEWERS, "student": 200}, default=404, kwargs=_own(),
          id="application (the student's own)"),
     Case("rounds:application", VIEWERS, default=404, kwargs=_someone_elses, hidden=_someone_elses_name,

@@ -32,6 +32,8 @@ class RereviewGrounds(models.TextChoices):
 
 
 class RereviewState(models.TextChoices):
+    """Until ``concluded`` a request is open: the decision waits (no certificate), and no second request is taken."""
+
     PENDING = "pending", _("待评委会复查（列入下次评审会议）")
     SCHEDULED = "scheduled", _("已列入复查会议议程，待委员表决")
     VOTED = "voted", _("评委会已重新表决，待公示复查结果")
@@ -66,7 +68,7 @@ class RereviewRequest(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("复查申请")
         ordering = ["requested_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["decision"], condition=Q(state="pending"),
+            models.UniqueConstraint(fields=["decision"], condition=~Q(state="concluded"),
                                     name="rounds_one_pending_rereview_per_decision",
                                     violation_error_message=_("该决定已在等待评委会复查。")),
             models.CheckConstraint(condition=~Q(reason=""), name="rounds_rereview_has_reason"),
@@ -80,6 +82,10 @@ class RereviewRequest(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.decision.graduate.masked_name}·{self.get_state_display()}"
+
+    @property
+    def is_open(self):
+        return self.state != RereviewState.CONCLUDED
 
     @property
     def round(self):

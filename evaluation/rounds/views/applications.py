@@ -21,7 +21,6 @@ from ..models import (
     EvaluationRound,
     EvidenceKind,
     RereviewRequest,
-    RereviewState,
     RoundState,
 )
 from ..panels import outcome
@@ -115,7 +114,7 @@ def application(request, pk):
         "ballot": ballot, "decisions": decisions_, "history": history(app),
         "status": outcome(app, decisions_[-1] if decisions_ else None),
         "is_applicant": app.graduate.user_id == user.pk,
-        "can_rereview": bool(decisions_) and not any(r.state == RereviewState.PENDING for r in rereviews)
+        "can_rereview": bool(decisions_) and not any(r.is_open for r in rereviews)
         and access.can(user, "rounds.request_rereview", decisions_[-1]),
         "rereviews": rereviews,
         "required_kinds": [EvidenceKind(k).label for k in services.applications.REQUIRED_EVIDENCE],

@@ -40,10 +40,11 @@ def request_rereview(request, pk):
 
 
 def _rereview(request, pk):
-    """A 复查 request of a round the user runs (404 for anyone else: the school's own business)."""
+    """A 复查 request of a round the user runs; those who only oversee the round are refused (403), others 404."""
     item = get_object_or_404(RereviewRequest.objects.select_related("decision__round", "tally__meeting"), pk=pk)
-    if not access.can(request.user, "rounds.manage_round", item.round):
+    if not access.can(request.user, "rounds.view_round", item.round):
         raise Http404
+    access.require(request.user, "rounds.manage_round", item.round)
     return item
 
 

@@ -246,7 +246,7 @@ def decisions(request, pk):
     return render(request, "rounds/decisions.html", {
         "round": rnd, "decisions": current, "earlier": earlier,
         "can_rereview": access.can(request.user, "rounds.manage_round", rnd),
-        "pending": set(RereviewRequest.objects.filter(decision__round=rnd, state=RereviewState.PENDING)
+        "pending": set(RereviewRequest.objects.filter(decision__round=rnd).exclude(state=RereviewState.CONCLUDED)
                        .values_list("decision_id", flat=True)),
         "passed": sum(1 for d in current if d.passed)})
 
