@@ -3,8 +3,8 @@ stage of a round can be seen at once, each built through the same services the p
 step must lie behind (like ``demo.load_voting_round``). The schools are those ``applications.track_a.demo``
 authorised in 合肥 (``STAGE_SCHOOLS``), each with its committee of the pool's seven experts:
 
-- 合肥工业大学 (``univ_hfut``): 申报和资格审查中 — six applications submitted three days ago, three of them passed
-  资格审查, three waiting for it;
+- 合肥工业大学 (``univ_hfut``): 申报和资格审查中 — applications submitted three days ago, half of them passed
+  资格审查, the rest waiting for it;
 - 安徽建筑大学 (``univ_ahjzu``): 评审对象公示中 — its candidates' notice began on the last working day before today
   and runs five working days;
 - 合肥学院 (``univ_hfuu``): 评审结果公示中 — its candidates' notice has elapsed, its committee met today (the members
@@ -37,7 +37,9 @@ def _open(institution, staff, today):
     opened = today - timedelta(days=3)
     current_cohort(institution, today.year)
     rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year, today=opened)
-    applied(rnd, staff, opened, reviewed=3)
+    apps = applied(rnd, staff, opened, reviewed=0)
+    for app in apps[:len(apps) // 2]:
+        services.review_application(application=app, actor=staff, decision="pass", today=opened)
     return rnd
 
 

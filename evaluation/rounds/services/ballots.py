@@ -135,10 +135,9 @@ def withdraw_conflict(*, meeting, application, actor):
     on that candidate (they then vote like any member present). One declared after voting (which withdrew that
     ballot) stays, as does a conflict the portal found (same employer)."""
     seat = _own_seat(meeting, actor)
-    _require_open(meeting)
-    _candidate(meeting, application)
     with transaction.atomic():
-        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _require_open(Meeting.objects.select_for_update().get(pk=meeting.pk))  # as it is now, not as last read
+        _candidate(meeting, application)
         conflict = Conflict.objects.filter(meeting=meeting, application=application, member=seat).first()
         if conflict is None:
             _refuse(_("您未就该评审对象申请回避。"), "none")
