@@ -4,18 +4,35 @@ majors, with achievements, a published school standard and stored verdicts — m
 
 The demo account ``student`` (张明) is linked to a record that reaches 技术员 by path 3 and is one
 month of practice and one option short of 助理工程师 — a good page for the what-if panel.
-Idempotent: records are updated in place, achievements replaced, the evaluation re-run.
+Built as a registrar builds it, through the same services: the cohort is a transcript file imported through
+the import pipeline (upload → preview → confirm), achievements are added through ``records.add_achievement``
+and the evaluation is started with ``cohort.start_run``. Idempotent: importing the same file again changes
+nothing, achievements are added only to records without any, and a new evaluation is started only when
+something changed (or the school's standard has a newer version).
 """
 
+import csv
+import io
 import random
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 
-from evaluation.models import Achievement, EvaluationRun, Graduate, SchoolStandard, StandardVersion
+from evaluation import selectors
+from evaluation.importing.columns import COLUMNS
+from evaluation.importing.values import LEVEL_NAMES
+from evaluation.models import (
+    Achievement,
+    EvaluationRun,
+    Graduate,
+    ImportBatch,
+    SchoolStandard,
+    StandardVersion,
+)
 from evaluation.rules import DEFAULT_STANDARD
-from evaluation.services import cohort
+from evaluation.services import cohort, imports, records
 from evaluation.services.standards import check_standard_data
 from portal.identifiers import ric_check_digit
 from portal.models import Institution
@@ -31,6 +48,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华�
 EMPLOYERS = ("马鞍山钢铁股份有限公司", "奇瑞汽车股份有限公司", "安徽江淮汽车集团股份有限公司", "蔚来汽车科技（安徽）有限公司",
              "中国十七冶集团有限公司", "安徽海螺集团有限责任公司", "科大讯飞股份有限公司")
 STUDENT_NUMBER = "2021010101"  # 张明, linked to the demo account "student"
+HEADERS = {c.key: c.header for c in COLUMNS}
 
 
 def make_ric(rng, *, birth=None, male=True, place=None):
@@ -83,30 +101,34 @@ def _record(rng, i):
     }
 
 
-def _achievements(rng, graduate):
+def achievement_specs(rng):
+    """[(kind, fields)] of one graduate's achievements (added through ``records.add_achievement``)."""
     out = []
     for _ in range(_pick(rng, {0: 55, 1: 35, 2: 10})):
         level = _pick(rng, {"school": 60, "municipal": 8, "provincial": 27, "national": 5})
-        out.append(Achievement(graduate=graduate, kind="competition", level=level, rank=rng.randint(1, 4),
-                               title=rng.choice(["全国大学生机械创新设计大赛", "安徽省大学生电子设计竞赛",
-                                                 "“挑战杯”大学生课外学术科技作品竞赛", "校大学生数学建模竞赛"])))
+        out.append(("competition", {"level": level, "rank": rng.randint(1, 4),
+                                    "title": rng.choice(["全国大学生机械创新设计大赛", "安徽省大学生电子设计竞赛",
+                                                         "“挑战杯”大学生课外学术科技作品竞赛", "校大学生数学建模竞赛"])}))
     for _ in range(_pick(rng, {0: 30, 1: 65, 2: 5})):
-        out.append(Achievement(graduate=graduate, kind="skill", skill_level=_pick(rng, {5: 45, 4: 45, 3: 10}),
-                               occupation_code=rng.choice(["6-31-01-03", "6-18-01-01", "6-22-02-00"]),
-                               one_plus_x=rng.random() < 0.3, title="职业技能等级证书"))
+        out.append(("skill", {"skill_level": _pick(rng, {5: 45, 4: 45, 3: 10}),
+                              "occupation_code": rng.choice(["6-31-01-03", "6-18-01-01", "6-22-02-00"]),
+                              "one_plus_x": rng.random() < 0.3, "title": "职业技能等级证书"}))
     for _ in range(_pick(rng, {0: 90, 1: 10})):
         kind = _pick(rng, {"invention": 15, "utility_model": 55, "software_copyright": 30})
-        out.append(Achievement(graduate=graduate, kind="patent", patent_type=kind, rank=rng.randint(1, 4),
-                               title="一种钢板表面缺陷检测装置" if kind != "software_copyright" else "产线数据采集软件V1.0"))
+        out.append(("patent", {"patent_type": kind, "rank": rng.randint(1, 4),
+                               "title": "一种钢板表面缺陷检测装置" if kind != "software_copyright" else "产线数据采集软件V1.0"}))
     for _ in range(_pick(rng, {0: 80, 1: 20})):
-        out.append(Achievement(graduate=graduate, kind="project", level=_pick(rng, {"school": 70, "provincial": 24,
-                                                                                     "national": 6}),
-                               role=_pick(rng, {"leader": 35, "member": 65}), concluded=rng.random() < 0.85,
-                               title="大学生创新创业训练计划项目"))
+        out.append(("project", {"level": _pick(rng, {"school": 70, "provincial": 24, "national": 6}),
+                                "role": _pick(rng, {"leader": 35, "member": 65}), "concluded": rng.random() < 0.85,
+                                "title": "大学生创新创业训练计划项目"}))
     if rng.random() < 0.05:
-        out.append(Achievement(graduate=graduate, kind="paper", first_author=rng.random() < 0.5,
-                               title="基于机器视觉的带钢表面缺陷识别"))
+        out.append(("paper", {"first_author": rng.random() < 0.5, "title": "基于机器视觉的带钢表面缺陷识别"}))
     return out
+
+
+def _achievements(rng, graduate):
+    """``achievement_specs`` as unsaved Achievement rows of ``graduate`` (used by ``evaluation.rounds.demo``)."""
+    return [Achievement(graduate=graduate, kind=kind, **extra) for kind, extra in achievement_specs(rng)]
 
 
 ZHANG_MING = {
@@ -119,12 +141,10 @@ ZHANG_MING = {
 }
 
 
-def _zhang_ming_achievements(graduate):
-    return [
-        Achievement(graduate=graduate, kind="competition", level="school", rank=2, title="校大学生机械创新设计竞赛"),
-        Achievement(graduate=graduate, kind="skill", skill_level=5, occupation_code="6-31-01-03", one_plus_x=False,
-                    title="电工（五级/初级工）"),
-    ]
+ZHANG_MING_ACHIEVEMENTS = (
+    ("competition", {"level": "school", "rank": 2, "title": "校大学生机械创新设计竞赛"}),
+    ("skill", {"skill_level": 5, "occupation_code": "6-31-01-03", "one_plus_x": False, "title": "电工（五级/初级工）"}),
+)
 
 
 #: Two graduates who reach 工程师: a master by 1(2), a bachelor by 1(3) (hand-made: rare at random).
@@ -162,46 +182,83 @@ def _school_standard(institution, publisher):
                                    note="工程师本科路径：平均学分绩点排名要求提高到专业前25%", published_by=publisher)
 
 
-@transaction.atomic
+def _cells(fields):
+    """One row of the transcript file as a registrar types it (the template's Chinese headers and values)."""
+    out = {}
+    for key, value in fields.items():
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif key == "gender":
+            value = "男" if value == "M" else "女"
+        elif key == "degree_level":
+            value = LEVEL_NAMES[value]
+        elif value is None:
+            value = ""
+        out[HEADERS[key]] = value.isoformat() if isinstance(value, date) else str(value)
+    return out
+
+
+def transcript(people):
+    """The registrar's CSV (UTF-8 with BOM) of ``people``: [(学号, fields)]."""
+    rows = [_cells({"student_number": number, "graduation_year": YEAR, **fields}) for number, fields in people]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[c.header for c in COLUMNS if c.key != "institution"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile("2025届毕业生.csv", ("\ufeff" + out.getvalue()).encode(), content_type="text/csv")
+
+
+def _cohort():
+    """[(学号, fields, achievements)] of the demo cohort, the same on every load (seeded)."""
+    rng = random.Random(2025)
+    people = []
+    for i in range(COHORT):
+        fields = _record(rng, i)
+        people.append((f"2021{(i % len(MAJORS)) + 1:02d}{i + 2:04d}", fields, achievement_specs(rng)))
+    people.append((STUDENT_NUMBER, {"id_number": make_ric(random.Random(1), birth="20030315"), **ZHANG_MING},
+                   list(ZHANG_MING_ACHIEVEMENTS)))
+    for number, fields, items in ENGINEERS:
+        male = fields["gender"] == "M"
+        people.append((number, {"id_number": make_ric(random.Random(number), male=male), **fields}, list(items)))
+    return people
+
+
 def load_demo(stdout=None):
+    """The registrar's steps, through the services they use: import the transcript (upload → preview →
+    confirm), add achievements to records that have none, start an evaluation when anything changed."""
     institution = Institution.objects.get(name=INSTITUTION)
     User = get_user_model()
     staff = User.objects.get(username="univ")
     _school_standard(institution, staff)
-    rng = random.Random(2025)
-    graduates = []
-    for i in range(COHORT):
-        fields = _record(rng, i)
-        number = f"2021{(i % len(MAJORS)) + 1:02d}{i + 2:04d}"
-        g, _ = Graduate.objects.update_or_create(institution=institution, student_number=number,
-                                                 defaults={"graduation_year": YEAR, **fields})
-        graduates.append((g, _achievements(rng, g)))
-    zhang, _ = Graduate.objects.update_or_create(
-        institution=institution, student_number=STUDENT_NUMBER,
-        defaults={"graduation_year": YEAR, "id_number": make_ric(random.Random(1), birth="20030315"),
-                  **ZHANG_MING})
-    graduates.append((zhang, _zhang_ming_achievements(zhang)))
-    for number, fields, items in ENGINEERS:
-        male = fields["gender"] == "M"
-        g, _ = Graduate.objects.update_or_create(
-            institution=institution, student_number=number,
-            defaults={"graduation_year": YEAR, "id_number": make_ric(random.Random(number), male=male), **fields})
-        graduates.append((g, [Achievement(graduate=g, kind=kind, **extra) for kind, extra in items]))
-    Achievement.objects.filter(graduate__in=[g for g, _ in graduates]).delete()
-    Achievement.objects.bulk_create([a for _, items in graduates for a in items])
+    people = _cohort()
+    batch = imports.upload_transcript(actor=staff, upload=transcript([(n, f) for n, f, _a in people]),
+                                      graduation_year=YEAR, background=False)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValueError(f"demo transcript refused: {batch.errors[:5]}")
+    batch = imports.confirm_import(batch=batch, actor=staff, accept_changes=True)
+    changed = batch.new + batch.updated + batch.rekeyed
+    graduates = {g.student_number: g for g in Graduate.objects.filter(
+        institution=institution, student_number__in=[n for n, _f, _a in people]).annotate(items=Count("achievements"))}
+    for number, _fields, items in people:
+        graduate = graduates[number]
+        if graduate.items:
+            continue
+        for kind, extra in items:
+            records.add_achievement(graduate=graduate, actor=staff, kind=kind, **extra)
+            changed += 1
+    zhang = graduates[STUDENT_NUMBER]
     student = User.objects.filter(username="student").first()
-    if student is not None:
-        Graduate.objects.filter(user=student).exclude(pk=zhang.pk).update(user=None)
-        zhang.user = student
-        zhang.save(update_fields=["user"])
-    run, _ = EvaluationRun.objects.get_or_create(
-        institution=institution, graduation_year=YEAR, major="",
-        defaults={"started_by": staff, "total": len(graduates)})
-    EvaluationRun.objects.filter(pk=run.pk).update(status=EvaluationRun.Status.QUEUED, done=0,
-                                                   standard_version=StandardVersion.objects.filter(
-                                                       standard__institution=institution).order_by("-number").first())
+    if student is not None and zhang.user_id != student.pk:
+        # The demo's student account stands for 张明 having activated his account (accounts.activate_account).
+        Graduate.objects.filter(user=student).update(user=None)
+        Graduate.objects.filter(pk=zhang.pk).update(user=student)
+    run = EvaluationRun.objects.filter(institution=institution, graduation_year=YEAR, major="").order_by("-pk").first()
+    if run is None or changed or run.standard_version_id != selectors.current_version(institution.pk).pk:
+        run = cohort.start_run(institution=institution, actor=staff, graduation_year=YEAR)
+    # What the Celery worker does with the run (its task, sent when the transaction commits, then finds it done).
     run = cohort.execute_run(run.pk)
     if stdout is not None:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items()))
-        stdout.write(f"毕业生：{INSTITUTION} {YEAR}届 {len(graduates)} 人，资格评价 {run.get_status_display()}（{counts}）")
+        stdout.write(f"毕业生：{INSTITUTION} {YEAR}届 {len(people)} 人（导入：新增{batch.new}、更新{batch.updated}），"
+                     f"资格评价 {run.get_status_display()}（{counts}）")
     return run

@@ -11,27 +11,16 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from portal.demo import DEMO_PASSWORD
 from portal.identifiers import ric_check_digit
 from portal.models import ExpertProfile, Institution, Occupation, Role, RoleAssignment
 
-from . import services
-from .models import (
-    Equipment,
-    Examiner,
-    FilingApplication,
-    ImplementationPlan,
-    ListedExpert,
-    MajorOccupation,
-    PassStandard,
-    RegulationDocument,
-    SkillLevel,
-    Staff,
-    Subject,
-    TrainingTarget,
-)
+from . import selectors, services
+from .forms import SECTION_FORMS, PlanForm, build_section_forms
+from .models import FilingApplication, ImplementationPlan, SkillLevel, Subject, TrainingTarget
 
 
 def fake_ric(place="340104", birth="19800101", seq="001"):
@@ -83,61 +72,87 @@ def occupations(*codes):
     return [found[c] for c in codes if c in found]
 
 
-def fill_content(application, *, majors, place="340104"):
-    """A complete, valid 附件3/附件4 (what a registrar would type), for demo and tests.
-    ``majors``: [(major name, occupation)]."""
+def save_draft(app, *, user, section, fields=None, rows=()):
+    """Saves one section as the registrar's page does: the section's own forms, filled with ``fields`` (on top of
+    what is stored) and ``rows`` (its table), validated, then ``services.save_section``. ValueError (with the
+    forms' Chinese messages) if the forms refuse the data."""
+    form_class, formset_classes = SECTION_FORMS[section]
+    plan, _created = ImplementationPlan.objects.get_or_create(application=app)
+    data = {}
+    if form_class is not None:
+        instance = plan if form_class is PlanForm else app
+        stored = model_to_dict(instance, fields=form_class._meta.fields)
+        data.update({k: v for k, v in stored.items() if v is not None})
+        data.update(fields or {})
+    for cls in formset_classes:
+        prefix = cls.default_prefix
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0",
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        for i, row in enumerate(rows):
+            data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    choices = selectors.occupation_choices() if section in ("majors", "standards") else None
+    form, formsets = build_section_forms(section, app, plan, data, {}, choices)
+    problems = [] if form is None or form.is_valid() else [form.errors.as_text()]
+    problems += [f"{fs.errors} {fs.non_form_errors()}" for fs in formsets if not fs.is_valid()]
+    if problems:
+        raise ValueError(f"{section}: {problems}")
+    return services.save_section(app, user=user, section=section, form=form, formsets=formsets)
+
+
+def fill_content(application, *, majors, place="340104", user=None):
+    """A complete, valid 附件3/附件4, typed section by section as a registrar would (``save_draft``: the page's
+    forms and ``services.save_section``), for demo and tests. ``majors``: [(major name, occupation)];
+    ``user``: the institution's registrar (default: its first staff account)."""
     app = application
-    FilingApplication.objects.filter(pk=app.pk).update(
-        unit_address=app.unit_address or f"安徽省{app.institution.city.name}教育路1号",
-        head_name="王校长", head_phone="0551-62663225", org_head_name="李处长", org_head_phone="13905510001",
-        org_contact_name="赵老师", org_contact_phone="0553-5971234", contact_email="skills@example.edu.cn",
-        website=app.website or "https://www.example.edu.cn",
-        advantages="学校重点建设新能源汽车技术、智能制造装备技术、电气自动化技术等应用型专业，"
-                   "与省内龙头企业共建产业学院和实训基地，具备开展职业技能等级认定的组织和专业优势。",
-        venues="理论考试机房2间（120个机位），操作技能考核实训车间3个，均配备视频监控。",
-        exam_it="考务管理系统1套，标准化考场视频监控系统覆盖全部考场，监控录像保存不少于3个月。",
-        other_info="无。", declaration=True)
-    for i, (major, occupation) in enumerate(majors, 1):
-        MajorOccupation.objects.create(application=app, position=i, major_name=major, occupation=occupation,
-                                       job_type="--", item_writers=3, examiners_count=4)
-    for i, title in enumerate(["职业技能等级认定工作管理办法", "考务管理规定", "考评人员管理办法", "质量督导与内部质量控制办法"], 1):
-        RegulationDocument.objects.create(application=app, position=i, title=title)
-    for i, (name, brand, spec, qty) in enumerate([("新能源汽车整车实训台", "奇瑞", "EQ1-T", 6),
-                                                  ("工业机器人工作站", "埃夫特", "ER20-C10", 8),
-                                                  ("考务监控服务器", "华为", "FusionServer 2288H", 1)], 1):
-        Equipment.objects.create(application=app, position=i, name=name, brand=brand, spec=spec, quantity=qty,
-                                 ownership="自有")
-    Staff.objects.create(application=app, position=1, name="赵敏", id_number=fake_ric(place, "19850312", "021"),
-                         title="科长/讲师", education="硕士研究生", duties="考务组织与质量管理")
-    Staff.objects.create(application=app, position=2, name="钱伟", id_number=fake_ric(place, "19900521", "033"),
-                         title="干事/助教", education="大学本科", duties="报名审核与证书管理")
-    ListedExpert.objects.create(application=app, position=1, name="孙立", id_number=fake_ric(place, "19760910", "045"),
-                                employer=app.institution.name, title="教授", education="博士研究生",
-                                specialty="车辆工程")
-    ListedExpert.objects.create(application=app, position=2, name="周强", id_number=fake_ric("340202", "19800115",
-                                                                                              "057"),
-                                employer="芜湖某汽车零部件有限公司", title="高级技师", education="大学专科",
-                                specialty="汽车装调")
-    for i in range(1, 5):
-        Examiner.objects.create(application=app, position=i, name=f"考评员{i}",
-                                id_number=fake_ric(place, f"1982020{i}", f"06{i}"),
-                                employer=app.institution.name, title="高级工程师/考评员", education="大学本科",
-                                domain=majors[0][1].name if majors else "")
-    ImplementationPlan.objects.filter(application=app).update(
-        target_level=SkillLevel.SENIOR,
-        basic="学校现有全日制在校生1.2万人，设应用型二级学院6个，应用型专业在校生8000余人。",
-        training="申报专业课程设置对接国家职业标准，实践教学学时占比不低于50%，以高级工为培养目标。",
-        duties="成立职业技能等级认定工作领导小组，下设考务办公室；建立内部质量控制和督导制度。",
-        evaluation_design="依据国家职业技能标准，理论知识考试采用机考，操作技能考核采用现场操作；"
-                          "各科目成绩均达60分（含）以上为合格。",
-        commitment="严格执行国家职业技能标准和评价规范，不降低评价标准，不以评价发证为营利目的。",
-        signatory="王校长")
-    position = 0
-    for occupation in dict.fromkeys(occupation for _major, occupation in majors):
-        for subject in (Subject.THEORY, Subject.PRACTICAL):
-            position += 1
-            PassStandard.objects.create(application=app, position=position, occupation=occupation, subject=subject,
-                                        pass_mark=60)
+    user = user or selectors.institution_staff(app.institution_id).order_by("pk").first()
+    save_draft(app, user=user, section="basic", fields={
+        "unit_address": app.unit_address or f"安徽省{app.institution.city.name}教育路1号",
+        "head_name": "王校长", "head_phone": "0551-62663225", "org_head_name": "李处长",
+        "org_head_phone": "13905510001", "org_contact_name": "赵老师", "org_contact_phone": "0553-5971234",
+        "contact_email": "skills@example.edu.cn", "website": app.website or "https://www.example.edu.cn"})
+    save_draft(app, user=user, section="majors", rows=[
+        {"major_name": major, "occupation": occupation.pk, "job_type": "--", "item_writers": 3, "examiners_count": 4}
+        for major, occupation in majors])
+    save_draft(app, user=user, section="regulations", rows=[{"title": title} for title in (
+        "职业技能等级认定工作管理办法", "考务管理规定", "考评人员管理办法", "质量督导与内部质量控制办法")])
+    save_draft(app, user=user, section="advantages", fields={
+        "advantages": "学校重点建设新能源汽车技术、智能制造装备技术、电气自动化技术等应用型专业，"
+                      "与省内龙头企业共建产业学院和实训基地，具备开展职业技能等级认定的组织和专业优势。"})
+    save_draft(app, user=user, section="venues", fields={
+        "venues": "理论考试机房2间（120个机位），操作技能考核实训车间3个，均配备视频监控。",
+        "exam_it": "考务管理系统1套，标准化考场视频监控系统覆盖全部考场，监控录像保存不少于3个月。"}, rows=[
+        {"name": name, "brand": brand, "spec": spec, "quantity": qty, "ownership": "自有"}
+        for name, brand, spec, qty in [("新能源汽车整车实训台", "奇瑞", "EQ1-T", 6),
+                                       ("工业机器人工作站", "埃夫特", "ER20-C10", 8),
+                                       ("考务监控服务器", "华为", "FusionServer 2288H", 1)]])
+    save_draft(app, user=user, section="staff", rows=[
+        {"name": "赵敏", "id_number": fake_ric(place, "19850312", "021"), "title": "科长/讲师",
+         "education": "硕士研究生", "duties": "考务组织与质量管理"},
+        {"name": "钱伟", "id_number": fake_ric(place, "19900521", "033"), "title": "干事/助教",
+         "education": "大学本科", "duties": "报名审核与证书管理"}])
+    save_draft(app, user=user, section="experts", rows=[
+        {"name": "孙立", "id_number": fake_ric(place, "19760910", "045"), "employer": app.institution.name,
+         "title": "教授", "education": "博士研究生", "specialty": "车辆工程"},
+        {"name": "周强", "id_number": fake_ric("340202", "19800115", "057"), "employer": "芜湖某汽车零部件有限公司",
+         "title": "高级技师", "education": "大学专科", "specialty": "汽车装调"}])
+    save_draft(app, user=user, section="examiners", rows=[
+        {"name": f"考评员{i}", "id_number": fake_ric(place, f"1982020{i}", f"06{i}"), "employer": app.institution.name,
+         "title": "高级工程师/考评员", "education": "大学本科", "domain": majors[0][1].name if majors else ""}
+        for i in range(1, 5)])
+    save_draft(app, user=user, section="other", fields={"other_info": "无。", "declaration": True})
+    save_draft(app, user=user, section="standards", rows=[
+        {"occupation": occupation.pk, "subject": subject, "pass_mark": 60}
+        for occupation in dict.fromkeys(occupation for _major, occupation in majors)
+        for subject in (Subject.THEORY, Subject.PRACTICAL)])
+    save_draft(app, user=user, section="plan", fields={
+        "target_level": SkillLevel.SENIOR,
+        "basic": "学校现有全日制在校生1.2万人，设应用型二级学院6个，应用型专业在校生8000余人。",
+        "training": "申报专业课程设置对接国家职业标准，实践教学学时占比不低于50%，以高级工为培养目标。",
+        "duties": "成立职业技能等级认定工作领导小组，下设考务办公室；建立内部质量控制和督导制度。",
+        "evaluation_design": "依据国家职业技能标准，理论知识考试采用机考，操作技能考核采用现场操作；"
+                             "各科目成绩均达60分（含）以上为合格。",
+        "commitment": "严格执行国家职业技能标准和评价规范，不降低评价标准，不以评价发证为营利目的。",
+        "signatory": "王校长"})
     app.refresh_from_db()
     return app
 
