@@ -114,7 +114,8 @@ ACTIONS = {
     "track_b.filing_code": _("分配备案编号"),
     "track_b.entrustment_create": _("新建委托认定报备"),
     "track_b.entrustment_save": _("保存委托认定报备"),
-    "track_b.exemption_submit": _("提交“1+X”免试科目申请"),
+    "track_b.exemption_request": _("填报“1+X”免试科目申请"),
+    "track_b.exemption_submit": _("学校报送“1+X”免试科目申请（批次）"),
 }
 
 _TRANSITIONS = {}  # app label -> {transition name: label}

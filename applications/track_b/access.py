@@ -5,14 +5,16 @@
   部属 and 在肥省属 schools, otherwise the HRSS of the school's city. They see a case once it has been
   submitted at least once; a draft is the university's own business.
 - Experts see only the cases whose panel they sit on; the leader drafts 附件5, every member signs.
-- 1+X exemption requests go to the provincial HRSS and education officials; the student sees their own,
-  the student's school follows them (the school organises the requests, 通知 三(二)1).
+- 1+X exemption requests: the student fills one in, the student's school submits them (a batch, 通知 三(二)1:
+  相关高校可组织其…申请), and each deciding office (省人社厅, 省教育厅) decides itself once submitted.
 """
+
+from django.conf import settings
 
 from portal import access
 from portal.models import Role
 
-from .models import EDITABLE_STATES, ENTRUSTMENT_EDITABLE, FilingState, PanelMember
+from .models import DECIDING_STATES, EDITABLE_STATES, ENTRUSTMENT_EDITABLE, FilingState, PanelMember
 
 SIGNED_STATES = (FilingState.REPORT_SIGNED, FilingState.FILED, FilingState.NOT_FILED)
 
@@ -162,10 +164,28 @@ def _entrustment_acknowledge(user, entrustment):
 
 # --- 1+X 免试科目 ---------------------------------------------------------------------------------------
 
+def exemption_deciders():
+    """The offices that decide 1+X exemptions (provisional: a setting until the detailed rules are published)."""
+    return tuple(settings.EXEMPTION_DECIDERS)
+
+
+def exemption_deciding_role(user, request):
+    """The office in which ``user`` decides ``request`` now: one of the deciding offices that the user holds and
+    that has not decided yet; "" when there is none — also when this person has already decided for another
+    office (each office decides itself; one person cannot stand for both)."""
+    if not user.is_authenticated or request.state not in DECIDING_STATES:
+        return ""
+    decided = list(request.decisions.all())
+    if any(d.decided_by_id == user.pk for d in decided):
+        return ""
+    done = {d.role for d in decided}
+    return next((r for r in exemption_deciders() if r not in done and access.has_role(user, r)), "")
+
+
 @access.rule("track_b.exemption_list")
 def _exemption_list(user, obj):
     return access.is_site_admin(user) or access.has_role(user, Role.STUDENT, Role.UNIVERSITY_STAFF,
-                                                         *access.PROVINCIAL_ROLES)
+                                                         *exemption_deciders())
 
 
 @access.rule("track_b.exemption_create")
@@ -175,17 +195,28 @@ def _exemption_create(user, obj):
 
 @access.rule("track_b.exemption_view")
 def _exemption_view(user, request):
-    if request.student_id == user.pk or access.is_site_admin(user):
+    """The student, the student's school, and — once the school has submitted it — the deciding offices."""
+    if request.student_id == user.pk or access.is_site_admin(user) or staff_of(user, request.institution_id):
         return True
-    return access.has_role(user, *access.PROVINCIAL_ROLES) or staff_of(user, request.institution_id)
+    return request.batch_id is not None and access.has_role(user, *exemption_deciders())
+
+
+@access.rule("track_b.exemption_batch")
+def _exemption_batch(user, obj):
+    """The school organises its students' requests and submits them (a batch): its own staff only."""
+    return bool(access.institution_ids(user, Role.UNIVERSITY_STAFF))
+
+
+@access.rule("track_b.exemption_submit")
+def _exemption_submit(user, request):
+    return request.institution_id in access.institution_ids(user, Role.UNIVERSITY_STAFF)
 
 
 @access.rule("track_b.exemption_decide")
 def _exemption_decide(user, request):
-    return access.has_role(user, *access.PROVINCIAL_ROLES)
+    return bool(exemption_deciding_role(user, request))
 
 
 @access.rule("track_b.exemption_withdraw")
 def _exemption_withdraw(user, request):
     return request.student_id == user.pk
-

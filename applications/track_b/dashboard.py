@@ -20,7 +20,7 @@ from .models import (
     PanelMember,
     ReportSignature,
 )
-from .selectors import OFFICE_TODO
+from .selectors import OFFICE_TODO, pending_exemptions
 
 SHOWN = 8
 
@@ -56,6 +56,7 @@ def university_panel(user, assignment):
         actions.append((_("新建备案申请"), reverse("track_b:create")))
     if not filed:
         actions.append((_("委托认定报备"), reverse("track_b:entrustment_list")))
+    actions.append((_("报送“1+X”免试科目申请"), reverse("track_b:exemption_batch")))
     actions.append((_("备案机构名录"), reverse("track_b:registry")))
     return Panel(title=gettext_lazy("职业技能等级认定备案"), order=15, items=items, actions=actions,
                  empty=gettext_lazy("本校尚未申请职业技能等级认定机构备案（附件3/4）。"))
@@ -77,8 +78,7 @@ def _office_items(role, city_code, *, exemptions=False):
         entrustments = entrustments.filter(authority_city_id=city_code)
     union = rows(cases, "case", "submitted_at").union(rows(entrustments, "entrustment", "reported_at"), all=True)
     if exemptions:
-        union = union.union(rows(ExemptionRequest.objects.filter(state=ExemptionState.SUBMITTED), "exemption",
-                                 "created_at"), all=True)
+        union = union.union(rows(pending_exemptions(role), "exemption", "batch__submitted_at"), all=True)
     labels = {"case": dict(FilingState.choices), "entrustment": dict(EntrustmentState.choices),
               "exemption": dict(ExemptionState.choices)}
     items = []
@@ -113,8 +113,7 @@ def provincial_hrss_panel(user, assignment):
 
 @panel(Role.PROVINCIAL_EDUCATION, 20, slot="track_b")
 def provincial_education_panel(user, assignment):
-    pending = list(ExemptionRequest.objects.filter(state=ExemptionState.SUBMITTED).select_related("institution")
-                   .order_by("created_at")[:SHOWN])
+    pending = list(pending_exemptions(Role.PROVINCIAL_EDUCATION).order_by("batch__submitted_at", "id")[:SHOWN])
     return Panel(title=gettext_lazy("“1+X”免试科目申请"), order=20,
                  items=[Item(label=r.institution.name, url=reverse("track_b:exemption_detail", args=[r.pk]),
                              status=r.get_state_display(), meta=r.certificate_name) for r in pending],

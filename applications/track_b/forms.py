@@ -311,6 +311,6 @@ class ExemptionForm(OccupationSelectMixin, forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("决定"), choices=[("grant", _("同意免试")), ("grant_partially", _("部分同意免试")),
-                                                        ("refuse", _("不予免试"))], widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("决定"), choices=[("agree", _("同意免试")), ("refuse", _("不予免试"))],
+                                widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

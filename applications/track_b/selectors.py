@@ -1,5 +1,6 @@
 """Reads of Track B, always scoped by who asks (the same facts as access.py)."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 
@@ -8,6 +9,7 @@ from portal import access
 from portal.models import ExpertProfile, Occupation, Role, RoleAssignment
 
 from .models import (
+    DECIDING_STATES,
     Entrustment,
     ExemptionRequest,
     ExemptionState,
@@ -151,18 +153,37 @@ def entrustments_visible_to(user):
     return qs.filter(cond)
 
 
+def exemption_officials(roles=None):
+    """Active officials of the deciding offices (``settings.EXEMPTION_DECIDERS``, or ``roles``)."""
+    User = get_user_model()
+    roles = list(settings.EXEMPTION_DECIDERS if roles is None else roles)
+    return User.objects.filter(is_active=True, roles__role__in=roles).distinct()
+
+
 def exemptions_visible_to(user):
-    qs = ExemptionRequest.objects.select_related("institution", "occupation")
+    """The student's own; the school's (its staff); every submitted one (the deciding offices)."""
+    qs = ExemptionRequest.objects.select_related("institution", "occupation").prefetch_related("decisions")
     if not user.is_authenticated:
         return qs.none()
-    if access.is_site_admin(user) or access.has_role(user, *access.PROVINCIAL_ROLES):
+    if access.is_site_admin(user):
         return qs
-    return qs.filter(Q(student=user) | Q(institution_id__in=access.institution_ids(user)))
+    cond = Q(student=user) | Q(institution_id__in=access.institution_ids(user))
+    if access.has_role(user, *settings.EXEMPTION_DECIDERS):
+        cond |= Q(batch__isnull=False)
+    return qs.filter(cond)
 
 
-def pending_exemptions():
-    return ExemptionRequest.objects.filter(state=ExemptionState.SUBMITTED).select_related("institution",
-                                                                                          "occupation")
+def exemptions_to_batch(user):
+    """The requests the user's school may submit now (filled in by its students, not yet submitted)."""
+    return ExemptionRequest.objects.filter(
+        institution_id__in=access.institution_ids(user, Role.UNIVERSITY_STAFF), state=ExemptionState.PREPARED,
+    ).select_related("institution", "occupation").order_by("institution_id", "created_at", "id")
+
+
+def pending_exemptions(role):
+    """Submitted requests the office ``role`` has not decided yet."""
+    return ExemptionRequest.objects.filter(state__in=DECIDING_STATES).exclude(decisions__role=role) \
+        .select_related("institution", "occupation")
 
 
 def reopen_reasons(application):

@@ -32,6 +32,7 @@ urlpatterns = [
     path("entrustments/<int:pk>/plan/", views.entrustment_plan_file, name="entrustment_plan_file"),
     path("exemptions/", views.exemption_list, name="exemption_list"),
     path("exemptions/new/", views.exemption_create, name="exemption_create"),
+    path("exemptions/batch/", views.exemption_batch, name="exemption_batch"),
     path("exemptions/<int:pk>/", views.exemption_detail, name="exemption_detail"),
     path("exemptions/<int:pk>/decide/", views.exemption_decide, name="exemption_decide"),
     path("exemptions/<int:pk>/withdraw/", views.exemption_withdraw, name="exemption_withdraw"),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from applications.track_b.models import (
     Entrustment,
+    ExemptionBatch,
     ExemptionRequest,
     FiledOccupation,
     FilingApplication,
@@ -30,7 +31,9 @@ def grow(w, n, start=0):
                                            is_leader=False, employer="x")
         Entrustment.objects.create(institution=w.inst, authority_role="city_hrss", authority_city_id="3405",
                                    created_by=w.staff, state="reported", plan="p")
+        batch = ExemptionBatch.objects.create(institution=w.inst, submitted_by=w.staff)
         ExemptionRequest.objects.create(student=w.student, institution=w.inst, name=f"学生{i}",
+                                        batch=batch if i % 2 else None, state="submitted" if i % 2 else "prepared",
                                         id_number="340104200001010019", major="m", certificate_name="c",
                                         certificate_level="junior", certificate_number="n", certificate_issuer="i",
                                         certificate_file="x.pdf", occupation=occ("4-12-01-01"), level=5,
@@ -41,7 +44,8 @@ PAGES = [
     ("track_b:index", "staff"), ("track_b:index", "city_hrss"), ("track_b:index", "expert"),
     ("track_b:index", "admin"), ("track_b:registry", "staff"), ("track_b:entrustment_list", "city_hrss"),
     ("track_b:entrustment_list", "staff"), ("track_b:exemption_list", "prov_hrss"),
-    ("track_b:exemption_list", "student"), ("home", "staff"), ("home", "city_hrss"), ("home", "prov_hrss"),
+    ("track_b:exemption_list", "student"),
+    ("track_b:exemption_batch", "staff"), ("home", "staff"), ("home", "city_hrss"), ("home", "prov_hrss"),
     ("home", "prov_edu"), ("home", "expert"), ("home", "student"),
 ]
 

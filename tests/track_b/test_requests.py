@@ -111,33 +111,35 @@ def _exemption_post(**overrides):
     return data
 
 
-def test_graduate_request_reaches_both_provincial_offices_who_decide(world, client):
+def test_graduate_request_goes_through_the_school_to_both_provincial_offices(world, client):
     client.force_login(world.student)
     response = client.post(reverse("track_b:exemption_create"), _exemption_post())
     assert response.status_code == 302
     request = ExemptionRequest.objects.get(student=world.student)
-    assert request.institution == world.inst and request.state == ExemptionState.SUBMITTED
+    assert request.institution == world.inst and request.state == ExemptionState.PREPARED
+    assert "staff" in set(Notification.objects.values_list("recipient__username", flat=True))
+    services.submit_batch(user=world.staff, request_ids=[request.pk])
     notified = set(Notification.objects.values_list("recipient__username", flat=True))
     assert {"prov_hrss", "prov_edu"} <= notified
     client.force_login(world.prov_edu)
     assert "安徽工业大学" in client.get(reverse("home")).content.decode()
-    client.post(reverse("track_b:exemption_decide", args=[request.pk]), {"outcome": "grant_partially", "reasons": ""})
+    client.post(reverse("track_b:exemption_decide", args=[request.pk]), {"outcome": "agree", "reasons": ""})
     request.refresh_from_db()
     assert request.state == ExemptionState.SUBMITTED  # reasons are required
     client.post(reverse("track_b:exemption_decide", args=[request.pk]),
-                {"outcome": "grant_partially", "reasons": "免理论知识考试，操作技能须考核。"})
+                {"outcome": "agree", "reasons": "免理论知识考试。"})
     request.refresh_from_db()
-    assert request.state == ExemptionState.PARTIALLY_GRANTED and request.decided_role == "provincial_education"
-    assert request.decision_reason == "免理论知识考试，操作技能须考核。"
+    assert request.state == ExemptionState.ONE_AGREED and request.decided_role == "provincial_education"
+    client.force_login(world.prov_edu)  # decided: no longer on the education office's list
+    assert "安徽工业大学" not in client.get(reverse("home")).content.decode()
+    client.force_login(world.prov_hrss)
+    assert "安徽工业大学" in client.get(reverse("home")).content.decode()
+    client.post(reverse("track_b:exemption_decide", args=[request.pk]), {"outcome": "agree", "reasons": "同意。"})
+    request.refresh_from_db()
+    assert request.state == ExemptionState.GRANTED
     client.force_login(world.student)
     page = client.get(reverse("track_b:exemption_detail", args=[request.pk])).content.decode()
-    assert "部分同意免试" in page and "免理论知识考试" in page and request.id_number not in page
-    # decided once: the other office cannot decide again
-    client.force_login(world.prov_hrss)
-    response = client.post(reverse("track_b:exemption_decide", args=[request.pk]),
-                           {"outcome": "refuse", "reasons": "x"}, follow=True)
-    request.refresh_from_db()
-    assert request.state == ExemptionState.PARTIALLY_GRANTED and "不能执行该操作" in response.content.decode()
+    assert "同意免试" in page and "免理论知识考试" in page and request.id_number not in page
 
 
 @pytest.mark.parametrize("overrides, message", [

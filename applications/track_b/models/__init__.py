@@ -4,7 +4,7 @@
   attachments and the snapshot of each submission.
 - ``evaluation``: the expert panel and 附件5 (report, per-occupation conclusions, signatures).
 - ``filing``: the province-wide code counter, filed occupations and generated PDFs.
-- ``requests``: entrustment reports (委托报备) and 1+X exemption requests (免试科目).
+- ``requests``: entrustment reports (委托报备); ``exemptions``: 1+X exemption requests (免试科目), batches, decisions.
 """
 
 from .application import (
@@ -31,8 +31,9 @@ from .evaluation import (
     ReportSignature,
     TrainingTarget,
 )
+from .exemptions import DECIDING_STATES, ExemptionBatch, ExemptionDecision, ExemptionRequest, ExemptionState
 from .filing import FiledOccupation, FilingCodeCounter, GeneratedDocument
-from .requests import ENTRUSTMENT_EDITABLE, Entrustment, EntrustmentState, ExemptionRequest, ExemptionState
+from .requests import ENTRUSTMENT_EDITABLE, Entrustment, EntrustmentState
 from .standards import PassStandard, Subject
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "EvaluationReport", "PanelConflict", "PanelMember", "ReportConclusion", "ReportSignature", "TrainingTarget",
     "FiledOccupation", "FilingCodeCounter", "GeneratedDocument",
     "PassStandard", "Subject",
-    "Entrustment", "EntrustmentState", "ExemptionRequest", "ExemptionState",
+    "Entrustment", "EntrustmentState", "ExemptionRequest", "ExemptionState", "ExemptionBatch", "ExemptionDecision",
+    "DECIDING_STATES",
 ]

@@ -1,11 +1,9 @@
-"""Two smaller procedures of 通知 三(二):
+"""A smaller procedure of 通知 三(二):
 
 - 委托 (三(二)2(4)): a university that is not filed writes a plan, has it evaluated, reports it (报备) to
   its receiving HRSS office and entrusts a filed university, technical school or social evaluation
   organisation; the office acknowledges the report.
-- 1+X 免试 (三(二)1): a student holding a "1+X" certificate of the matching occupation asks the provincial
-  HRSS and education department for exemption of subjects; the rules are to be published, so the
-  officials' decision is recorded with reasons, not computed.
+- 1+X 免试 (三(二)1) is in ``exemptions``.
 """
 
 import re
@@ -20,7 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal import access
 from portal.models import City, Institution, Occupation
-from portal.uploads import DOCUMENTS, IMAGES, UploadValidator
+from portal.uploads import DOCUMENTS, UploadValidator
 
 from .application import FilingApplication, SkillLevel
 
@@ -125,85 +123,3 @@ class Entrustment(ConcurrentTransitionMixin, models.Model):
                 permission=_may_acknowledge)
     def return_report(self):
         """The office asks the university to complete the report."""
-
-
-class ExemptionState(models.TextChoices):
-    SUBMITTED = "submitted", _("已提交，待决定")
-    GRANTED = "granted", _("同意免试")
-    PARTIALLY_GRANTED = "partially_granted", _("部分同意免试")
-    REFUSED = "refused", _("不予免试")
-    WITHDRAWN = "withdrawn", _("已撤回")
-
-
-class ExemptionRequest(ConcurrentTransitionMixin, models.Model):
-    """A student's request for exemption of subjects (免试科目) on the strength of a 1+X certificate."""
-
-    class Subjects(models.TextChoices):
-        THEORY = "theory", _("理论知识考试")
-        PRACTICE = "practice", _("操作技能考核")
-        BOTH = "both", _("理论知识考试和操作技能考核")
-
-    class CertificateLevel(models.TextChoices):
-        JUNIOR = "junior", _("初级")
-        INTERMEDIATE = "intermediate", _("中级")
-        SENIOR = "senior", _("高级")
-
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("申请人账号"))
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("所在高校"))
-    state = FSMField(_("状态"), max_length=20, choices=ExemptionState.choices, default=ExemptionState.SUBMITTED,
-                     protected=True)
-    name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18)
-    major = models.CharField(_("所学专业"), max_length=100)
-    certificate_name = models.CharField(_("“1+X”职业技能等级证书名称"), max_length=100)
-    certificate_level = models.CharField(_("证书等级"), max_length=16, choices=CertificateLevel.choices)
-    certificate_number = models.CharField(_("证书编号"), max_length=40)
-    certificate_issuer = models.CharField(_("培训评价组织"), max_length=100)
-    certificate_file = models.FileField(_("证书扫描件"), upload_to=_upload_path,
-                                        validators=[UploadValidator(kinds=("pdf",) + IMAGES, max_mb=5)])
-    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("对应职业（工种）"))
-    level = models.PositiveSmallIntegerField(_("申请认定等级"), choices=SkillLevel.choices)
-    subjects = models.CharField(_("申请免试科目（内容）"), max_length=10, choices=Subjects.choices)
-    reason = models.TextField(_("申请理由"), blank=True)
-    decision_reason = models.TextField(_("决定理由"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("决定人"))
-    decided_role = models.CharField(_("决定部门"), max_length=24, blank=True)
-    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("“1+X”免试科目申请")
-        verbose_name_plural = _("“1+X”免试科目申请")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return str(_("免试申请：%(name)s · %(occ)s") % {"name": self.name, "occ": self.occupation.name})
-
-    def _may_decide(self, user):
-        return access.can(user, "track_b.exemption_decide", self)
-
-    def _may_withdraw(self, user):
-        return access.can(user, "track_b.exemption_withdraw", self)
-
-    @transition(field=state, source=ExemptionState.SUBMITTED, target=ExemptionState.GRANTED, permission=_may_decide)
-    def grant(self):
-        """The provincial officials grant the exemption."""
-
-    @transition(field=state, source=ExemptionState.SUBMITTED, target=ExemptionState.PARTIALLY_GRANTED,
-                permission=_may_decide)
-    def grant_partially(self):
-        """The provincial officials exempt part of what was asked (the reasons say which)."""
-
-    @transition(field=state, source=ExemptionState.SUBMITTED, target=ExemptionState.REFUSED,
-                permission=_may_decide)
-    def refuse(self):
-        """The provincial officials refuse the exemption."""
-
-    @transition(field=state, source=ExemptionState.SUBMITTED, target=ExemptionState.WITHDRAWN,
-                permission=_may_withdraw)
-    def withdraw(self):
-        """The student withdraws the request before a decision."""

@@ -35,6 +35,7 @@ from .exemptions import (  # noqa: F401
     create_exemption,
     decide_exemption,
     exemption_id_problem,
+    submit_batch,
     withdraw_exemption,
 )
 from .filing import (  # noqa: F401

@@ -14,6 +14,15 @@ from .applications import (
     withdraw,
 )
 from .evaluation import declare_conflict, file, panel, refuse, reopen, report, sign
+from .exemptions import (
+    exemption_batch,
+    exemption_create,
+    exemption_decide,
+    exemption_detail,
+    exemption_file,
+    exemption_list,
+    exemption_withdraw,
+)
 from .requests import (
     entrustment_acknowledge,
     entrustment_create,
@@ -23,18 +32,13 @@ from .requests import (
     entrustment_plan_file,
     entrustment_report,
     entrustment_return,
-    exemption_create,
-    exemption_decide,
-    exemption_detail,
-    exemption_file,
-    exemption_list,
-    exemption_withdraw,
 )
 
 __all__ = [
     "accept", "create", "detail", "document", "edit", "index", "registry", "return_for_revision", "row_file",
     "submit", "withdraw", "file", "panel", "declare_conflict", "refuse", "reopen", "report", "sign",
     "entrustment_acknowledge", "entrustment_create", "entrustment_detail", "entrustment_edit", "entrustment_list",
-    "entrustment_plan_file", "entrustment_report", "entrustment_return", "exemption_create", "exemption_decide",
+    "entrustment_plan_file", "entrustment_report", "entrustment_return", "exemption_batch", "exemption_create",
+    "exemption_decide",
     "exemption_detail", "exemption_file", "exemption_list", "exemption_withdraw",
 ]

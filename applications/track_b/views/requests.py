@@ -1,4 +1,4 @@
-"""委托报备 (an unfiled university reports its plan and the institution it entrusts) and 1+X exemption requests."""
+"""委托报备: an unfiled university reports its plan and the institution it entrusts (1+X requests: ``exemptions``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,13 +10,11 @@ from django.views.decorators.http import require_POST
 
 from applications.workflow import WorkflowError, history
 from portal import access
-from portal.identifiers import mask_name, mask_ric
-from portal.models import Role
 
 from .. import selectors, services
 from ..access import is_authority_official, staff_of
-from ..forms import CommentForm, DecisionForm, EntrustmentForm, ExemptionForm, ReasonForm
-from ..models import EntrustmentState, ExemptionState
+from ..forms import CommentForm, EntrustmentForm, ReasonForm
+from ..models import EntrustmentState
 from .common import can, expected_state, run_action, serve_file
 
 
@@ -125,90 +123,3 @@ def entrustment_plan_file(request, pk):
     item = _entrustment(request, pk)
     return serve_file(request, item.plan_file, filename=_("实施方案"), obj=item,
                       action="track_b.download_attachment")
-
-
-# --- 1+X 免试科目 ------------------------------------------------------------------------------------------
-
-def _exemption(request, pk):
-    item = selectors.exemptions_visible_to(request.user).filter(pk=pk).first()
-    if item is None or not access.can(request.user, "track_b.exemption_view", item):
-        raise Http404
-    return item
-
-
-@login_required
-def exemption_list(request):
-    access.require(request.user, "track_b.exemption_list")
-    qs = selectors.exemptions_visible_to(request.user)
-    state = request.GET.get("state", "")
-    if state in ExemptionState.values:
-        qs = qs.filter(state=state)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    own_view = not access.has_role(request.user, *access.PROVINCIAL_ROLES)
-    for item in page:
-        item.shown_name = item.name if item.student_id == request.user.pk else mask_name(item.name)
-    return render(request, "track_b/exemption_list.html", {
-        "page": page, "states": ExemptionState.choices, "state": state, "own_view": own_view,
-        "may_create": access.can(request.user, "track_b.exemption_create"),
-    })
-
-
-@login_required
-def exemption_create(request):
-    access.require(request.user, "track_b.exemption_create")
-    choices = selectors.occupation_choices()
-    if request.method == "POST":
-        form = ExemptionForm(request.POST, request.FILES, occupation_choices=choices)
-        if form.is_valid():
-            try:
-                item = services.create_exemption(user=request.user, form=form)
-            except services.TrackBError as exc:
-                form.add_error("id_number", str(exc))
-            else:
-                messages.success(request, _("已提交，省人社厅、省教育厅将收到通知。"))
-                return redirect("track_b:exemption_detail", pk=item.pk)
-    else:
-        form = ExemptionForm(initial={"name": request.user.full_name}, occupation_choices=choices)
-    return render(request, "track_b/exemption_form.html", {"form": form})
-
-
-@login_required
-def exemption_detail(request, pk):
-    item = _exemption(request, pk)
-    user = request.user
-    return render(request, "track_b/exemption_detail.html", {
-        "item": item, "masked_id": mask_ric(item.id_number),
-        "may_decide": access.can(user, "track_b.exemption_decide", item) and item.state == ExemptionState.SUBMITTED,
-        "may_withdraw": access.can(user, "track_b.exemption_withdraw", item) and can(item, "withdraw"),
-        "decision_form": DecisionForm(), "history": history(item),
-        "decided_role": Role(item.decided_role).label if item.decided_role else "",
-    })
-
-
-@login_required
-@require_POST
-def exemption_decide(request, pk):
-    item = _exemption(request, pk)
-    access.require(request.user, "track_b.exemption_decide", item)
-    run_action(request, services.decide_exemption, item, user=request.user, outcome=request.POST.get("outcome", ""),
-               reasons=request.POST.get("reasons", ""), expected_state=expected_state(request),
-               success=_("决定已记录，申请人将收到通知。"))
-    return redirect("track_b:exemption_detail", pk=item.pk)
-
-
-@login_required
-@require_POST
-def exemption_withdraw(request, pk):
-    item = _exemption(request, pk)
-    access.require(request.user, "track_b.exemption_withdraw", item)
-    run_action(request, services.withdraw_exemption, item, user=request.user,
-               expected_state=expected_state(request), success=_("已撤回申请。"))
-    return redirect("track_b:exemption_detail", pk=item.pk)
-
-
-@login_required
-def exemption_file(request, pk):
-    item = _exemption(request, pk)
-    return serve_file(request, item.certificate_file, filename=_("证书扫描件"), obj=item,
-                      action="track_b.download_attachment")
-
