@@ -10,7 +10,7 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from portal import audit_labels
 
-        from . import access, dashboard  # noqa: F401  (registers access rules and dashboard panels)
+        from . import access, dashboard, workplace  # noqa: F401  (access rules, dashboard panels, the 工作地 receiver)
 
         # What each transition is called in the audit log (portal.audit_labels).
         audit_labels.register_transitions(self.label, {

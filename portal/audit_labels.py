@@ -79,6 +79,7 @@ ACTIONS = {
     "assessment.supervision_report": _("提交质量督导报告"),
     "assessment.register": _("报名参加评价"),
     "assessment.withdraw": _("撤回评价报名"),
+    "assessment.withdraw_for_workplace": _("选择在工作地申报，退出学校的认定场次"),
     "assessment.attendance": _("登记考生到考情况"),
     "assessment.major_mapping": _("设置专业与职业对应"),
     "assessment.declare_unemployed": _("毕业生声明未就业"),

@@ -74,7 +74,7 @@ def _create(user, obj):
 def _view(user, application):
     if access.is_site_admin(user) or staff_of(user, application.institution_id):
         return True
-    if application.revision > 0 and is_authority_official(user, application):
+    if (application.revision > 0 or application.historical) and is_authority_official(user, application):
         return True
     return membership(user, application) is not None
 
@@ -124,6 +124,18 @@ def _sign_report(user, application):
 def _declare_conflict(user, application):
     """An expert declares their own 回避, on a case whose panel they sit on; nobody declares it for them."""
     return membership(user, application) is not None
+
+
+@access.rule("track_b.historical_register")
+def _historical_register(user, obj):
+    """Registering a filing made before the portal: only the filing offices (市人社局, 省人社厅); for which
+    institutions is decided by the derived authority of each (``register_historical``)."""
+    return access.has_role(user, Role.CITY_HRSS, Role.PROVINCIAL_HRSS)
+
+
+@access.rule("track_b.register_historical")
+def _register_historical(user, application):
+    return application.historical and is_authority_official(user, application)
 
 
 @access.rule("track_b.registry")

@@ -5,7 +5,8 @@
 HRSS allocates — province-wide, whichever city files the school. Example: ``Y000034000017``.
 
 ``allocate`` must run inside the filing transaction: it locks the province's counter row, so
-concurrent filings queue, and a filing that rolls back gives its number back (no gaps, no reuse).
+concurrent filings queue, and a filing that rolls back gives its number back (no gaps, no reuse). A number
+already held by a historical filing (registered from its receipt, ``services.historical``) is skipped.
 """
 
 import re
@@ -34,7 +35,7 @@ def is_valid(code):
 
 def allocate():
     """The next code of the province. Call inside ``transaction.atomic()`` (the filing's)."""
-    from .models import FilingCodeCounter
+    from .models import FilingApplication, FilingCodeCounter
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("codes.allocate() must run inside the filing transaction")
@@ -47,8 +48,11 @@ def allocate():
         except IntegrityError:
             pass
         counter = FilingCodeCounter.objects.select_for_update().get(pk=PROVINCE)
-    if counter.last_sequence >= MAX_SEQUENCE:
+    sequence = counter.last_sequence + 1
+    while FilingApplication.objects.filter(filing_code=format_code(sequence)).exists():
+        sequence += 1  # a historical filing registered from its receipt holds this number
+    if sequence > MAX_SEQUENCE:
         raise CodeSpaceExhausted(_("本省备案编号顺序号已用尽。"))
-    counter.last_sequence += 1
+    counter.last_sequence = sequence
     counter.save(update_fields=["last_sequence"])
-    return format_code(counter.last_sequence)
+    return format_code(sequence)

@@ -99,7 +99,8 @@ def _office_items(role, city_code, *, exemptions=False):
 def city_hrss_panel(user, assignment):
     return Panel(title=gettext_lazy("待办审核"), order=10, items=_office_items(Role.CITY_HRSS, assignment.city_id),
                  empty=gettext_lazy("暂无待受理、待组建专家组或待备案的职业技能等级认定备案申请。"),
-                 actions=[(_("全部备案申请"), reverse("track_b:index")), (_("备案机构名录"), reverse("track_b:registry"))])
+                 actions=[(_("全部备案申请"), reverse("track_b:index")), (_("备案机构名录"), reverse("track_b:registry")),
+                          (_("登记平台外历史备案"), reverse("track_b:historical_register"))])
 
 
 @panel(Role.PROVINCIAL_HRSS, 10, slot="track_b")
@@ -108,7 +109,8 @@ def provincial_hrss_panel(user, assignment):
     return Panel(title=gettext_lazy("待办审核"), order=10, items=items,
                  empty=gettext_lazy("暂无待办：部属及在肥省属高校的职业技能等级认定备案申请、“1+X”免试科目申请将显示在这里。"),
                  actions=[(_("全部备案申请"), reverse("track_b:index")), (_("免试科目申请"), reverse("track_b:exemption_list")),
-                          (_("备案机构名录"), reverse("track_b:registry"))])
+                          (_("备案机构名录"), reverse("track_b:registry")),
+                          (_("登记平台外历史备案"), reverse("track_b:historical_register"))])
 
 
 @panel(Role.PROVINCIAL_EDUCATION, 20, slot="track_b")

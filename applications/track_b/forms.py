@@ -6,7 +6,8 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from portal.identifiers import validate_ric
-from portal.models import Occupation
+from portal.models import Institution, Occupation
+from portal.uploads import IMAGES, check_upload
 
 from .models import (
     Attachment,
@@ -314,3 +315,52 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("决定"), choices=[("agree", _("同意免试")), ("refuse", _("不予免试"))],
                                 widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+# --- 平台外历史备案 (issue #12 item 4) ----------------------------------------------------------------------
+
+RECEIPT_SCAN_MAX_MB = 10
+
+
+class HistoricalFilingForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("备案单位"), queryset=Institution.objects.none(),
+                                         empty_label=_("— 请选择本部门受理范围内的高校 —"))
+    receipt_number = forms.CharField(label=_("备案回执编号（备案编号）"), max_length=13, min_length=13,
+                                     help_text=_("13位，首位为“Y”，如 Y000034000017。"),
+                                     widget=forms.TextInput(attrs={"autocapitalize": "characters", "maxlength": 13}))
+    filed_on = forms.DateField(label=_("备案日期（回执所载）"), widget=forms.DateInput(attrs={"type": "date"}))
+    unit_name = forms.CharField(label=_("评价机构名称（与回执一致）"), max_length=100)
+    receipt_scan = forms.FileField(
+        label=_("备案回执扫描件"), help_text=_("PDF 或 JPG/PNG 图片，不超过 %(mb)d MB。") % {"mb": RECEIPT_SCAN_MAX_MB})
+
+    def __init__(self, *args, institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
+
+    def clean_receipt_number(self):
+        return (self.cleaned_data.get("receipt_number") or "").strip().upper()
+
+    def clean_receipt_scan(self):
+        scan = self.cleaned_data.get("receipt_scan")
+        check_upload(scan, kinds=("pdf", *IMAGES), max_mb=RECEIPT_SCAN_MAX_MB)  # size, type and content
+        return scan
+
+
+class HistoricalOccupationForm(OccupationSelectMixin, forms.Form):
+    occupation = forms.ModelChoiceField(label=_("备案职业（工种）"), queryset=Occupation.objects.filter(is_skill=True),
+                                        required=False)
+    level = forms.TypedChoiceField(label=_("最高等级"), choices=SkillLevel.choices, coerce=int, required=False)
+    job_types = forms.CharField(label=_("工种"), max_length=200, required=False)
+
+    def __init__(self, *args, occupation_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_occupation_choices(occupation_choices)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("occupation") and not data.get("level"):
+            self.add_error("level", _("请选择备案等级。"))
+        return data
+
+
+HistoricalOccupationFormSet = forms.formset_factory(HistoricalOccupationForm, extra=3, max_num=20)

@@ -28,7 +28,8 @@ def _none_unless_authenticated(user, qs):
 
 
 def applications_visible_to(user):
-    """Staff: their institution's cases; officials: the cases their office receives (once submitted);
+    """Staff: their institution's cases; officials: the cases their office receives (once submitted, or
+    registered by it as historical filings);
     experts: the cases whose panel they sit on; site admins: all (read-only)."""
     qs = FilingApplication.objects.select_related("institution", "institution__city", "authority_city")
     if not user.is_authenticated:
@@ -36,11 +37,12 @@ def applications_visible_to(user):
     if access.is_site_admin(user):
         return qs
     cond = Q(institution_id__in=access.institution_ids(user))
+    seen = Q(revision__gt=0) | Q(historical=True)  # submitted at least once, or registered by the office
     if access.has_role(user, Role.PROVINCIAL_HRSS):
-        cond |= Q(authority_role=Role.PROVINCIAL_HRSS, revision__gt=0)
+        cond |= Q(authority_role=Role.PROVINCIAL_HRSS) & seen
     cities = access.city_codes(user, Role.CITY_HRSS)
     if cities:
-        cond |= Q(authority_role=Role.CITY_HRSS, authority_city_id__in=cities, revision__gt=0)
+        cond |= Q(authority_role=Role.CITY_HRSS, authority_city_id__in=cities) & seen
     if access.has_role(user, Role.EXPERT):
         cond |= Q(pk__in=PanelMember.objects.filter(expert=user).values("application_id"))
     return qs.filter(cond)

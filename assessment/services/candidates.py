@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from applications.track_b.models import Entrustment, EntrustmentState, ExemptionRequest, ExemptionState
 from evaluation.models import Graduate
+from evaluation.rounds.models import WorkplaceChoice
 from portal import access, audit
 from portal.models import Role
 
@@ -63,8 +64,21 @@ def granted_exemption(graduate, session):
             .order_by("-decided_at").first())
 
 
+def workplace_problem(graduate):
+    """工作地 (通知 四(二)): a graduate who chose to apply for skill certification at the place of work is not
+    certified through the school ("" when they did not choose so)."""
+    choice = WorkplaceChoice.objects.filter(graduate=graduate, for_skill=True).first()
+    if choice is None:
+        return ""
+    return _("%(name)s 已选择在工作地（%(employer)s）申报职业技能等级认定（通知 四(二)），不在学校组织的认定中登记。") % {
+        "name": graduate.name, "employer": choice.employer}
+
+
 def candidate_problem(session, graduate, *, examiner_user_ids=None):
     """Why this graduate may not be registered for the session ("" when they may)."""
+    problem = workplace_problem(graduate)
+    if problem:
+        return problem
     entrustment = None
     if graduate.institution_id != session.institution_id:
         entrustment = entrustment_for(graduate, session)
@@ -97,7 +111,8 @@ def eligible_graduates(session):
     registered = session.candidates.values("graduate_id")
     majors = MajorMapping.objects.filter(occupation_id=session.occupation_id).values("major")
     year = session.start_date.year
-    return ((own | opted).exclude(pk__in=registered).filter(major__in=majors,
+    at_workplace = WorkplaceChoice.objects.filter(for_skill=True).values("graduate_id")
+    return ((own | opted).exclude(pk__in=registered).exclude(pk__in=at_workplace).filter(major__in=majors,
                                                             graduation_year__gte=year - 2,
                                                             graduation_year__lte=year)
             .order_by("-graduation_year", "student_number"))
@@ -211,6 +226,9 @@ def opt_in(session, *, user):
     entrustment = entrustment_for(graduate, session)
     if entrustment is None:
         raise AssessmentError(_("您的学校未就该职业委托本机构认定。"))
+    problem = workplace_problem(graduate)
+    if problem:
+        raise AssessmentError(problem)
     with transaction.atomic():
         item, _created = EntrustedOptIn.objects.get_or_create(session=session, graduate=graduate,
                                                               defaults={"entrustment": entrustment, "user": user})

@@ -44,6 +44,23 @@ def _regulation_file(w):
     return {"pk": app.pk, "kind": "regulation", "row": doc.pk}
 
 
+def _historical(w):
+    """A filing of ``inst`` made before the portal, registered by its filing office (马鞍山市人社局)."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.track_b.services.historical import register_historical_filing
+
+    ensure_reference_data()
+    if getattr(w, "_tb_historical", None) is None:
+        w._tb_historical = register_historical_filing(
+            user=w.city_hrss, institution=w.inst, receipt_number="Y000034000901", filed_on=date(2022, 6, 1),
+            unit_name=w.inst.name, receipt_scan=SimpleUploadedFile("receipt.pdf", PDF, "application/pdf"),
+            occupations=[(occ("4-12-01-01"), 3, "")])
+    return {"pk": w._tb_historical.pk}
+
+
 def _entrustment(w, state):
     from applications.track_b import services
 
@@ -175,6 +192,9 @@ CASES = [
                                     "provincial_education": 200, "site_admin": 200},
          kwargs=lambda w: (_exemption(w), {})[1],
          hidden=lambda w, role: [w._tb_exemption.id_number] if getattr(w, "_tb_exemption", None) else []),
+    Case("track_b:historical_register", {"city_hrss": 200, "provincial_hrss": 200}),
+    Case("track_b:historical_receipt", {"university_staff": 200, "city_hrss": 200, "site_admin": 200}, default=404,
+         kwargs=_historical),
     Case("track_b:exemption_create", {"student": 200}),
     Case("track_b:exemption_batch", {"university_staff": 200}),
     Case("track_b:exemption_detail", {"student": 200, "university_staff": 200, "provincial_hrss": 200,

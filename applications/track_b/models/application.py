@@ -57,6 +57,10 @@ def _may_review(instance, user):
     return access.can(user, "track_b.review", instance)
 
 
+def _may_register_historical(instance, user):
+    return access.can(user, "track_b.register_historical", instance)
+
+
 def _may_sign(instance, user):
     return access.can(user, "track_b.sign_report", instance)
 
@@ -181,6 +185,15 @@ class FilingApplication(ConcurrentTransitionMixin, models.Model):
                 permission=_may_review)
     def refuse(self, *, opinion):
         """The office decides not to file, with reasons (they become the office's opinion on 附件3)."""
+        self.hrss_opinion = opinion
+
+    @transition(field=state, source=FilingState.DRAFT, target=FilingState.FILED, permission=_may_register_historical,
+                conditions=[lambda a: a.historical])
+    def register_historical(self, *, filing_code, filed_at, opinion):
+        """The filing office registers a filing it made before the portal existed, from its 备案回执 (number and
+        scan); the case is marked historical (issue #12 item 4)."""
+        self.filing_code = filing_code
+        self.filed_at = filed_at
         self.hrss_opinion = opinion
 
 

@@ -60,7 +60,7 @@ TRANSITIONS = {
     "start_evaluation": _("组建专家组，开始评估论证"), "complete_report": _("专家组全体签字，报告定稿"),
     "reopen_evaluation": _("退回专家组重新论证"), "file": _("准予备案"), "refuse": _("不予备案"),
     "report": _("报备"), "acknowledge": _("确认报备"), "return_report": _("退回补充"),
-    "school_submit": _("学校报送"), "decline": _("不予免试"), "agree": _("一方同意免试"), "grant": _("同意免试（各部门均同意，免试生效）"),
+    "register_historical": _("登记平台外历史备案"), "school_submit": _("学校报送"), "decline": _("不予免试"), "agree": _("一方同意免试"), "grant": _("同意免试（各部门均同意，免试生效）"),
 }
 
 

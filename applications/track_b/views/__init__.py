@@ -23,6 +23,7 @@ from .exemptions import (
     exemption_list,
     exemption_withdraw,
 )
+from .historical import historical_receipt, historical_register
 from .requests import (
     entrustment_acknowledge,
     entrustment_create,
@@ -38,7 +39,7 @@ __all__ = [
     "accept", "create", "detail", "document", "edit", "index", "registry", "return_for_revision", "row_file",
     "submit", "withdraw", "file", "panel", "declare_conflict", "refuse", "reopen", "report", "sign",
     "entrustment_acknowledge", "entrustment_create", "entrustment_detail", "entrustment_edit", "entrustment_list",
-    "entrustment_plan_file", "entrustment_report", "entrustment_return", "exemption_batch", "exemption_create",
+    "entrustment_plan_file", "entrustment_report", "entrustment_return", "exemption_batch", "exemption_create", "historical_receipt", "historical_register",
     "exemption_decide",
     "exemption_detail", "exemption_file", "exemption_list", "exemption_withdraw",
 ]

@@ -1,8 +1,9 @@
 """工作地 (正文 四(二), 附件2 一(四)): the graduate chooses, themself, to apply at the place of work.
 
 The choice takes them out of the school's round for the title (an application not yet past the eligibility review
-is withdrawn, with the choice as the reason; one already a candidate cannot be moved), is recorded and logged, and
-the school is told. ``workplace_export`` gives them their records — the engine's verdict with its criteria, the
+is withdrawn, with the choice as the reason; one already a candidate cannot be moved) and, for skill certification,
+out of the school's skill sessions (``signals.workplace_chosen``, received by ``assessment``); it is recorded and
+logged, and the school is told. ``workplace_export`` gives them their records — the engine's verdict with its criteria, the
 records it rests on and the evidence list — to take to the body at the place of work.
 """
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from evaluation.profiles import graduate_profile
 from evaluation.rounds.models import EDITABLE, ApplicationState, EmployerKind, WorkplaceChoice
 from evaluation.rounds.selectors import active_application, latest_application, round_of_graduate
+from evaluation.rounds.signals import workplace_chosen
 from evaluation.rules import DEFAULT_STANDARD, evaluate
 from portal import access, audit
 from portal.identifiers import mask_ric
@@ -48,6 +50,7 @@ def choose_workplace(*, graduate, actor, employer, employer_kind, for_title=True
             choice = WorkplaceChoice.objects.create(graduate=graduate, employer=employer, employer_kind=employer_kind,
                                                     for_title=for_title, for_skill=for_skill, note=(note or "").strip(),
                                                     chosen_by=actor)
+            workplace_chosen.send(sender=WorkplaceChoice, choice=choice, actor=actor)
             if application is not None:
                 transition(application, "withdraw", actor=actor, role=Role.STUDENT,
                            comment=_("本人选择在工作地（%(employer)s）申报（通知 四(二)）") % {"employer": employer},

@@ -18,7 +18,8 @@ MACHINES = [
 ]
 DOCS = Path(settings.BASE_DIR) / "docs"
 # The permission callable of each transition, as the people who may make it.
-ACTORS = {"_may_submit": "申报单位经办人", "_may_review": "受理部门（派生）官员", "_may_sign": "专家组成员",
+ACTORS = {"_may_submit": "申报单位经办人", "_may_review": "受理部门（派生）官员",
+          "_may_register_historical": "备案部门（派生）官员", "_may_sign": "专家组成员",
           "_may_report": "报备单位经办人", "_may_acknowledge": "受理部门（派生）官员",
           "_may_decide": "省人社厅、省教育厅（各自决定）",
           "_may_school_submit": "学生所在高校经办人（批次报送）", "_may_withdraw": "申请学生"}
