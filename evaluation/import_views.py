@@ -69,7 +69,8 @@ def _batch_or_404(user, pk):
 def import_detail(request, pk):
     access.require(request.user, "evaluation.manage_graduates", None)
     batch = _batch_or_404(request.user, pk)
-    return render(request, "evaluation/import_detail.html", {"batch": batch, "progress": imports.progress_of(batch)})
+    return render(request, "evaluation/import_detail.html", {"batch": batch, "progress": imports.progress_of(batch),
+                                                             "stalled": imports.confirm_stalled(batch)})
 
 
 @login_required

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -277,6 +278,14 @@ def run_confirm(batch_id):
     ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.IMPORTING).update(
         status=ImportBatch.Status.PREVIEWED, confirm_error=reason)
     return ImportBatch.objects.get(pk=batch_id)
+
+
+def confirm_stalled(batch, now=None):
+    """True when a batch has been 导入中 longer than the sweeper's grace period (no worker took it yet: the broker
+    or the workers are down) — the page says so instead of showing a progress bar that does not move."""
+    grace = timedelta(seconds=getattr(settings, "WORK_SWEEP_GRACE_SECONDS", 120))
+    return (batch.status == ImportBatch.Status.IMPORTING and batch.confirm_requested_at is not None
+            and batch.confirm_requested_at < (now or timezone.now()) - grace)
 
 
 def stale_confirms(cutoff):

@@ -108,6 +108,13 @@ def test_with_the_broker_down_the_confirm_is_kept_and_the_sweeper_sends_it(world
     assert batch.status == ImportBatch.Status.IMPORTING and not Graduate.objects.exists()
     progress = client.get(reverse("evaluation:import_progress", args=[batch.pk])).json()
     assert progress["status"] == "importing" and not progress["finished"]
+    assert 'data-testid="import-stalled"' not in page
+    # Left waiting past the sweeper's grace period, the page says the work is queued, not lost.
+    waited = batch.confirm_requested_at - timedelta(seconds=live_settings.WORK_SWEEP_GRACE_SECONDS + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(confirm_requested_at=waited)
+    page = client.get(reverse("evaluation:import_detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="import-stalled"' in page and "导入已排队，数据库尚未修改" in page
+    ImportBatch.objects.filter(pk=batch.pk).update(confirm_requested_at=timezone.now())
     # A second click is refused, the batch is not queued twice.
     response = client.post(reverse("evaluation:import_confirm", args=[batch.pk]), follow=True)
     assert "不能再次确认" in response.content.decode()
