@@ -56,7 +56,8 @@ sysdeps-bench:
 
 # The demo is served as production is: DEBUG off (Chinese error pages, no debug page listing every URL),
 # static files through WhiteNoise, and the QR base URL set to the address served.
-DEMO_ENV := DEBUG=0 PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
+# TWO_FACTOR_DEMO=1: the demo accounts pass the second sign-in step with the README's fixed code.
+DEMO_ENV := DEBUG=0 PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) TWO_FACTOR_DEMO=1
 
 demo: $(VENV)/.installed sysdeps-demo
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput

@@ -17,6 +17,12 @@ ACTIONS = {
     "login_refused_locked": _("账号已锁定，拒绝登录"),
     "account_locked": _("连续登录失败，账号锁定"),
     "login_unlocked": _("管理员解除登录锁定"),
+    # two-factor sign-in (portal/twofactor)
+    "otp_verified": _("通过两步验证"),
+    "otp_failed": _("两步验证码错误"),
+    "otp_enrolled": _("启用两步验证（绑定身份验证器）"),
+    "otp_recovery_renewed": _("重新生成两步验证恢复码"),
+    "otp_turned_off": _("关闭两步验证"),
     "db_roles": _("设置数据库角色与审计表权限"),
     # the open API (api/): tokens and every use of one
     "api.create_token": _("创建接口令牌"),

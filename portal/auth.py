@@ -11,11 +11,14 @@ second factor) is covered as soon as it authenticates through Django. What this 
   limit holds under parallel requests: the N+1st parallel guess is refused, not checked.
 - One message for a wrong password, an unknown user and a lock, so nothing tells whether an account exists.
 - Audit rows (DOMAIN §8) for logins, failures, locks and logouts; the unlock page is in ``portal.views``.
+- The second step (``portal.twofactor``): a wrong code is a failed login for axes (``SECOND_STEP`` in its
+  credentials), and the password's success leaves earlier failures standing while that step is due.
 """
 
 import hashlib
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_credentials
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django import forms
@@ -31,9 +34,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
+from portal.twofactor import policy as second_step
 
 FAILURE_MESSAGE = _("用户名或密码错误。连续失败次数过多时，将暂停从本设备登录该账号%(minutes)d分钟；"
                     "如需立即恢复，请联系系统管理员解锁。")
+# In the credentials of a failed login reported by the second step (a wrong code, not a wrong password).
+SECOND_STEP = "second_step"
 
 
 def failure_limit(request=None, credentials=None):
@@ -65,19 +71,31 @@ class LockoutHandler(AxesDatabaseHandler):
             return max(failures, settings.LOGIN_FAILURE_LIMIT)
         return failures
 
+    def user_logged_in(self, sender, request, user, **kwargs):
+        """axes clears the (user, address) failures on success; with a second step due, only its success does
+        (``portal.twofactor.signin``) — else each right password would buy a fresh round of code guesses."""
+        if second_step.needs_second_step(request, user):
+            self.clean_expired_user_attempts(request, get_credentials(user.get_username()))
+            return
+        super().user_logged_in(sender, request, user, **kwargs)
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """A locked client sees the login page with the same message as any other failure (axes' hook)."""
     if original_response is not None:
         return original_response
-    return HttpResponse(str(FAILURE_MESSAGE % {"minutes": _minutes()}), status=429)
+    return HttpResponse(failure_message(), status=429)
 
 
 def _minutes():
     return int(settings.LOGIN_LOCKOUT.total_seconds() // 60)
 
 
-def _serialize_attempts(username, ip_address):
+def failure_message():
+    return str(FAILURE_MESSAGE % {"minutes": _minutes()})
+
+
+def serialize_attempts(username, ip_address):
     """Holds a transaction-scoped lock on (username, address) until the attempt has been recorded."""
     if connection.vendor != "postgresql":
         return  # SQLite (the laptop demo) runs write transactions one at a time anyway
@@ -99,7 +117,7 @@ class SerializedLoginMixin:
         username = self.cleaned_data.get("username") or ""
         error = None
         with transaction.atomic():
-            _serialize_attempts(username, audit.client_ip(self.request) if self.request else "")
+            serialize_attempts(username, audit.client_ip(self.request) if self.request else "")
             try:
                 result = super().clean()
             except forms.ValidationError as exc:  # keep the recorded failure: leave the block normally
@@ -133,6 +151,7 @@ class PortalAdminAuthenticationForm(SerializedLoginMixin, AdminAuthenticationFor
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
     audit.record(actor=user, action="login")
+    second_step.begin(request, user)
 
 
 @receiver(user_login_failed)
@@ -140,8 +159,9 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     # Refused by the lock (no password checked): axes flags the request but records no new failure.
     refused = bool(request is not None and getattr(request, "axes_locked_out", False)
                    and getattr(request, "axes_failures_since_start", None) is None)
+    failed = "otp_failed" if credentials.get(SECOND_STEP) else "login_failed"
     audit.record(actor=None, actor_name=str(credentials.get("username", ""))[:150],
-                 action="login_refused_locked" if refused else "login_failed",
+                 action="login_refused_locked" if refused else failed,
                  outcome="refused" if refused else "failed")
 
 

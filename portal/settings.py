@@ -81,6 +81,11 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "ninja",  # the open API's Swagger UI from its bundled static files, not a CDN (docs/api.md)
+    # Two-factor sign-in (issue 17 item 3): authenticator apps (TOTP), recovery codes, the demo device.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "portal.twofactor.apps.TwoFactorConfig",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +97,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second step
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.IdleTimeoutMiddleware",
+    # Officials reach nothing but the second step until they pass it (the admin included).
+    "portal.twofactor.middleware.SecondStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.NoStoreMiddleware",
@@ -172,6 +180,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # logins and logouts are in the portal's own audit log
 AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]  # never stored with a failed attempt
+
+# --- Two-factor sign-in (portal.twofactor, django-otp) --------------------------------------------------
+# Officials (the roles that approve, file, issue, revoke or administer) pass a second step after the password:
+# a code from an authenticator app (TOTP) or a recovery code. A wrong code counts toward the lockout above.
+OTP_TOTP_ISSUER = "一试三证平台"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an authenticator's key
+# Failed codes are limited by the lockout above, per (username, address), like passwords. django-otp's own
+# throttle (per device, exponential) is off: it would let anyone who has the password lock the official out of
+# the second step from anywhere (issue 14: a stranger cannot lock an officer out from elsewhere), and during its
+# delay it refuses even the right code.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The demo's accounts pass the second step with a documented fixed code (portal.twofactor.models.DEMO_CODE);
+# `make demo` switches it on. Never in production: refused here, and the device checks again.
+TWO_FACTOR_DEMO = env_bool("TWO_FACTOR_DEMO")
+if PRODUCTION and TWO_FACTOR_DEMO:
+    raise ImproperlyConfigured("TWO_FACTOR_DEMO (the demo accounts' fixed second-step code) is for the demo only; "
+                               "unset it in production.")
 
 # --- Auth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -93,6 +93,44 @@ def login(client):
     return _login
 
 
+SECOND_STEP_DEVICE = "测试：force_login 视同已通过两步验证"
+
+
+def pass_second_step(client, user):
+    """Marks the client's session as having passed the second step, as ``portal.twofactor.signin`` does after a
+    right code: django-otp's session key names a (confirmed, code-less) device of the user."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from portal.twofactor.policy import PENDING_KEY
+
+    session = client.session
+    if not session.pop(PENDING_KEY, False):
+        return  # no second step due (a student or an expert without an authenticator)
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=SECOND_STEP_DEVICE)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_finished_sign_in(request, monkeypatch):
+    """``client.force_login(user)`` stands for a finished sign-in: for an official it includes the second step
+    (tests of other pages are not about it). Mark a test ``@pytest.mark.second_step_pending`` to get what a
+    password alone gives: a session the second step still stands in front of. The real flow is tested in
+    tests/portal/test_two_factor*.py and tests/e2e/test_two_factor.py."""
+    if request.node.get_closest_marker("second_step_pending"):
+        return
+    from django.test.client import ClientMixin
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        pass_second_step(self, user)
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
 @pytest.fixture(autouse=True)
 def _chinese_by_default():
     """A request in English leaves English active in the thread; every test starts in Chinese."""

@@ -18,6 +18,7 @@ from portal.demo import make_uscc  # noqa: E402
 from portal.identifiers import ric_check_digit  # noqa: E402
 from portal.models import Institution, Occupation, Role, RoleAssignment, User  # noqa: E402
 from tests.certificates.chain import filed_application, reported_result, session_for  # noqa: E402
+from tests.otp import enrolled_authenticator  # noqa: E402
 
 PASSWORD = os.environ["DEPLOY_PASSWORD"]
 
@@ -34,6 +35,7 @@ def main(n):
         industry_college_level="provincial", industry_college_year=2021)
     staff = User.objects.create_user("staff", password=PASSWORD, full_name="经办人")
     RoleAssignment.objects.create(user=staff, role=Role.UNIVERSITY_STAFF, institution=inst)
+    enrolled_authenticator(staff)  # an official signs in with a second step (the test reads the key back)
     occupation, _ = Occupation.objects.update_or_create(
         code="6-31-01-03", defaults={"name": "电工", "job_types": "维修电工\n电力电工", "focus": "im"})
     # The same chain the certificate tests build: a Track B filing, a session, present candidates' results.

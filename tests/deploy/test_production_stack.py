@@ -2,7 +2,8 @@
 front of gunicorn, ``DJANGO_ENV=production``, PostgreSQL as the app role of ``manage.py db_roles``, a private
 Redis, a Celery worker and beat. One test walks through it in order (the stack takes a while to start):
 
-1. sign in over HTTPS; the security headers are there; the audit log records the browser's address
+1. sign in over HTTPS (password, then the second step with the staff member's authenticator); the security
+   headers are there; the audit log records the browser's address
    (127.0.0.2), not nginx's (127.0.0.1) nor an X-Forwarded-For the browser made up;
 2. a certificate batch runs on the worker; the worker is killed by PID mid-batch; after a restart the batch
    finishes (the beat sweeper resends it), every certificate once, serials without a gap, every PDF rendered;
@@ -21,6 +22,7 @@ import pytest
 from django.db import connection
 
 from tests.deploy.stack import CLIENT_ADDRESS, ROOT, Stack, children, wait_for
+from tests.otp import code_for
 
 pytestmark = [pytest.mark.deploy,
               pytest.mark.skipif(connection.vendor != "postgresql", reason="the stack needs PostgreSQL"),
@@ -72,6 +74,12 @@ def test_the_portal_in_production_behind_nginx(stack):
     assert "Secure" in session_cookie and "HttpOnly" in session_cookie
     ips = query(stack, "SELECT host(ip) FROM portal_auditlog WHERE action = 'login' AND actor_name = 'staff'")
     assert [ip for (ip,) in ips] == [CLIENT_ADDRESS]
+    assert stack.request("GET", "/", cookies=cookies).getheader("Location").startswith("/accounts/two-factor/")
+    key, last_t, drift = query(stack, "SELECT d.key, d.last_t, d.drift FROM otp_totp_totpdevice d "
+                                      "JOIN portal_user u ON u.id = d.user_id WHERE u.username = 'staff'")[0]
+    response = stack.request("POST", "/accounts/two-factor/", cookies=cookies, data={
+        "otp_token": code_for(key, last_t=last_t, drift=drift), "csrfmiddlewaretoken": cookies["csrftoken"]})
+    assert response.status == 302 and response.getheader("Location") == "/", response.text[:500]
     assert stack.request("GET", "/", cookies=cookies).status == 200
 
     # 2. a batch on the worker, the worker killed mid-batch, the batch finished after a restart -----------

@@ -62,8 +62,36 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+@pytest.fixture(autouse=True)
+def _demo_second_step(settings):
+    """The browser tests sign officials in as the demo does: the second step with the demo code (README)."""
+    settings.TWO_FACTOR_DEMO = True
+
+
 def sign_in(page, username, password):
+    """Password, then — for an official — the second step with the demo device's code, as in ``make demo``.
+    tests/e2e/test_two_factor.py signs in with a real authenticator instead."""
+    from portal.models import User
+    from portal.twofactor import policy, services
+    from portal.twofactor.models import DEMO_CODE
+
+    user = User.objects.filter(username=username).first()
+    if user is not None and policy.required_for(user):
+        services.add_demo_device(user)
+    submit_password(page, username, password)
+    if "/accounts/two-factor/" in page.url:
+        submit_code(page, DEMO_CODE)
+
+
+def submit_password(page, username, password):
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def submit_code(page, code):
+    page.fill("#id_otp_token", code)
+    with page.expect_navigation():
+        page.click('[data-testid="otp-submit"]')

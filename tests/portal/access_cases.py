@@ -25,6 +25,12 @@ CASES = [
     Case("inbox", everyone(200)),
     Case("inbox_mark_read", everyone(302), method="post"),
     Case("healthz", everyone(200), anonymous=200),
+    # Two-factor sign-in: one's own account only (force_login has passed the second step: tests/conftest.py).
+    Case("twofactor_account", everyone(200)),
+    Case("twofactor_verify", everyone(302)),  # passed already (officials) or nothing to verify (students): on
+    Case("twofactor_setup", everyone(200)),
+    Case("twofactor_recovery_codes", everyone(302), method="post"),  # no authenticator enrolled: back, with why
+    Case("twofactor_turn_off", everyone(302), method="post"),
 ]
 
 EXEMPT = {

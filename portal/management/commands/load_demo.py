@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.demo import DEMO_PASSWORD, load_demo
+from portal.twofactor import policy, services
+from portal.twofactor.models import DEMO_CODE
 
 # Each app may ship ``<app>/demo.py`` with ``load_demo(stdout)``; they run in this order, after the portal's.
 DEMO_MODULES = ["evaluation.demo", "applications.track_b.demo", "applications.track_a.demo", "evaluation.rounds.demo",
@@ -25,8 +27,13 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load_demo(self.stdout)
+            # Officials pass the second sign-in step with the demo code (only while TWO_FACTOR_DEMO is on).
+            for user in get_user_model().objects.filter(roles__isnull=False).distinct():
+                if policy.required_for(user):
+                    services.add_demo_device(user)
         # Every account the demo modules made (each app adds its own: experts, pool, committee members…).
-        self.stdout.write("演示账号（密码均为 %s；README 的“Demo accounts”一节说明每个账号先试什么）：" % DEMO_PASSWORD)
+        self.stdout.write("演示账号（密码均为 %s；经办人、人社局/教育局和系统管理员账号的两步验证码为 %s；"
+                          "README 的“Demo accounts”一节说明每个账号先试什么）：" % (DEMO_PASSWORD, DEMO_CODE))
         users = (get_user_model().objects.filter(roles__isnull=False).distinct().order_by("id")
                  .prefetch_related("roles__institution", "roles__city"))
         for user in users:

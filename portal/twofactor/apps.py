@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TwoFactorConfig(AppConfig):
+    name = "portal.twofactor"
+    label = "twofactor"
+    verbose_name = _("两步验证")
