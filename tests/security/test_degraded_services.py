@@ -19,6 +19,7 @@ from certificates import leases, services, tasks
 from certificates.models import Certificate, IssuanceBatch
 from portal.celery import app
 from tests.conftest import PASSWORD
+from tests.otp import enrolled_authenticator, next_code
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing answers
 
@@ -81,8 +82,10 @@ def test_sessions_do_not_live_in_redis():
 def test_login_signed_in_pages_and_verification_work_with_redis_down(world, client, redis_down, filed, make_result,
                                                                       warnings_logged):
     cert = services.issue_from_result(make_result(), issued_by=filed.staff, render=False)
+    device, _ = enrolled_authenticator(filed.staff)
     response = client.post(reverse("login"), {"username": "staff", "password": PASSWORD})
     assert response.status_code == 302
+    assert client.post(reverse("twofactor_verify"), {"otp_token": next_code(device)}).status_code == 302
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("certificates:results")).status_code == 200
     anonymous = client.__class__()
