@@ -210,3 +210,22 @@ def test_no_31_december_lock_on_the_rereview_meeting(world):
     f.vote(meeting, decision.application, users, ["yes"] * 5)
     meeting = f.close(meeting)
     assert RereviewRequest.objects.get().state == RereviewState.VOTED
+
+
+def test_the_school_publishes_and_concludes_in_the_browser_giving_only_the_number(world, client, clock):
+    rnd, decision, meeting, users = _voted(world, ["yes"] * 5)
+    meeting = f.close(meeting)
+    services.sign_minutes(meeting=meeting, actor=f.chair(meeting))
+    request = RereviewRequest.objects.get()
+    client.force_login(world.staff)
+    clock.set(PUBLISHED)
+    body = client.get(reverse("rounds:session", args=[rnd.pk])).content.decode()
+    assert 'data-testid="rereview-outcome"' in body and 'data-testid="rereview-publish"' in body
+    client.post(reverse("rounds:publish_rereview_result", args=[request.pk]), {"expected_state": "voted"})
+    assert RereviewRequest.objects.get().state == RereviewState.NOTICE
+    clock.set(date(2025, 11, 11))
+    url = reverse("rounds:conclude_rereview", args=[request.pk])
+    client.post(url, {"approval_number": "安工大职评〔2025〕9号", "expected_state": "notice", "passed": "false"})
+    new = RereviewRequest.objects.get().outcome
+    assert new.passed and new.approval_number == "安工大职评〔2025〕9号"  # as counted; a "passed" field is ignored
+    assert new.supersedes == decision
