@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from portal import pdf
+from portal.signing import IssuingBody, Seal
 
 from . import fonts, qr
 from .models import CertificateKind
@@ -134,14 +135,27 @@ class QRCodeImage:
         stream.stream.append(self.operators)
 
 
-def render_certificate_pdf(certificate, *, photo=None):
-    """PDF bytes of one certificate (many per process: fonts and stylesheets are loaded once)."""
+def render_certificate(certificate, *, photo=None):
+    """The certificate rendered, unsigned (``portal.pdf.Rendered``; many per process: fonts and stylesheets are
+    loaded once)."""
     context = context_for(certificate, photo=photo)
     html = render_to_string(TEMPLATE, context)
     _ua, author = _stylesheets()
     images = {context["qr_uri"]: QRCodeImage(context["qr_symbol"])}
-    return _HTML()(string=html).write_pdf(stylesheets=[author], font_config=pdf.font_config(), cache=images,
-                                          **pdf.WRITE_OPTIONS)
+    document = _HTML()(string=html).render(stylesheets=[author], font_config=pdf.font_config(), cache=images,
+                                           **pdf.WRITE_OPTIONS)
+    return pdf.rendered(document, cache=images)
+
+
+def seals_for(certificate):
+    """谁评价、谁发证、谁负责: the issuing school or filed institution seals its certificate, no one else."""
+    return [Seal(IssuingBody.of_institution(certificate.issuer), "seal-issuer",
+                 f"颁发{certificate.get_kind_display()} {certificate.number}")]
+
+
+def render_certificate_pdf(certificate, *, photo=None):
+    """The certificate's PDF as issued: rendered and sealed by its issuer."""
+    return pdf.sign(render_certificate(certificate, photo=photo), seals_for(certificate))
 
 
 @lru_cache(maxsize=1)

@@ -19,14 +19,16 @@ from portal import pdf, queue
 from . import leases
 from .filing import filing_of
 from .models import AssessmentResult, Certificate, IssuanceBatch
-from .render import render_certificate_pdf
+from .render import render_certificate as render_unsigned
+from .render import seals_for
 from .services import IssuanceError, issue_from_result
 
 logger = logging.getLogger(__name__)
 
 
 def ensure_pdf(certificate, *, force=False):
-    """Renders and stores the certificate's PDF unless a stored one matches its hash. Returns True if rendered."""
+    """Renders, seals and stores the certificate's PDF unless a stored one matches its hash (or is the same
+    rendering, sealed: ``portal.pdf.store_rendered``). Returns True if a new file was stored."""
     if certificate.pdf and certificate.pdf_sha256 and not force:
         try:
             with certificate.pdf.open("rb") as handle:
@@ -34,9 +36,8 @@ def ensure_pdf(certificate, *, force=False):
                     return False
         except FileNotFoundError:
             pass
-    data = render_certificate_pdf(certificate)
-    pdf.store_pdf(certificate, "pdf", f"{certificate.number}.pdf", data, sha_field="pdf_sha256")
-    return True
+    return pdf.store_rendered(certificate, "pdf", f"{certificate.number}.pdf", render_unsigned(certificate),
+                              seals_for(certificate), sha_field="pdf_sha256")
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

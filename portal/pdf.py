@@ -1,19 +1,28 @@
-"""PDF rendering with WeasyPrint: HTML templates in, PDF bytes out, Chinese fonts embedded.
+"""PDF rendering with WeasyPrint: HTML templates in, sealed PDF bytes out, Chinese fonts embedded.
 
-One ``FontConfiguration`` is shared per process: building it per document costs time and
-memory. Called from Celery tasks (in-process in the demo); the callers store the bytes with
-their SHA-256 (``store_pdf``) so that a regenerated document can be compared with the stored one.
+One ``FontConfiguration`` is shared per process: building it per document costs time and memory. Called from
+Celery tasks (in-process in the demo). Every issued PDF is sealed (``portal.signing``): a template marks each
+盖章处 with an empty element ``<span id="seal-…"></span>``; ``render`` records where those fall on the pages,
+``sign`` seals there. The unsigned rendering is deterministic (no creation date), and a signature is an
+incremental update, so a stored signed file *begins with* the unsigned bytes it sealed: ``store_rendered``
+keeps the stored file when the same content renders again (its SHA-256 in the register stays valid).
 """
 
 import hashlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
+from portal import signing
+from portal.signing import seal as seal_drawing
+
 # Tagged PDF (issue 18, WCAG 1.3.1 / GB/T 37668): a structure tree for screen readers, the <title> as the document
 # Title and <html lang> as its language, <img alt> as the figures' alternative text. Used by every render call.
 WRITE_OPTIONS = {"pdf_tags": True}
+
+PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in points (1/72 in)
 
 
 @lru_cache(maxsize=1)
@@ -23,24 +32,99 @@ def font_config():
     return FontConfiguration()
 
 
-def render_pdf(template_name, context, *, base_url=None):
-    """Renders ``template_name`` (a full HTML page with its own @page CSS) to PDF bytes."""
+@dataclass(frozen=True)
+class Rendered:
+    """Unsigned PDF bytes, the page sizes (pt) and where each ``seal…`` element fell: name → (page, (x, y) pt)."""
+
+    data: bytes
+    pages: list = field(default_factory=list)
+    anchors: dict = field(default_factory=dict)
+
+
+def rendered(document, **write_options):
+    """A WeasyPrint ``Document`` written to PDF, with its seal places."""
+    pages, anchors = [], {}
+    for index, page in enumerate(document.pages):
+        width, height = page.width * PT_PER_PX, page.height * PT_PER_PX
+        pages.append((width, height))
+        for name, (x1, y1, x2, y2) in page.anchors.items():
+            if name.startswith("seal") and name not in anchors:
+                anchors[name] = (index, ((x1 + x2) / 2 * PT_PER_PX, height - (y1 + y2) / 2 * PT_PER_PX))
+    return Rendered(document.write_pdf(**{**WRITE_OPTIONS, **write_options}), pages, anchors)
+
+
+def render(template_name, context, *, base_url=None):
+    """Renders ``template_name`` (a full HTML page with its own @page CSS) unsigned."""
     from weasyprint import HTML
 
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=base_url).write_pdf(font_config=font_config(), **WRITE_OPTIONS)
+    return rendered(HTML(string=html, base_url=base_url).render(font_config=font_config(), **WRITE_OPTIONS))
+
+
+def seal_requests(result, seals):
+    """Each seal centred on its element; a template without the element gets it at the last page's lower right."""
+    side = seal_drawing.SIZE_PT
+    requests = []
+    for seal in seals:
+        if seal.anchor in result.anchors:
+            page, (x, y) = result.anchors[seal.anchor]
+        else:
+            page = len(result.pages) - 1
+            x, y = result.pages[page][0] - 60 - side / 2, 60 + side / 2
+        width, height = result.pages[page]
+        x = min(max(x, side / 2), width - side / 2)
+        y = min(max(y, side / 2), height - side / 2)
+        requests.append(signing.SealRequest(body=seal.body, page=page, reason=seal.reason,
+                                            box=(x - side / 2, y - side / 2, x + side / 2, y + side / 2)))
+    return requests
+
+
+def sign(result, seals):
+    return signing.backend().sign(result.data, seal_requests(result, seals))
+
+
+def render_pdf(template_name, context, *, seals, base_url=None):
+    """Renders and seals: the PDF bytes as issued."""
+    return sign(render(template_name, context, base_url=base_url), seals)
 
 
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def is_sealed_copy(stored, result):
+    """True when ``stored`` is this very rendering with signatures appended (incremental updates)."""
+    return len(stored) > len(result.data) and stored.startswith(result.data)
+
+
+def stored_bytes(file_field):
+    if not file_field:
+        return None
+    try:
+        with file_field.open("rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def store_rendered(instance, field_name, filename, result, seals, *, sha_field=None):
+    """Seals and stores ``result`` unless the stored file is already this rendering sealed. True if stored."""
+    existing = stored_bytes(getattr(instance, field_name))
+    if existing is not None and is_sealed_copy(existing, result):
+        if sha_field and getattr(instance, sha_field) != sha256(existing):
+            setattr(instance, sha_field, sha256(existing))
+            instance.save(update_fields=[sha_field])
+        return False
+    store_pdf(instance, field_name, filename, sign(result, seals), sha_field=sha_field)
+    return True
+
+
 def store_pdf(instance, field_name, filename, data, *, sha_field=None):
     """Saves ``data`` into ``instance.<field_name>`` (replacing the old file) and its hash into ``sha_field``."""
-    field = getattr(instance, field_name)
-    if field:
-        field.delete(save=False)
-    field.save(filename, ContentFile(data), save=False)
+    field_file = getattr(instance, field_name)
+    if field_file:
+        field_file.delete(save=False)
+    field_file.save(filename, ContentFile(data), save=False)
     if sha_field:
         setattr(instance, sha_field, sha256(data))
     instance.save(update_fields=[field_name] + ([sha_field] if sha_field else []))

@@ -131,6 +131,12 @@ def _force_login_is_a_finished_sign_in(request, monkeypatch):
     monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _pdf_signing_keys(tmp_path_factory):
+    """Every PDF a test issues is sealed with a demo CA made for this session (never the keys under media/)."""
+    os.environ["PDF_SIGNING_DIR"] = str(tmp_path_factory.mktemp("pdf-signing"))
+
+
 @pytest.fixture(autouse=True)
 def _chinese_by_default():
     """A request in English leaves English active in the thread; every test starts in Chinese."""

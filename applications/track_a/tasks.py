@@ -4,7 +4,10 @@ from celery import shared_task
 
 from applications.track_a import rules, services
 from applications.track_a.models import ApplicationPdf, GrantedAuthority, PilotApplication, Venue
+from portal.models import Role
 from portal.pdf import render_pdf, store_pdf
+from portal.routing import Authority
+from portal.signing import IssuingBody, Seal
 
 
 @shared_task
@@ -18,7 +21,8 @@ def render_application_pdf(application_id):
         return doc.pk
     context = {"app": application, **services.rows_of(application), "venues": Venue.choices,
                "five": range(1, rules.MAX_PARTNERS + 1)}
-    data = render_pdf("pdf/track_a/application.html", context)
+    seal = Seal(IssuingBody.of_institution(application.institution), "seal-school", "学校盖章：附件1 申报表")
+    data = render_pdf("pdf/track_a/application.html", context, seals=[seal])
     store_pdf(doc, "file", f"annex1-{application.pk}-{application.submission_count}.pdf", data, sha_field="sha256")
     return doc.pk
 
@@ -32,6 +36,14 @@ def render_authority_letter(authority_id):
         return authority.pk
     data = render_pdf("pdf/track_a/authority.html", {"authority": authority, "app": authority.application,
                                                       "levels": authority.level_labels,
-                                                      "all_levels": rules.TITLE_LEVELS})
+                                                      "all_levels": rules.TITLE_LEVELS},
+                      seals=[_office_seal(authority)])
     store_pdf(authority, "letter", f"authority-{authority.number}.pdf", data, sha_field="letter_sha256")
     return authority.pk
+
+
+def _office_seal(authority):
+    """The decision letter is the city HRSS office's (its name is what the letter prints above the date)."""
+    city = authority.institution.city
+    office = IssuingBody.of_authority(Authority(Role.CITY_HRSS, city.pk), city.name)
+    return Seal(office, "seal-authority", f"授权决定书 {authority.number}")

@@ -2,15 +2,18 @@
 
 Rendered by a Celery task (``tasks.render_document``) with WeasyPrint, Chinese fonts embedded. The PDF
 carries no creation date, so the same content renders to the same bytes; ``render_and_store`` stores
-a new file only when the SHA-256 differs.
+a new file only when the content differs (``portal.pdf.store_rendered``). Each is sealed (``seals_for``): 附件3
+and 附件4 by the applicant at 单位盖章, 附件3 also by the office once it has decided, 附件5 by the office that
+organised the panel, the 备案回执 by the filing office.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
+from portal import pdf
 from portal.identifiers import mask_ric
-from portal.pdf import render_pdf, sha256, store_pdf
 from portal.routing import Authority
+from portal.signing import IssuingBody, Seal
 
 from .completeness import load_rows
 from .models import (
@@ -93,8 +96,28 @@ def context_for(application, kind, *, full_ids=False):
     return ctx
 
 
+def seals_for(application, kind):
+    applicant = IssuingBody.of_institution(application.institution)
+    city = application.authority_city.name if application.authority_city_id else None
+    office = IssuingBody.of_authority(Authority(application.authority_role, application.authority_city_id), city)
+    label = FILENAMES[kind]
+    if kind == GeneratedDocument.Kind.ANNEX4:
+        return [Seal(applicant, "seal-applicant", f"申报单位盖章：{label}")]
+    if kind == GeneratedDocument.Kind.ANNEX3:
+        seals = [Seal(applicant, "seal-applicant", f"申报单位盖章：{label}")]
+        if application.state in (FilingState.FILED, FilingState.NOT_FILED):
+            seals.append(Seal(office, "seal-authority", f"备案机关意见盖章：{label}"))
+        return seals
+    return [Seal(office, "seal-authority", f"{office.name}盖章：{label}")]
+
+
+def rendered(application, kind, *, full_ids=False):
+    return pdf.render(TEMPLATES[kind], context_for(application, kind, full_ids=full_ids))
+
+
 def render(application, kind, *, full_ids=False):
-    return render_pdf(TEMPLATES[kind], context_for(application, kind, full_ids=full_ids))
+    """The document as issued (sealed)."""
+    return pdf.sign(rendered(application, kind, full_ids=full_ids), seals_for(application, kind))
 
 
 def render_and_store(application_id, kind):
@@ -103,12 +126,10 @@ def render_and_store(application_id, kind):
         pk=application_id).first()
     if application is None or not is_available(application, kind):
         return None
-    data = render(application, kind)
-    digest = sha256(data)
+    result = rendered(application, kind)
     with transaction.atomic():
         document, _created = GeneratedDocument.objects.select_for_update().get_or_create(
             application=application, kind=kind)
-        if document.sha256 == digest and document.file and document.file.storage.exists(document.file.name):
-            return document
-        store_pdf(document, "file", f"{kind}-{application.pk}.pdf", data, sha_field="sha256")
+        pdf.store_rendered(document, "file", f"{kind}-{application.pk}.pdf", result,
+                           seals_for(application, kind), sha_field="sha256")
     return document

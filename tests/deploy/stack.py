@@ -79,6 +79,7 @@ class Stack:
             "CERTIFICATE_FONT_DIR": os.environ.get("CERTIFICATE_FONT_DIR", str(ROOT / "media" / "cache" / "fonts")),
             "WORK_SWEEP_SECONDS": "2", "WORK_SWEEP_GRACE_SECONDS": "4", "DEPLOY_PASSWORD": self.password,
             "CONN_MAX_AGE": "0", "LOG_LEVEL": "WARNING",
+            "PDF_SIGNING_DEMO": "1",  # the stack stands in for production: its PDFs are sealed with demo keys
         })
         return env
 

@@ -1,0 +1,80 @@
+"""Where each issuing body's certificate and key come from.
+
+Production: ``PDF_SIGNERS`` (settings dict, or JSON text in the environment variable of that name) maps a body's
+key (``inst-<统一社会信用代码>``, ``hrss-34`` for the provincial office, ``hrss-<city code>``) to either
+
+- ``{"pkcs12": "/path/file.p12", "passphrase_env": "VAR"}`` — a PKCS#12 file (passphrase read from ``VAR``), or
+- ``{"pkcs11": {"module": "/usr/lib/…/libxx.so", "token": "LABEL", "key_label": "…", "cert_label": "…",
+  "pin_env": "VAR"}}`` — a key on a token or HSM (needs ``pip install 'pyHanko[pkcs11]'``).
+
+``PDF_SIGNING_CA_FILE`` is the PEM bundle of the CA(s) that issued them: the trust anchor served at
+``/.well-known/pdf-signing-ca.pem``. Without a configured credential, a body signs with its demo certificate
+(``demo_ca``) — outside production, or in production only when ``PDF_SIGNING_DEMO=1``.
+"""
+
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from pyhanko.sign import signers
+
+from . import demo_ca
+from .backends import SigningUnavailable
+
+
+def configured():
+    raw = os.environ.get("PDF_SIGNERS") or getattr(settings, "PDF_SIGNERS", None) or {}
+    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+
+
+def demo_allowed():
+    explicit = os.environ.get("PDF_SIGNING_DEMO")
+    if explicit is not None:
+        return explicit.lower() in ("1", "true", "yes", "on")
+    return not getattr(settings, "PRODUCTION", False)
+
+
+def _secret(spec, name):
+    var = spec.get(name)
+    value = os.environ.get(var) if var else None
+    return value.encode() if value else None
+
+
+def _pkcs11_signer(spec):
+    # Optional dependency (python-pkcs11, via 'pyHanko[pkcs11]'): imported only where a token is configured.
+    from pyhanko.sign import pkcs11
+
+    session = pkcs11.open_pkcs11_session(spec["module"], token_label=spec.get("token"),
+                                         user_pin=(_secret(spec, "pin_env") or b"").decode() or None)
+    return pkcs11.PKCS11Signer(session, cert_label=spec.get("cert_label"), key_label=spec.get("key_label"))
+
+
+def source_of(body):
+    """Where ``body``'s credential comes from, as text (the backend's cache key)."""
+    spec = configured().get(body.key)
+    return json.dumps(spec, sort_keys=True) if spec else f"demo:{demo_ca.signing_dir()}"
+
+
+def load_signer(body):
+    """A pyHanko signer for ``body`` (loaded once per process by the backend)."""
+    spec = configured().get(body.key)
+    if spec and "pkcs12" in spec:
+        return signers.SimpleSigner.load_pkcs12_data(Path(spec["pkcs12"]).read_bytes(), other_certs=[],
+                                                     passphrase=_secret(spec, "passphrase_env"))
+    if spec and "pkcs11" in spec:
+        return _pkcs11_signer(spec["pkcs11"])
+    if demo_allowed():
+        return signers.SimpleSigner.load_pkcs12_data(demo_ca.pkcs12_for(body), other_certs=[], passphrase=None)
+    raise SigningUnavailable(f"“{body.name}”未配置签章证书（PDF_SIGNERS: {body.key}），文件不能签发。")
+
+
+def trust_anchors_pem():
+    """The configured CA bundle, plus the demo root where demo keys are in use (labelled 演示)."""
+    parts = []
+    path = os.environ.get("PDF_SIGNING_CA_FILE") or getattr(settings, "PDF_SIGNING_CA_FILE", "")
+    if path:
+        parts.append(Path(path).read_bytes().strip() + b"\n")
+    if demo_allowed():
+        parts.append(demo_ca.ca_pem())
+    return b"".join(parts)
