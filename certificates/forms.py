@@ -66,3 +66,16 @@ class CorrectForm(forms.Form):
     def changes(self):
         return {name: self.cleaned_data[name] for name in CORRECTABLE[CertificateKind(self.certificate.kind)]
                 if self.cleaned_data.get(name) != self.certificate.data.get(name)}
+
+
+PDF_CHECK_MAX_MB = 10
+
+
+class PdfCheckForm(forms.Form):
+    file = forms.FileField(label=_("电子证书或文件（PDF）"),
+                           help_text=_("不超过10 MB。文件只用于本次核验，不保存。"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload, kinds=("pdf",), max_mb=PDF_CHECK_MAX_MB)
+        return upload

@@ -8,6 +8,9 @@
 - ``/certificates/api/status/<verification-id>`` — the current status, for the browser verifier.
 - ``/certificates/v/<verification-id>/id-check/`` — the holder types the full ID number: yes or no.
 - ``/.well-known/certificate-keys.json`` — the published key set (contract: certificate-qr.md).
+- ``/certificates/verify/pdf/`` — upload a PDF: its seals checked against the trust anchor, its SHA-256 against
+  the register (``pdfcheck``); the file is read in memory and never stored.
+- ``/.well-known/pdf-signing-ca.pem`` — the trust anchor of the PDF seals (``portal.signing``).
 """
 
 from django.http import Http404, HttpResponse, JsonResponse
@@ -18,9 +21,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import audit, identifiers
+from portal.signing import backend as signing_backend
 
-from . import keys, pagecache, ratelimit, selectors
-from .forms import IdCheckForm, VerifyForm
+from . import keys, pagecache, pdfcheck, ratelimit, selectors
+from .forms import IdCheckForm, PdfCheckForm, VerifyForm
 from .models import CertificateKind, CertificateStatus
 
 
@@ -147,4 +151,29 @@ def key_set(request):
     body, _fingerprint = pagecache.key_set_json()  # serialised once per key ring
     response = HttpResponse(body, content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def verify_pdf(request):
+    """核验电子文件: anyone uploads a PDF the portal issued and learns whether it is genuine and unchanged."""
+    form = PdfCheckForm(request.POST or None, request.FILES or None)
+    verdict = None
+    if request.method == "POST":
+        if not ratelimit.allow(ip=audit.client_ip(request)):
+            return _too_many(request)
+        if form.is_valid():
+            verdict = pdfcheck.check(form.cleaned_data["file"].read())
+    response = render(request, "certificates/verify_pdf.html", {"form": form, "verdict": verdict})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def pdf_signing_ca(request):
+    """The trust anchor(s) of the PDF seals, PEM: import it into a PDF reader to see the seals as trusted."""
+    response = HttpResponse(signing_backend().trust_anchors_pem(), content_type="application/x-pem-file")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Disposition"] = 'inline; filename="pdf-signing-ca.pem"'
     return response

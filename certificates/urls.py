@@ -20,6 +20,7 @@ urlpatterns = [
     # Public: no login.
     path("verify/", public.verify_form, name="verify"),
     path("verify/offline/", public.offline_verifier, name="offline"),
+    path("verify/pdf/", public.verify_pdf, name="verify_pdf"),
     path("api/status/<str:verification_id>", public.status_api, name="status_api"),
     path("v/<str:verification_id>/id-check/", public.id_check, name="id_check"),
 ]

@@ -39,6 +39,7 @@ ACTIONS = {
     "certificates.record_result": _("登记评价结果"),
     "certificates.start_batch": _("开始批量发证"),
     "certificates.print_record": _("打印证书冻结记录（管理命令）"),
+    "certificates.print_pdf": _("导出证书PDF（管理命令）"),
     # graduates and eligibility
     "evaluation.activate_account": _("学生激活账号"),
     "evaluation.activation_failed": _("学生激活账号失败"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path(".well-known/certificate-keys.json", certificates_public.key_set, name="certificate_keys"),
     path("api/v1/", api.urls),
     path("api/tokens/", include("api.urls")),
+    path(".well-known/pdf-signing-ca.pem", certificates_public.pdf_signing_ca, name="pdf_signing_ca"),
     path("admin/", admin.site.urls),
 ]
 
