@@ -1,0 +1,95 @@
+"""Signed certificate PDFs (issue 17 §1): PAdES seal of the issuing institution at 盖章处, valid against the served
+trust anchor; one changed byte breaks it; the public upload page says 有效 / 已被篡改 / 已撤销; the command
+``certificate_pdf`` writes the stored file."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from certificates import services, tasks
+from portal.models import AuditLog
+from tests.certificates.conftest import ric
+from tests.sealing import seals_of
+
+
+@pytest.fixture
+def certificate(make_result, filed):
+    cert = services.issue_from_result(make_result(name="张明", id_number=ric(7)), issued_by=filed.staff,
+                                      issue_date=date(2026, 7, 10), render=False)
+    tasks.ensure_pdf(cert)
+    return cert
+
+
+def _stored(cert):
+    with cert.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def _flip(data, at):
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+
+
+def _upload(client, data, name="certificate.pdf"):
+    return client.post(reverse("certificates:verify_pdf"), {"file": SimpleUploadedFile(name, data, "application/pdf")})
+
+
+def test_certificate_is_sealed_by_its_issuer_and_one_changed_byte_breaks_the_seal(certificate, filed):
+    data = _stored(certificate)
+    (seal,) = seals_of(data)
+    assert seal.signer == filed.inst.name  # 谁发证谁负责: the school's seal, no government seal
+    assert seal.intact and seal.valid and seal.trusted and seal.whole_file
+    x1, y1, x2, y2 = seal.rect
+    assert seal.page == 0 and 100 < x2 - x1 < 120  # a visible 40 mm seal on the certificate's page
+    # One byte of the certificate's own content (inside the signed range), changed.
+    tampered = _flip(data, len(data) // 4)
+    broken = seals_of(tampered)
+    assert not (broken[0].intact and broken[0].valid)
+
+
+def test_upload_page_says_valid_for_the_original_and_tampered_for_a_changed_copy(certificate, client):
+    data = _stored(certificate)
+    response = _upload(client, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-code="valid"' in page and "有效" in page
+    assert "安徽工业大学" in page and certificate.number in page and certificate.pdf_sha256 in page
+    response = _upload(client, _flip(data, len(data) // 4))
+    page = response.content.decode()
+    assert 'data-code="tampered"' in page and "已被篡改" in page
+
+
+def test_upload_of_a_revoked_certificate_is_red_with_the_reason(certificate, filed, client):
+    data = _stored(certificate)
+    services.revoke_certificate(certificate, reason="issued_in_error", note="重复发证", actor=filed.staff)
+    page = _upload(client, data).content.decode()
+    assert 'data-code="revoked"' in page and "cert-revoked" in page and "误发" in page
+
+
+def test_upload_refuses_what_is_not_a_pdf_and_an_unsigned_pdf_is_not_valid(client, db):
+    page = _upload(client, b"MZ\x90\x00 not a pdf", name="x.pdf").content.decode()
+    assert "内容与扩展名不符" in page and "data-code" not in page
+    page = _upload(client, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").content.decode()
+    assert 'data-code="unsigned"' in page or 'data-code="unreadable"' in page
+
+
+def test_regenerating_keeps_the_stored_sealed_file(certificate):
+    first = certificate.pdf_sha256
+    assert not tasks.ensure_pdf(certificate, force=True)  # same content: the sealed file is kept
+    certificate.refresh_from_db()
+    assert certificate.pdf_sha256 == first
+
+
+def test_trust_anchor_is_listed_with_the_qr_keys(client, db):
+    page = client.get(reverse("certificates:offline")).content.decode()
+    assert "/.well-known/pdf-signing-ca.pem" in page and "/.well-known/certificate-keys.json" in page
+    assert client.get("/.well-known/pdf-signing-ca.pem").content.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_certificate_pdf_command_writes_the_stored_file(certificate):
+    out = BytesIO()
+    call_command("certificate_pdf", certificate.number, stdout=out)
+    assert out.getvalue() == _stored(certificate)
+    assert AuditLog.objects.filter(action="certificates.print_pdf", object_id=str(certificate.pk)).exists()
