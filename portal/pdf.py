@@ -63,7 +63,7 @@ def render(template_name, context, *, base_url=None):
 
 def seal_requests(result, seals):
     """Each seal centred on its element; a template without the element gets it at the last page's lower right."""
-    side = seal_drawing.SIZE_PT
+    side, margin = seal_drawing.SIZE_PT, 28  # the seal stays 10 mm inside the paper's edge
     requests = []
     for seal in seals:
         if seal.anchor in result.anchors:
@@ -72,8 +72,8 @@ def seal_requests(result, seals):
             page = len(result.pages) - 1
             x, y = result.pages[page][0] - 60 - side / 2, 60 + side / 2
         width, height = result.pages[page]
-        x = min(max(x, side / 2), width - side / 2)
-        y = min(max(y, side / 2), height - side / 2)
+        x = min(max(x, margin + side / 2), width - margin - side / 2)
+        y = min(max(y, margin + side / 2), height - margin - side / 2)
         requests.append(signing.SealRequest(body=seal.body, page=page, reason=seal.reason,
                                             box=(x - side / 2, y - side / 2, x + side / 2, y + side / 2)))
     return requests

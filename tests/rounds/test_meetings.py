@@ -392,3 +392,18 @@ def test_a_second_meeting_decides_the_deferred(world):
     f.close(second)
     assert TitleApplication.objects.get(pk=a.pk).state == ApplicationState.PASSED
     assert EvaluationRound.objects.get(pk=rnd.pk).state == RoundState.VOTED
+
+
+def test_minutes_are_sealed_by_the_school(world):
+    from evaluation.rounds.tasks import render_minutes
+    from tests.sealing import seals_of
+
+    rnd = awaiting(world, members=5, candidates=1)
+    meeting = f.convene(world, rnd)
+    users = f.check_in(meeting)
+    f.vote(meeting, f.eligible(rnd)[0], users, ["yes"] * 5)
+    meeting = f.close(meeting)
+    render_minutes(meeting.pk)
+    meeting.refresh_from_db()
+    (seal,) = seals_of(meeting.minutes.read())
+    assert seal.signer == world.inst.name and seal.intact and seal.valid and seal.trusted and seal.whole_file

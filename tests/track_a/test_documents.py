@@ -59,3 +59,18 @@ def test_pdf_download_renders_when_missing(world, login):
     response = login(world.city_edu).get(reverse("track_a:application_pdf", args=[app.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "filename*=utf-8''" in response["Content-Disposition"]
+
+
+@needs_poppler
+def test_annex1_is_sealed_by_the_school_and_the_letter_by_the_city_office(world, django_capture_on_commit_callbacks):
+    from tests.sealing import seals_of
+
+    with django_capture_on_commit_callbacks(execute=True):
+        app = f.application_in(world, State.AUTHORISED)
+    tasks.render_application_pdf(app.pk)
+    annex1 = ApplicationPdf.objects.filter(application=app).latest("pk")
+    (school,) = seals_of(annex1.file.read())
+    app.authority.refresh_from_db()
+    (office,) = seals_of(app.authority.letter.read())
+    assert school.signer == world.inst.name and office.signer == "马鞍山市人力资源和社会保障局"
+    assert all(s.intact and s.valid and s.trusted and s.whole_file for s in (school, office))

@@ -96,3 +96,19 @@ def test_annex5_is_not_given_to_the_school_before_it_is_signed(world, client):
     app = case_in(world, FilingState.UNDER_EVALUATION)
     client.force_login(world.staff)
     assert client.get(reverse("track_b:document", args=[app.pk, "annex5"])).status_code == 403
+
+
+@pytest.mark.parametrize("kind, signers", [
+    ("annex3", ["applicant", "office"]), ("annex4", ["applicant"]), ("annex5", ["office"]), ("receipt", ["office"])])
+def test_each_document_is_sealed_by_the_body_that_issues_it(kind, signers, world):
+    """附件3/4: the applicant's 单位盖章 (附件3 also the office's once decided); 附件5: the office that organised the
+    panel; 备案回执: the filing office. Each seal valid against the served trust anchor and covering the file."""
+    from tests.sealing import seals_of
+
+    app = case_in(world, FilingState.FILED)
+    render_document.delay(app.pk, kind).get()
+    doc = GeneratedDocument.objects.get(application=app, kind=kind)
+    seals = seals_of(doc.file.read())
+    names = {"applicant": world.inst.name, "office": "马鞍山市人力资源和社会保障局"}
+    assert [s.signer for s in seals] == [names[s] for s in signers]
+    assert all(s.intact and s.valid and s.trusted for s in seals) and seals[-1].whole_file
