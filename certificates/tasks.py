@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import pdf, queue
+from portal.signing import SigningUnavailable
 
 from . import leases
 from .filing import filing_of
@@ -103,7 +104,7 @@ def _run_batch(batch_id):
                     certificate = issue_from_result(result, issued_by=batch.created_by, issue_date=batch.issue_date,
                                                     batch=batch, render=False, filing=filing)
                 ensure_pdf(certificate)
-        except IssuanceError as exc:
+        except (IssuanceError, SigningUnavailable) as exc:
             errors.append(str(exc))
         progress.report(done)
     with transaction.atomic():

@@ -366,3 +366,14 @@ TITLE_CERTIFICATE_HEADING = env("TITLE_CERTIFICATE_HEADING", "职称证书（工
 # who may read a round's results 公示 — "school" (signed-in members of the school and the offices concerned, the
 # default) or "public" (anyone); candidates' materials are always within the unit (单位内部公示).
 ROUNDS_RESULTS_NOTICE_VISIBILITY = env("ROUNDS_RESULTS_NOTICE_VISIBILITY", "school")
+
+# --- Signed PDFs (issue 17 §1; portal.signing, docs/signing.md) ------------------------------------------------
+# PDF_SIGNERS (JSON, environment) names each issuing body's PKCS#12 file or PKCS#11 token; PDF_SIGNING_CA_FILE the
+# CA bundle served at /.well-known/pdf-signing-ca.pem; PDF_TSA_URL an RFC 3161 timestamp service (PAdES B-T/B-LT);
+# PDF_SIGNING_DIR where the demo CA and keys are kept (default MEDIA_ROOT/private/pdf-signing); PDF_SIGNING_DEMO=1
+# allows demo keys in production (never for real use); PDF_SIGNING_BACKEND another signer backend.
+PDF_SIGNING_BACKEND = env("PDF_SIGNING_BACKEND", "portal.signing.pades.PadesBackend")
+PDF_TSA_URL = env("PDF_TSA_URL", "")
+PDF_SIGNING_CA_FILE = env("PDF_SIGNING_CA_FILE", "")
+# pyHanko imports cryptography's DSA type, which warns on every command; we never sign or accept DSA.
+warnings.filterwarnings("ignore", message="DSA is deprecated")
