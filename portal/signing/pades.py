@@ -77,20 +77,26 @@ class PadesBackend:
                  asn1_pem.unarmor(self.trust_anchors_pem(), multiple=True)]
         return ValidationContext(trust_roots=roots, allow_fetching=True)
 
+    def timestamper(self):
+        """The RFC 3161 client when ``PDF_TSA_URL`` is set (PAdES B-T; validation info embedded: B-LT)."""
+        url = _tsa_url()
+        return timestamps.HTTPTimeStamper(url) if url else None
+
     def sign(self, document, seals):
-        tsa = _tsa_url()
+        tsa = self.timestamper()
         for number, request in enumerate(seals, start=1):
             signer = self._signer(request.body)
             meta = signers.PdfSignatureMetadata(
                 field_name=f"Seal{number}", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
                 reason=request.reason, location="安徽", name=request.body.name,
-                embed_validation_info=bool(tsa), validation_context=self._validation_context() if tsa else None)
+                embed_validation_info=tsa is not None,
+                validation_context=self._validation_context() if tsa is not None else None)
             pdf_signer = signers.PdfSigner(
                 meta, signer=signer, stamp_style=self._style(request.body, self._is_demo(signer)),
-                timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
+                timestamper=tsa,
                 new_field_spec=fields.SigFieldSpec(f"Seal{number}", on_page=request.page,
                                                    box=tuple(round(v, 2) for v in request.box)))
             writer = IncrementalPdfFileWriter(BytesIO(document), strict=False)
-            out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED_TSA if tsa else BYTES_RESERVED)
+            out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED_TSA if tsa is not None else BYTES_RESERVED)
             document = out.getvalue()
         return document

@@ -2,18 +2,31 @@
 trust anchor; one changed byte breaks it; the public upload page says 有效 / 已被篡改 / 已撤销; the command
 ``certificate_pdf`` writes the stored file."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.timestamps import DummyTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
 from certificates import services, tasks
+from certificates.render import render_certificate_pdf
 from portal.models import AuditLog
+from portal.signing import demo_ca
+from portal.signing.pades import PadesBackend
 from tests.certificates.conftest import ric
-from tests.sealing import seals_of
+from tests.sealing import seals_of, served_trust_anchor
 
 
 @pytest.fixture
@@ -93,3 +106,34 @@ def test_certificate_pdf_command_writes_the_stored_file(certificate):
     call_command("certificate_pdf", certificate.number, stdout=out)
     assert out.getvalue() == _stored(certificate)
     assert AuditLog.objects.filter(action="certificates.print_pdf", object_id=str(certificate.pk)).exists()
+
+
+def _local_tsa():
+    """A timestamp authority certified by the demo CA (no network: pyHanko's in-process TSA)."""
+    ca_cert, ca_key = demo_ca._ca()
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.now(UTC) - timedelta(hours=1)
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试时间戳")]))
+            .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    return DummyTimeStamper(tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+                            tsa_key=asn1_keys.PrivateKeyInfo.load(der_key))
+
+
+def test_with_a_timestamp_service_the_seal_is_timestamped_with_validation_data(certificate, monkeypatch, client):
+    """PDF_TSA_URL set: an RFC 3161 token in the signature (PAdES B-T) and the chain in the DSS (B-LT)."""
+    stamper = _local_tsa()
+    monkeypatch.setattr(PadesBackend, "timestamper", lambda self: stamper)
+    data = render_certificate_pdf(certificate)
+    reader = PdfFileReader(BytesIO(data))
+    assert "/DSS" in reader.root  # validation data embedded (B-LT)
+    status = validate_pdf_signature(reader.embedded_signatures[0],
+                                    ValidationContext(trust_roots=served_trust_anchor(), allow_fetching=False))
+    assert status.intact and status.valid and status.trusted
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+    page = _upload(client, data).content.decode()
+    assert "可信时间戳" in page and "已被篡改" not in page

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # script -> figures it must record (bench_import is measured and smoke-tested by the import path's own change;
 # bench_dashboard needs `wrk`, installed by `make bench` only).
 EXPECTED = {
-    "bench_certificates": {"certificate_cpu_ms", "certificate_pdf_kb", "certificate_worker_mb"},
+    "bench_certificates": {"certificate_cpu_ms", "certificate_pdf_kb", "certificate_worker_mb", "certificate_signing_cpu_ms"},
     "bench_cohort": {"cohort_first_run_s", "cohort_rerun_time_ratio", "cohort_rerun_table_ratio"},
     "bench_engine": set(),
 }
