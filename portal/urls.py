@@ -18,6 +18,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/session/extend/", views.session_extend, name="session_extend"),
     path("pilot/", include("applications.track_a.urls")),
     path("filing/", include("applications.track_b.urls")),
     path("graduates/", include("evaluation.urls")),

@@ -1,11 +1,12 @@
 """HTTP only: parse, ask access/selectors/services, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from portal import access, audit_labels, dashboard, lockouts, routing, selectors
 from portal.auth import PortalAuthenticationForm
 from portal.forms import AuditFilterForm
+from portal.middleware import touch
 from portal.models import Role
 from portal.pagination import CappedPaginator
 
@@ -76,6 +78,14 @@ def inbox(request):
 def inbox_mark_read(request):
     selectors.notifications_of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("inbox")
+
+
+@login_required
+@require_POST
+def session_extend(request):
+    """继续使用 in the idle-timeout warning (issue 18, WCAG 2.2.1): the session's idle clock starts again."""
+    touch(request)
+    return JsonResponse({"idle_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds())})
 
 
 def healthz(request):

@@ -14,6 +14,8 @@ import os
 
 os.environ.setdefault("PORTAL_TESTING", "1")
 
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 import pytest  # noqa: E402
@@ -80,6 +82,25 @@ def build_world():
     w.admin = make_user("admin", Role.SITE_ADMIN)
     w.by_role = {role: getattr(w, attr) for role, attr in ROLE_USERS.items()}
     return w
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian Chromium for the whole run, shared by tests/e2e and tests/a11y (Playwright's sync API allows one
+    at a time)."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does it as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

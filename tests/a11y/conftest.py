@@ -4,12 +4,15 @@ as the page's role, inside the test's own transaction. So each page can be opene
 back (the matrix's worlds do not coexist), with one browser for the whole run and no server thread or flush."""
 
 import contextvars
+import os
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.a11y.pages import body
-from tests.e2e.conftest import browser  # noqa: F401  (one Chromium for the session)
+
+# Playwright's sync API runs an event loop in this thread; Django's calls here are synchronous (as in tests/e2e).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ORIGIN = "http://testserver"
 
@@ -17,7 +20,7 @@ ORIGIN = "http://testserver"
 class Portal:
     """A Playwright page whose requests to ``ORIGIN`` are answered by ``self.client`` (set per page)."""
 
-    def __init__(self, browser, width, height=900):  # noqa: F811
+    def __init__(self, browser, width, height=900):
         self.client = None
         self.context_vars = None
         self.errors = []
@@ -43,10 +46,12 @@ class Portal:
     def _respond(self, method, url, data, content_type):
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
+        # Redirects are followed here: Chromium does not route the request a fulfilled redirect leads to (the
+        # browser shows the page it ends on under the first address).
         if method == "POST":
-            response = self.client.post(path, data=data or b"", content_type=content_type)
+            response = self.client.post(path, data=data or b"", content_type=content_type, follow=True)
         else:
-            response = self.client.get(path)
+            response = self.client.get(path, follow=True)
         headers = {key: value for key, value in response.items() if key.lower() != "content-length"}
         return {"status": response.status_code, "headers": headers, "body": body(response)}
 
@@ -60,7 +65,7 @@ class Portal:
 
 
 @pytest.fixture
-def portal(browser):  # noqa: F811
+def portal(browser):
     """``portal(width)``: a fresh browser context answered by the test client, closed after the test."""
     opened = []
 

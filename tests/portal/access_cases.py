@@ -31,6 +31,7 @@ CASES = [
     Case("twofactor_setup", everyone(200)),
     Case("twofactor_recovery_codes", everyone(302), method="post"),  # no authenticator enrolled: back, with why
     Case("twofactor_turn_off", everyone(302), method="post"),
+    Case("session_extend", everyone(200), method="post"),
 ]
 
 EXEMPT = {

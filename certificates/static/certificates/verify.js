@@ -120,6 +120,9 @@ function show(box, result, statusUrl) {
   verdict.textContent = result.ok
     ? `签名有效：该二维码由发证单位签发，内容未被篡改（${result.engine}）。`
     : `签名核验未通过：${result.reason}。该二维码可能被篡改或不是本平台签发的。`;
+  // The verdict is a live region (role=status); focus moves to it so that keyboard and screen-reader users
+  // land on the result (issue 18, WCAG 4.1.3).
+  verdict.focus();
   facts.replaceChildren();
   if (!result.ok) { facts.hidden = true; return; }
   fillFacts(facts, result.payload);

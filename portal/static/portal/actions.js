@@ -38,6 +38,9 @@
       th.setAttribute("scope", th.closest("thead") ? "col" : "row");
     });
   });
+  // A result shown after a submission (e.g. 未找到 on the verify form) takes the focus (WCAG 4.1.3, 2.4.3).
+  var result = document.querySelector("[data-autofocus]");
+  if (result) { result.focus(); }
   document.addEventListener("click", function (e) {
     var button = e.target.closest("[data-print]");
     if (button) { e.preventDefault(); window.print(); }
