@@ -267,9 +267,7 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
 
     @property
     def masked_id(self):
-        from .qr import mask_id
-
-        return mask_id(self.holder_id_number)
+        return identifiers.mask_id(self.holder_id_number)
 
     @property
     def replacement(self):

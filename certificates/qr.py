@@ -28,18 +28,10 @@ def data_hash(data):
     return keys.b64url(hashlib.sha256(canonical_json(data)).digest())
 
 
-def mask_id(number):
-    """``3401**********123X``: first 4 and last 4 kept (the contract's ``idm``)."""
-    number = identifiers.normalize_ric(number)
-    if len(number) <= 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
 def payload_for(*, kid, kind, number, name, id_number, level, field_label, org, issue_date, h):
     return {
         "v": 1, "kid": kid, "kind": kind, "no": number, "name": identifiers.mask_name(name),
-        "idm": mask_id(id_number), "level": level, "field": field_label, "org": org,
+        "idm": identifiers.mask_id(id_number), "level": level, "field": field_label, "org": org,
         "date": issue_date.isoformat(), "h": h,
     }
 

@@ -5,6 +5,8 @@ Only from decisions the office that filed the committee has recorded (评审结�
 record, none for a result it refused, none for a decision waiting for the committee's 复查
 (``evaluation.rounds.selectors.issuable_decisions``)."""
 
+from datetime import date
+
 from django.db import transaction
 
 from certificates import services
@@ -16,8 +18,6 @@ GENDERS = {"M": "男", "F": "女"}
 
 
 def _birth_date(id_number):
-    from datetime import date
-
     number = normalize_ric(id_number)
     return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 

@@ -21,6 +21,7 @@ from applications import workflow
 from applications.workflow import WorkflowError
 from evaluation.rounds.selectors import rounds_visible_to
 from portal import access, audit
+from portal.models import Institution
 
 from . import imports, selectors, services
 from .filing import filing_of
@@ -36,8 +37,6 @@ def _own_institution(request):
     if ids:
         return next(a.institution for a in access.roles_of(request.user) if a.institution_id == ids[0])
     if access.is_site_admin(request.user):
-        from portal.models import Institution
-
         pk = request.GET.get("institution") or request.POST.get("institution")
         return Institution.objects.filter(pk=pk).first() if pk else None
     return None

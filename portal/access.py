@@ -36,6 +36,17 @@ def can(user, action, obj=None):
     return bool(check(user, obj))
 
 
+def permission(action):
+    """A django_fsm transition ``permission`` that asks the access rule ``action``."""
+
+    def check(instance, user):
+        return can(user, action, instance)
+
+    check.__name__ = check.__qualname__ = action.replace(".", "_")
+    check.action = action
+    return check
+
+
 def require(user, action, obj=None):
     if not can(user, action, obj):
         raise PermissionDenied(action)

@@ -128,6 +128,14 @@ def mask_ric(number):
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def mask_id(number):
+    """``3401**********123X``: the first four and last four kept (the certificate QR contract's ``idm``)."""
+    number = normalize_ric(number)
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
 def mask_name(name):
     """``张*明``; two characters ``张*``; one character unchanged."""
     name = (name or "").strip()

@@ -14,6 +14,8 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from .models import FilingApplication, FilingCodeCounter
+
 PREFIX = "Y"
 MINISTRY = "0000"
 PROVINCE = "34"
@@ -35,8 +37,6 @@ def is_valid(code):
 
 def allocate():
     """The next code of the province. Call inside ``transaction.atomic()`` (the filing's)."""
-    from .models import FilingApplication, FilingCodeCounter
-
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("codes.allocate() must run inside the filing transaction")
     try:

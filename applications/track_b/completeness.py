@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.identifiers import check_ric, mask_ric, normalize_ric, validate_uscc
 
+from .models import ImplementationPlan
 from .sections import SECTIONS
 from .validators import validate_phone
 
@@ -90,8 +91,6 @@ def _people(c, section, rows, required, *, empty_message):
 
 def problems_of(application, *, plan=None, rows=None):
     """Every problem of the application, in section order. ``rows`` may pass preloaded row lists."""
-    from .models import ImplementationPlan
-
     app = application
     rows = rows or load_rows(app)
     c = _Collector()

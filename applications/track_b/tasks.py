@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
+from .documents import render_and_store
+
 
 @shared_task
 def render_document(application_id, kind):
     """Renders and stores one PDF (附件3, 附件4, 附件5 or 备案回执); returns its SHA-256."""
-    from .documents import render_and_store
-
     document = render_and_store(application_id, kind)
     return document.sha256 if document is not None else None

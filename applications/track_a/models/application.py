@@ -18,20 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.track_a import rules
+from portal.access import permission as may
 from portal.uploads import DOCUMENTS, UploadValidator
-
-
-def may(action):
-    """A django_fsm ``permission`` that asks the access rule ``action`` (portal.access)."""
-
-    def check(instance, user):
-        from portal import access
-
-        return access.can(user, action, instance)
-
-    check.__name__ = check.__qualname__ = action.replace(".", "_")
-    check.action = action
-    return check
 
 
 class State(models.TextChoices):

@@ -172,12 +172,10 @@ class FilingApplication(ConcurrentTransitionMixin, models.Model):
         """The office sends a signed report back to the panel (its signatures are cleared)."""
 
     @transition(field=state, source=FilingState.REPORT_SIGNED, target=FilingState.FILED, permission=_may_review)
-    def file(self, *, opinion, filed_at):
-        """The office files the institution (机构备案) under the next province-wide code, allocated here,
-        inside the filing transaction (codes.allocate locks the province's counter)."""
-        from ..codes import allocate
-
-        self.filing_code = allocate()
+    def file(self, *, opinion, filed_at, filing_code):
+        """The office files the institution (机构备案) under the next province-wide code, which the service
+        allocates inside the filing transaction (codes.allocate locks the province's counter)."""
+        self.filing_code = filing_code
         self.filed_at = filed_at
         self.hrss_opinion = opinion
 

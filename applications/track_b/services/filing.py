@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from applications.workflow import run_transition
 from portal import access, audit
 
+from .. import codes
 from ..models import (
     EvaluationReport,
     FiledOccupation,
@@ -68,7 +69,7 @@ def file_application(application, *, user, levels, opinion, expected_state=None)
             raise TrackBError(problems)
         result = run_transition(
             locked, "file", actor=user, role=_office_role(user, locked), expected_state=FilingState.REPORT_SIGNED,
-            comment=opinion, opinion=opinion, filed_at=timezone.now(),
+            comment=opinion, opinion=opinion, filed_at=timezone.now(), filing_code=codes.allocate(),
             data={"occupations": {str(k): v for k, v in levels.items()}},
             notify_users=_staff, notice_title=_("职业技能等级认定机构备案已办结：准予备案，请下载备案回执"),
             notice_link=link)

@@ -139,9 +139,7 @@ def detail(request, pk):
 
 
 def _authority(app):
-    from ..documents import authority_label
-
-    return authority_label(app)
+    return annex_documents.authority_label(app)
 
 
 @login_required

@@ -1,14 +1,6 @@
 """What the round's models share."""
 
 
-def may(action):
-    """A django_fsm ``permission`` that asks the access rule ``action`` (portal.access)."""
+from portal.access import permission as may
 
-    def check(instance, user):
-        from portal import access
-
-        return access.can(user, action, instance)
-
-    check.__name__ = check.__qualname__ = action.replace(".", "_")
-    check.action = action
-    return check
+__all__ = ["may"]
