@@ -1,59 +1,27 @@
 """The rule engine against every boundary of 附件2 一(八), the blocking reasons of 一(四)/(六),
 and the content of a verdict (criteria, evidence, what is missing for the next level).
 
-Pure Python: no Django needed (run with ``-p no:django``).
+Pure Python: the engine needs no database.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pytest
 
 from evaluation.rules import (
     DEFAULT_STANDARD,
     CompetitionAward,
-    Employment,
-    General,
     InnovationProject,
     Paper,
     Patent,
-    Profile,
     SkillCertificate,
     evaluate,
     level_only,
 )
-from evaluation.rules.engine import (
-    ASSESSMENT,
-    CONDUCT,
-    NO_CONTINUING_EDUCATION,
-    NO_TRIPARTITE,
-    NOT_EMPLOYED,
-    NOT_FIT,
-    NOT_IN_PROVINCE,
-    NOT_ON_DUTY,
-    NOT_PILOT_MAJOR,
-    NOT_PILOT_SCHOOL,
-    NOT_PROVIDED,
-    assign,
-)
+from evaluation.rules.compiled import assign
+from evaluation.rules.conditions import NOT_EMPLOYED
 
-EMPLOYED = Employment(in_province=True, tripartite_agreement=True, on_duty=True)
-MET = General(conduct_ok=True, assessment="good", physically_fit=True, continuing_education_done=True)
-
-
-def general(**changes) -> General:
-    return replace(MET, **changes)
-
-
-def grad(**changes) -> Profile:
-    """A bachelor with diploma and degree, employed in Anhui, general conditions stated and met, nothing else
-    unless given."""
-    fields = dict(id="t", degree="bachelor", has_diploma=True, has_degree=True, practice_months=0.0,
-                  employment=EMPLOYED, general=MET)
-    fields.update(changes)
-    return Profile(**fields)
-
+from .profiles import BASE_3, grad
 
 PROV_1 = CompetitionAward("provincial", 1)
 
@@ -63,8 +31,6 @@ BASE_13 = dict(practice_months=12, major_rank_percent=30, design_grade="excellen
 # Exactly meets 2(2): 4 months, top 50%, 2 of 6 (design 良好, NCRE 2); a 五级 certificate keeps path 3 open.
 BASE_22 = dict(practice_months=4, major_rank_percent=50, design_grade="good", ncre_level=2,
                skill_certificates=[SkillCertificate(5)])
-# Exactly meets 3: 1 month, 1 of 4 (五级 certificate).
-BASE_3 = dict(practice_months=1, skill_certificates=[SkillCertificate(5)])
 
 
 def case(case_id: str, base: dict, expected: tuple[str, str | None], **changes):
@@ -265,56 +231,6 @@ def test_assign_is_a_maximum_matching_keeping_earlier_criteria() -> None:
     assert assign([only_a, only_a], ("a", "b")) == ["a", None]
     assert assign([any_item, any_item, any_item], ("a",)) == ["a", None, None]
     assert assign([], ("a",)) == []
-
-
-# --- may_apply: 附件2 一(四), 一(六), pilot facts ---------------------------------------------------
-
-BLOCKING = [
-    pytest.param(dict(employment=None), [NOT_EMPLOYED], id="not employed"),
-    pytest.param(dict(employment=Employment(False, True, True)), [NOT_IN_PROVINCE], id="outside Anhui"),
-    pytest.param(dict(employment=Employment(True, False, True)), [NO_TRIPARTITE], id="no tripartite agreement"),
-    pytest.param(dict(employment=Employment(True, True, False)), [NOT_ON_DUTY], id="not on duty"),
-    pytest.param(dict(employment=Employment()), [NOT_IN_PROVINCE, NO_TRIPARTITE, NOT_ON_DUTY],
-                 id="employment keys missing count as not evidenced"),
-    pytest.param(dict(general=general(conduct_ok=False)), [CONDUCT], id="conduct"),
-    pytest.param(dict(general=general(assessment="pass")), [ASSESSMENT.format("合格")], id="assessment 合格"),
-    pytest.param(dict(general=general(assessment="fail")), [ASSESSMENT.format("不合格")], id="assessment 不合格"),
-    pytest.param(dict(general=general(physically_fit=False)), [NOT_FIT], id="physically unfit"),
-    pytest.param(dict(general=general(continuing_education_done=False)), [NO_CONTINUING_EDUCATION],
-                 id="continuing education"),
-    pytest.param(dict(pilot_major=False), [NOT_PILOT_MAJOR], id="not a pilot major"),
-    pytest.param(dict(pilot_school=False), [NOT_PILOT_SCHOOL], id="not a pilot school"),
-    pytest.param(dict(pilot_major=None, pilot_school=None), [], id="pilot facts unknown do not block"),
-    pytest.param(dict(pilot_major=True, pilot_school=True, general=general(assessment="excellent")), [],
-                 id="all met"),
-    pytest.param(dict(general=General()), [NOT_PROVIDED.format("思想政治条件、年度综合考核、身体条件、继续教育（公需课）学时")],
-                 id="nothing stated: unknown is not met"),
-    pytest.param(dict(general=general(physically_fit=None, assessment=None)),
-                 [NOT_PROVIDED.format("年度综合考核、身体条件")], id="blank columns are unknown"),
-    pytest.param(dict(employment=None, general=general(conduct_ok=False, physically_fit=False)),
-                 [NOT_EMPLOYED, CONDUCT, NOT_FIT], id="one reason per failed condition"),
-]
-
-
-@pytest.mark.parametrize(("changes", "reasons"), BLOCKING)
-def test_blocking_reasons(changes: dict, reasons: list[str]) -> None:
-    verdict = evaluate(grad(**BASE_3, **changes))
-    assert list(verdict.blocking) == reasons
-    assert verdict.may_apply is (not reasons)
-    assert verdict.level == "technician"  # the level does not depend on may_apply
-
-
-@pytest.mark.parametrize("reason", [NOT_EMPLOYED, NOT_IN_PROVINCE, NO_TRIPARTITE, NOT_ON_DUTY, CONDUCT,
-                                    ASSESSMENT, NOT_FIT, NO_CONTINUING_EDUCATION, NOT_PILOT_MAJOR, NOT_PILOT_SCHOOL])
-def test_every_blocking_reason_cites_its_clause(reason: str) -> None:
-    assert "附件2 一(" in reason
-
-
-def test_may_apply_is_independent_of_level() -> None:
-    blocked_engineer = evaluate(grad(degree="phd", employment=None))
-    assert (blocked_engineer.level, blocked_engineer.may_apply) == ("engineer", False)
-    free_none = evaluate(grad())
-    assert (free_none.level, free_none.may_apply) == ("none", True)
 
 
 # --- verdict content -------------------------------------------------------------------------------
