@@ -5,14 +5,9 @@ from applications.track_a.models.application import (  # noqa: F401
     EDITABLE_STATES,
     TRANSITION_LABELS,
     ApplicationPdf,
-    CooperationDocument,
-    FullTimeTeacher,
-    PartnerEnterprise,
     PilotApplication,
-    PilotMajor,
     State,
     Submission,
-    TeacherSource,
     Venue,
 )
 from applications.track_a.models.committee import (  # noqa: F401
@@ -41,4 +36,11 @@ from applications.track_a.models.reviews import (  # noqa: F401
     Office,
     Recognition,
     SiteEvaluation,
+)
+from applications.track_a.models.rows import (  # noqa: F401
+    CooperationDocument,
+    FullTimeTeacher,
+    PartnerEnterprise,
+    PilotMajor,
+    TeacherSource,
 )

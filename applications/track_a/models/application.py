@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.track_a import rules
 from portal.access import permission as may
-from portal.uploads import DOCUMENTS, UploadValidator
+from portal.uploads import UploadValidator
 
 
 class State(models.TextChoices):
@@ -56,7 +56,7 @@ def _count(label):
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 
-def _text(label, **kwargs):
+def text_field(label, **kwargs):
     return models.TextField(label, blank=True, **kwargs)
 
 
@@ -80,7 +80,7 @@ class PilotApplication(ConcurrentTransitionMixin, models.Model):
     founded_on = models.DateField(_("组建时间"), null=True, blank=True)
     independent = models.BooleanField(_("独立设置"), null=True, blank=True)
     venue = models.CharField(_("办学场所"), max_length=12, choices=Venue.choices, blank=True)
-    management_bodies = _text(_("共同参与的管理机构"))
+    management_bodies = text_field(_("共同参与的管理机构"))
 
     # 负责人基本信息
     leader_name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -92,9 +92,9 @@ class PilotApplication(ConcurrentTransitionMixin, models.Model):
     leader_years = models.PositiveSmallIntegerField(_("工作年限"), null=True, blank=True)
     leader_office_phone = models.CharField(_("办公电话"), max_length=20, blank=True)
     leader_mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
-    leader_duties = _text(_("主要职责"))
-    leader_experience = _text(_("主要工作经历"))
-    leader_cooperation = _text(_("校企合作经历"))
+    leader_duties = text_field(_("主要职责"))
+    leader_experience = text_field(_("主要工作经历"))
+    leader_cooperation = text_field(_("校企合作经历"))
 
     # 教师基本信息 (counts; ratios computed)
     teachers_total = _count(_("教师总人数"))
@@ -113,15 +113,15 @@ class PilotApplication(ConcurrentTransitionMixin, models.Model):
     students_other = _count(_("其他学历形式"))
 
     # 二、与企业达成的合作事项或协议
-    cooperation = _text(_("与企业达成的合作事项或协议"))
+    cooperation = text_field(_("与企业达成的合作事项或协议"))
 
     # 三、基本条件
-    basis_teaching = _text(_("（一）现有教学基础"))
-    basis_curriculum = _text(_("（二）培育产业工程师拟开发课程体系"))
-    basis_competition = _text(_("（三）学校竞赛实训条件"))
-    basis_practice = _text(_("（四）学生参加实践教学学时"))
-    basis_team = _text(_("（五）高水平教师团队情况"))
-    basis_funding = _text(_("（六）经费支持情况"))
+    basis_teaching = text_field(_("（一）现有教学基础"))
+    basis_curriculum = text_field(_("（二）培育产业工程师拟开发课程体系"))
+    basis_competition = text_field(_("（三）学校竞赛实训条件"))
+    basis_practice = text_field(_("（四）学生参加实践教学学时"))
+    basis_team = text_field(_("（五）高水平教师团队情况"))
+    basis_funding = text_field(_("（六）经费支持情况"))
 
     # 试点建设方案 (通知 三(一)2(1), 3): the document and its key facts
     plan_file = models.FileField(_("试点建设方案"), upload_to="track_a/plans/%Y/", blank=True,
@@ -133,16 +133,16 @@ class PilotApplication(ConcurrentTransitionMixin, models.Model):
     plan_platforms = _count(_("技术应用和创新平台（个）"))
     plan_funding = models.DecimalField(_("年度经费投入（万元）"), max_digits=10, decimal_places=2, null=True,
                                        blank=True)
-    plan_summary = _text(_("方案要点"), help_text=_("课程体系开发改造、师资选配、实习实训基地、评审标准和考核细则等要点。"))
+    plan_summary = text_field(_("方案要点"), help_text=_("课程体系开发改造、师资选配、实习实训基地、评审标准和考核细则等要点。"))
 
     # 四、审核意见
     leader_attested = models.BooleanField(_("经审核，表格所填内容属实，本人对所填内容负责。"), default=False)
     leader_signature = models.CharField(_("签名"), max_length=50, blank=True)
     leader_signed_on = models.DateField(_("日期"), null=True, blank=True)
-    school_opinion = _text(_("院校意见"))
+    school_opinion = text_field(_("院校意见"))
     president_name = models.CharField(_("校长签名"), max_length=50, blank=True)
     school_signed_on = models.DateField(_("院校意见日期"), null=True, blank=True)
-    partner_opinion = _text(_("合作企业或单位意见"))
+    partner_opinion = text_field(_("合作企业或单位意见"))
 
     class Meta:
         verbose_name = _("试点立项申请（附件1）")
@@ -276,111 +276,6 @@ class PilotApplication(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.RECOGNISED, target=State.AUTHORISED, permission=may("track_a.grant"))
     def grant_authority(self):
         """属地市人社局授予产业工程师中初级职称自主评审权 (scope in ``GrantedAuthority``)."""
-
-
-class PilotMajor(models.Model):
-    """拟开展试点专业基本信息, with the hours that the 30% practice rule checks (通知 三(一)1(2))."""
-
-    application = models.ForeignKey(PilotApplication, on_delete=models.CASCADE, related_name="majors")
-    position = models.PositiveSmallIntegerField(_("序号"))
-    name = models.CharField(_("试点专业名称"), max_length=60)
-    opened_year = models.PositiveSmallIntegerField(_("开设时间"), help_text=_("年份，如 2018"))
-    students = models.PositiveIntegerField(_("在读学生总数"))
-    total_hours = models.PositiveIntegerField(_("专业人才培养方案总学时"))
-    practice_hours = models.PositiveIntegerField(_("实践教学学时"))
-
-    class Meta:
-        verbose_name = _("试点专业")
-        verbose_name_plural = _("试点专业")
-        ordering = ["application", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "position"], name="track_a_major_position_unique"),
-            models.UniqueConstraint(fields=["application", "name"], name="track_a_major_name_unique"),
-            models.CheckConstraint(condition=Q(practice_hours__lte=models.F("total_hours")),
-                                   name="track_a_practice_within_total"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def practice_percent(self):
-        return rules.percent(self.practice_hours, self.total_hours)
-
-    @property
-    def practice_ok(self):
-        return rules.practice_ok(self.total_hours, self.practice_hours)
-
-
-class PartnerEnterprise(models.Model):
-    """合作共建企业(单位)基本信息 — 限填5个: the database refuses a sixth (positions 1–5, unique)."""
-
-    application = models.ForeignKey(PilotApplication, on_delete=models.CASCADE, related_name="partners")
-    position = models.PositiveSmallIntegerField(_("序号"))
-    name = models.CharField(_("合作企业(单位)名称"), max_length=100)
-    industry_type = models.CharField(_("产业类型"), max_length=60)
-
-    class Meta:
-        verbose_name = _("合作共建企业(单位)")
-        verbose_name_plural = _("合作共建企业(单位)")
-        ordering = ["application", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "position"], name="track_a_partner_position_unique"),
-            models.CheckConstraint(condition=Q(position__gte=1, position__lte=rules.MAX_PARTNERS),
-                                   name="track_a_at_most_five_partners",
-                                   violation_error_message=_("合作企业(单位)限填5个。")),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class TeacherSource(models.TextChoices):
-    SCHOOL = "school", _("学校教师")
-    ENTERPRISE = "enterprise", _("企业教师")
-
-
-class FullTimeTeacher(models.Model):
-    """专任教师简表, one row per teacher."""
-
-    application = models.ForeignKey(PilotApplication, on_delete=models.CASCADE, related_name="teachers")
-    position = models.PositiveSmallIntegerField(_("序号"))
-    name = models.CharField(_("姓名"), max_length=50)
-    age = models.PositiveSmallIntegerField(_("年龄"))
-    source = models.CharField(_("学校教师/企业教师"), max_length=12, choices=TeacherSource.choices)
-    title = models.CharField(_("职称"), max_length=50, blank=True)
-    post = models.CharField(_("职务"), max_length=50, blank=True)
-    duties = models.CharField(_("承担教学/管理任务"), max_length=200)
-
-    class Meta:
-        verbose_name = _("专任教师")
-        verbose_name_plural = _("专任教师简表")
-        ordering = ["application", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "position"], name="track_a_teacher_position_unique"),
-            models.CheckConstraint(condition=Q(age__gte=18, age__lte=90), name="track_a_teacher_age_range"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class CooperationDocument(models.Model):
-    """An attachment of 二、与企业达成的合作事项或协议 (a signed cooperation agreement, typically)."""
-
-    application = models.ForeignKey(PilotApplication, on_delete=models.CASCADE, related_name="cooperation_documents")
-    title = models.CharField(_("附件名称"), max_length=100)
-    file = models.FileField(_("文件"), upload_to="track_a/cooperation/%Y/", validators=[UploadValidator(DOCUMENTS, 20)])
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("合作协议附件")
-        verbose_name_plural = _("合作协议附件")
-        ordering = ["application", "uploaded_at", "id"]
-
-    def __str__(self):
-        return self.title
 
 
 class Submission(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.track_a import rules
-from applications.track_a.models.application import may
+from portal.access import permission as may
 from portal.uploads import DOCUMENTS, UploadValidator
 
 

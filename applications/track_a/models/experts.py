@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from applications.track_a.models.application import PilotApplication, may
+from applications.track_a.models.application import PilotApplication
+from portal.access import permission as may
 
 
 class GroupState(models.TextChoices):

@@ -11,6 +11,7 @@ from applications.track_a import selectors
 
 from .applications import *  # noqa: F401,F403
 from .applications import _city_role_of, rows_of  # noqa: F401
+from .committee_changes import *  # noqa: F401,F403
 from .committees import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403
 from .common import _link, _transition  # noqa: F401
