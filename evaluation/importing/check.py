@@ -33,11 +33,9 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
-from portal.identifiers import check_ric
-
-from . import values as v
 from .columns import COLUMNS, HEADER_ALIASES, HEADER_OF, SOURCE_COLUMNS, field_of, normalise_header
 from .read import TableError
+from .rows import SINGLE, RowCheck
 
 MAX_ERRORS_KEPT = 1000  # errors stored and shown; the count is always complete
 MAX_LINES_PER_WARNING = 20  # lines listed under one grouped warning; the count is always complete
@@ -78,7 +76,7 @@ class CheckResult:
         return sorted(groups, key=lambda g: (-g[2], g[3][0] if g[3] else 0))
 
 
-class Checker:
+class Checker(RowCheck):
     """Checks rows of one table for one importer.
 
     ``institutions``: {id: (name, uscc)} the importer may write to; ``default_institution``: the id
@@ -152,8 +150,8 @@ class Checker:
         # Missing columns read the padding cell appended after the last one.
         self.pick = itemgetter(*(self.index.get(c.key, self.width) for c in _PICKED))
         self.number_index = self.index.get("student_number", self.width)
-        self.memo = {key: {} for key in ("institution", "group_a", "group_b", "major", "months", "rank", "employer",
-                                         "date", "year", "conclusion", "diploma")}
+        self.memo = {key: {} for key in ("institution", "group_a", "group_b", "year", "conclusion", "diploma",
+                                         *(key for key, _parse in SINGLE))}
 
     def derived_pilot_note(self):
         """What the preview says when 是否试点专业 is derived rather than read."""
@@ -275,158 +273,3 @@ class Checker:
             res.errors.append(Problem(first_row, "", _("文件中没有数据行。")))
             res.error_count = 1
         return res
-
-    def row(self, cells):
-        """One padded, normalised row -> (record or None, [(key, error)], [(key, warning)] or None).
-
-        Fields with few distinct values are parsed in groups, once per distinct combination:
-        (degree, the nine yes/no facts) and (gender, year, design grade, NCRE, assessment).
-        """
-        (inst_v, number, name, gender_v, id_v, year_v, degree_v, major_v, pilot_v, diploma_v, diploma_no, degree_v2,
-         degree_no, months_v, rank_v, design_v, ncre_v, conduct_v, assess_v, fit_v, cont_v, employer_v, anhui_v,
-         tri_v, duty_v, start_v, date_v, conclusion_v, birth_v) = self.pick(cells)
-        memo = self.memo
-        problems = []
-        notes = None
-
-        m = memo["institution"]
-        r = m.get(inst_v)
-        if r is None:
-            r = m[inst_v] = self._institution(inst_v)
-        inst, e = r
-        if e:
-            problems.append(("institution", e))
-
-        number = number.strip()
-        if v.CODE.fullmatch(number) is None:
-            problems.append(("student_number", _("学号不能为空") if not number
-                             else _("学号只能包含字母、数字、“-”和“_”，且不超过32位")))
-
-        name = name.strip()
-        if not name:
-            problems.append(("name", _("姓名不能为空")))
-        elif len(name) > 50:
-            problems.append(("name", _("姓名超过50个字符")))
-        elif name.startswith(v.FORMULA_START):
-            problems.append(("name", _("姓名以“%(c)s”开头，疑似公式，请删除该字符") % {"c": name[0]}))
-
-        if self.year_from_date:
-            m = memo["year"]
-            r = m.get(date_v)
-            if r is None:
-                r = m[date_v] = v.year_of_date(date_v)
-            year_v, e = r
-            if e:
-                problems.append(("graduation_date", e))
-        elif self.default_year:
-            year_v = str(self.default_year)
-        if self.diploma_from_conclusion:
-            m = memo["conclusion"]
-            r = m.get(conclusion_v)
-            if r is None:
-                r = m[conclusion_v] = v.conclusion(conclusion_v)
-            found, e = r
-            if e:
-                problems.append(("conclusion", e))
-            diploma_v = "是" if found else "否"
-
-        key = (gender_v, year_v, design_v, ncre_v, assess_v)
-        m = memo["group_a"]
-        r = m.get(key)
-        if r is None:
-            r = m[key] = v.group_a(*key)
-        gender, year, design, ncre, assessment, e = r
-        if e:
-            problems.extend(e)
-
-        key = (degree_v, pilot_v, diploma_v, degree_v2, conduct_v, fit_v, cont_v, anhui_v, tri_v, duty_v)
-        m = memo["group_b"]
-        r = m.get(key)
-        if r is None:
-            r = m[key] = v.group_b(*key)
-        degree, pilot, has_diploma, has_degree, conduct, fit, cont_ed, in_anhui, tripartite, on_duty, e = r
-        if e:
-            problems.extend(e)
-
-        ric = check_ric(id_v)
-        id_number = ric.number
-        if ric.error:
-            message = ric.error
-            if "E+" in id_number or "." in id_number:
-                message += _("（疑似被 Excel 转为数字，请将该列设为文本格式后重新录入）")
-            problems.append(("id_number", message))
-        else:
-            if ric.warning:
-                notes = [("id_number", ric.warning)]
-            if gender is not None and (ord(id_number[16]) & 1) != (gender == "M"):
-                notes = (notes or []) + [("gender", _("性别与身份证号第17位（奇数为男、偶数为女）不一致，请核对"))]
-            if birth_v:
-                note = v.birth_note(birth_v, id_number)
-                if note:
-                    notes = (notes or []) + [("birth_date", note)]
-
-        m = memo["major"]
-        r = m.get(major_v)
-        if r is None:
-            r = m[major_v] = v.parse_major(major_v)
-        major, e = r
-        if e:
-            problems.append(("major", e))
-
-        diploma_no = diploma_no.strip()
-        if diploma_no and v.CODE.fullmatch(diploma_no) is None:
-            problems.append(("diploma_number", _("证书编号只能包含字母和数字，且不超过32位")))
-        elif diploma_no:
-            key = (diploma_no[:12], len(diploma_no), diploma_no.isdigit(), inst, year, degree)
-            m = memo["diploma"]
-            found = m.get(key)
-            if found is None:
-                found = m[key] = v.diploma_notes(diploma_no, self.school_codes.get(inst), year, degree)
-            if found:
-                notes = (notes or []) + [("diploma_number", n) for n in found]
-        degree_no = degree_no.strip()
-        if degree_no and v.CODE.fullmatch(degree_no) is None:
-            problems.append(("degree_number", _("证书编号只能包含字母和数字，且不超过32位")))
-
-        m = memo["months"]
-        r = m.get(months_v)
-        if r is None:
-            r = m[months_v] = v.parse_months(months_v)
-        months, e = r
-        if e:
-            problems.append(("practice_months", e))
-        m = memo["rank"]
-        r = m.get(rank_v)
-        if r is None:
-            r = m[rank_v] = v.parse_rank(rank_v)
-        rank, e = r
-        if e:
-            problems.append(("major_rank_percent", e))
-        m = memo["employer"]
-        r = m.get(employer_v)
-        if r is None:
-            r = m[employer_v] = v.parse_employer(employer_v)
-        employer, e = r
-        if e:
-            problems.append(("employer", e))
-        m = memo["date"]
-        r = m.get(start_v)
-        if r is None:
-            r = m[start_v] = v.parse_duty_date(start_v)
-        start, e = r
-        if e:
-            problems.append(("duty_start_date", e))
-
-        if problems and self.supplement:
-            # A supplement checks only what it brings (its absent columns read as blank).
-            index = self.index
-            problems = [p for p in problems if p[0] in index or p[0] == "institution"]
-            if id_v == "" and "id_number" not in index:
-                id_number = ""
-        if self.derive_pilot and not problems:
-            pilot = major in self.pilot_majors.get(inst, ())
-        if problems:
-            return None, problems, notes
-        return (inst, number, name, gender, id_number, year, degree, major, pilot, has_diploma, diploma_no,
-                has_degree, degree_no, months, rank, design, ncre, conduct, assessment, fit, cont_ed, employer,
-                in_anhui, tripartite, on_duty, start), (), notes

@@ -87,6 +87,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("on_duty", "是否已到岗", ("已到岗", "到岗", "on_duty"), example="是", allowed="是、否"),
     Column("duty_start_date", "到岗日期", ("duty_start_date", "start_date"), example="2025-07-15", help="年-月-日",
            allowed="年-月-日，如 2025-07-15"),
+    Column("employer_kind", "单位性质", ("就业单位性质", "employer_kind"), example="企业",
+           help="企业/机关/事业单位/其他；留空为未提供。附件2 一(四)：须在省内企业就业",
+           allowed="企业、机关、事业单位、其他，或留空（未提供）"),
 )
 
 #: 学信网 columns from which a field is derived (not stored as such).
@@ -106,7 +109,7 @@ FIELDS: tuple[str, ...] = (
     "pilot_major", "has_diploma", "diploma_number", "has_degree", "degree_number", "practice_months",
     "major_rank_percent", "design_grade", "ncre_level", "conduct_ok", "assessment", "physically_fit",
     "continuing_education_done", "employer", "employed_in_anhui", "tripartite_agreement", "on_duty",
-    "duty_start_date",
+    "duty_start_date", "employer_kind",
 )
 FIELD_OF_KEY = {"institution": "institution_id"}
 

@@ -175,6 +175,12 @@ _bool_unknown = _optional(_boolean, None)
 parse_major = _text(_("专业"), 100, True)
 parse_employer = _text(_("就业单位"), 100, False)
 
+#: 单位性质 (附件2 一(四) “在省内企业就业”): the codes of ``Graduate.employer_kind``; blank is unknown ("").
+EMPLOYER_KINDS = {"企业": "enterprise", "国有企业": "enterprise", "民营企业": "enterprise", "私营企业": "enterprise",
+                  "外资企业": "enterprise", "机关": "government", "党政机关": "government", "事业单位": "public",
+                  "其他": "other"}
+parse_employer_kind = _optional(_choice(EMPLOYER_KINDS, _("单位性质"), _("企业、机关、事业单位或其他")), "")
+
 
 
 

@@ -86,6 +86,9 @@ class Graduate(models.Model):
                                                     default=None)
     # 附件2 一(四): employment in the graduation year.
     employer = models.CharField(_("就业单位"), max_length=100, blank=True)
+    #: The school's record of the employer's kind (附件2 一(四): 在省内企业就业); "" = not recorded.
+    employer_kind = models.CharField(_("单位性质"), max_length=12, blank=True, default="", choices=[
+        ("enterprise", _("企业")), ("government", _("机关")), ("public", _("事业单位")), ("other", _("其他"))])
     employed_in_anhui = models.BooleanField(_("在省内企业就业"), default=False)
     tripartite_agreement = models.BooleanField(_("已签订三方就业协议"), default=False)
     on_duty = models.BooleanField(_("已到岗"), default=False)

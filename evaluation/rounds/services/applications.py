@@ -76,9 +76,15 @@ def _check_level(level, verdict):
                 "above_verdict")
 
 
-def _check_employer_kind(kind):
+def _check_employer_kind(kind, graduate):
+    """The stated kind is one of the choices and, when the school's record (transcript column 单位性质) has one,
+    agrees with it (附件2 一(四): 在省内企业就业)."""
     if kind and kind not in EmployerKind.values:
         _refuse(_("请选择就业单位性质。"), "employer_kind")
+    recorded = graduate.employer_kind
+    if kind and recorded and kind != recorded:
+        _refuse(_("学校记录的就业单位性质为“%(recorded)s”，与申报的“%(kind)s”不一致；如记录有误，请学校更正后再申报。")
+                % {"recorded": EmployerKind(recorded).label, "kind": EmployerKind(kind).label}, "employer_kind")
 
 
 def _check_not_at_workplace(graduate):
@@ -97,7 +103,8 @@ def create_application(*, round, graduate, actor, level, employer_kind="", today
     today = today or clock.today()
     _check_open(rnd, today)
     _check_scope(rnd, graduate, level)
-    _check_employer_kind(employer_kind)
+    employer_kind = employer_kind or graduate.employer_kind  # the school's record, when the applicant states none
+    _check_employer_kind(employer_kind, graduate)
     _check_not_at_workplace(graduate)
     if active_application(rnd, graduate) is not None:
         _refuse(_("该毕业生在本轮评审中已有申报。"), "duplicate")
@@ -124,7 +131,7 @@ def update_application(*, application, actor, level, employer_kind="", today=Non
     rnd = application.round
     _check_open(rnd, today)
     _check_scope(rnd, application.graduate, level)
-    _check_employer_kind(employer_kind)
+    _check_employer_kind(employer_kind, application.graduate)
     verdict, snapshot = verdict_snapshot(application.graduate, rnd)
     _check_level(level, verdict)
     values = {"level": level, "employer_kind": employer_kind, **snapshot}
@@ -182,6 +189,7 @@ def submit_application(*, application, actor, expected_state=None, today=None):
     if missing:
         _refuse(_("请上传以下证明材料后再提交：%(kinds)s。")
                 % {"kinds": "、".join(str(EvidenceKind(k).label) for k in missing)}, "evidence")
+    _check_employer_kind(application.employer_kind, application.graduate)
     if application.employer_kind != EmployerKind.ENTERPRISE:
         _refuse(_("附件2 一(四)：须在省内企业就业。请选择就业单位性质；在机关、事业单位就业的不能通过试点申报职称。")
                 if application.employer_kind else _("请选择就业单位性质（附件2 一(四)：须在省内企业就业）。"),
