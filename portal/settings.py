@@ -341,6 +341,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # pyHanko logs every untrusted or broken signature it validates with a traceback; the upload page (issue 17)
+    # reports those to the visitor, and anyone may upload: keep its own errors only.
+    "loggers": {"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}},
 }
 
 PORTAL_NAME = _("一试三证 试点工作平台")
