@@ -13,7 +13,11 @@ PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PO
 # instead of ~0.2 s), a CJK font, poppler for PDF checks, Chromium for the browser tests, and LibreOffice Calc
 # (headless) to write .xls/.xlsx files as registrars save them for the import tests.
 PDF_PKGS := libpango-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui nginx
+# Java runs the Nu HTML Checker (tests/a11y/test_html_valid.py).
+TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui nginx default-jre-headless
+# The Nu HTML Checker's vnu.jar, from the npm package vnu-jar (npm pack: no install script, no Java download).
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/vnu-$(VNU_VERSION)/vnu.jar
 BENCH_PKGS := wrk
 
 .PHONY: demo test bench lint sysdeps-demo sysdeps-test sysdeps-bench serve
@@ -65,8 +69,14 @@ demo: $(VENV)/.installed sysdeps-demo
 	@echo "Serving the portal on $(PUBLIC_BASE_URL)/ (Ctrl+C stops it)"
 	$(DEMO_ENV) $(PY) manage.py runserver --nostatic $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev sysdeps-test
-	PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+$(VNU_JAR):
+	@command -v npm >/dev/null || { echo "ERROR: npm is needed to fetch vnu-jar (Node.js)"; exit 1; }
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && \
+	  tar -xzf vnu-jar-$(VNU_VERSION).tgz --strip-components=3 package/build/dist/vnu.jar && rm vnu-jar-$(VNU_VERSION).tgz
+
+test: $(VENV)/.installed-dev sysdeps-test $(VNU_JAR)
+	PORTAL_TESTING=1 VNU_JAR=$(VNU_JAR) $(PY) -m pytest $(PYTEST_ARGS)
 
 SCALE ?= 1
 bench: $(VENV)/.installed-dev sysdeps-bench

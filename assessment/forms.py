@@ -32,8 +32,8 @@ class SessionForm(forms.Form):
     occupation_level = forms.ChoiceField(label=_("职业（工种）和等级"))
     job_type = forms.CharField(label=_("工种/职业方向"), max_length=60, required=False,
                                help_text=_("无工种的职业留空，证书打印“--”。"))
-    start_date = forms.DateField(label=_("考核开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("考核结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("考核开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("考核结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     site = forms.ChoiceField(label=_("考核场地（备案场地）"))
     examiners = forms.MultipleChoiceField(label=_("考评人员（备案考评人员）"), widget=forms.CheckboxSelectMultiple)
 
@@ -78,4 +78,4 @@ class DeclarationForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2023, max_value=2100)
-    due_on = forms.DateField(label=_("报告截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("报告截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -90,7 +90,7 @@ def graduate_list(request):
     query.pop("page", None)
     return render(request, "evaluation/graduate_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "show_institution": ids is None,
-        "export_form": ExportForm(years=years, initial={"year": filters.get("year")}),
+        "export_form": ExportForm(years=years, initial={"year": filters.get("year")}, auto_id="id_export_%s"),
     })
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.a11y.pages import body
+from tests.a11y.pages import body, outside_event_loop
 
 # Playwright's sync API runs an event loop in this thread; Django's calls here are synchronous (as in tests/e2e).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -35,8 +35,8 @@ class Portal:
         # connection outside the test's transaction: Django runs in the test's context instead (and yields to no
         # other greenlet meanwhile; fulfilling the route may, so it is done outside).
         try:
-            answer = self.context_vars.run(self._respond, request.method, request.url, request.post_data_buffer,
-                                           request.headers.get("content-type", ""))
+            answer = self.context_vars.run(outside_event_loop, self._respond, request.method, request.url,
+                                           request.post_data_buffer, request.headers.get("content-type", ""))
         except Exception as exc:  # a failure here would otherwise surface as a DNS error in the browser
             self.errors.append(f"{request.method} {request.url}: {exc!r}")
             route.abort()

@@ -6,6 +6,7 @@ may not coexist (two filings with one code), so each page is opened in a world o
 rolled back afterwards: ``opened(page)`` yields (world, url, client signed in as the page's role).
 """
 
+import asyncio
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -82,3 +83,15 @@ def opened(page):
 def body(response):
     """The bytes of a response, streamed (files) or not."""
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def outside_event_loop(function, *args):
+    """Runs ``function`` as Django runs in a worker: with no event loop running in the thread. Playwright's loop
+    runs in this thread while it calls a route handler, and code behind a view may call ``asyncio.run`` (the PDF
+    signer does), which refuses to run inside a running loop."""
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return function(*args)
+    finally:
+        asyncio.events._set_running_loop(loop)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.a11y.pages import dashboards, opened, pages
+from tests.a11y.pages import dashboards, opened, outside_event_loop, pages
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def _open_html(portal, width, page):
     """Opens ``page`` in the browser (within the caller's world); None if it is not an HTML page."""
     world_url_client = page
     world, url, client = world_url_client
-    response = client.get(url)
+    response = outside_event_loop(client.get, url)
     if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
         return None
     browser_page = portal.page
