@@ -7,6 +7,8 @@ default; another — e.g. an SM2 electronic seal under GB/T 38540 — is a class
 ``PDF_SIGNING_BACKEND``; no document, template or task changes (docs/signing.md).
 """
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -43,3 +45,14 @@ class SignerBackend(Protocol):
 def backend() -> SignerBackend:
     """The configured backend, created once per process (it caches each body's signer)."""
     return import_string(getattr(settings, "PDF_SIGNING_BACKEND", "") or DEFAULT_BACKEND)()
+
+
+def outside_event_loop(function, *args):
+    """Calls ``function(*args)``, in a helper thread when this thread runs an asyncio loop: pyHanko's synchronous
+    API uses ``asyncio.run``, which refuses to run inside a loop (an async view, or a browser test's thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()

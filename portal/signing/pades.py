@@ -7,6 +7,7 @@ XObject, and ``bytes_reserved`` is fixed (pyHanko's default estimate signs twice
 
 import os
 import threading
+from functools import partial
 from io import BytesIO
 
 from asn1crypto import pem as asn1_pem
@@ -21,6 +22,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from . import credentials, seal
+from .backends import outside_event_loop
 
 BYTES_RESERVED = 8192  # CMS with RSA-2048 and a two-certificate chain is ~3.5 KB
 BYTES_RESERVED_TSA = 32768  # plus a timestamp token and its chain
@@ -97,6 +99,7 @@ class PadesBackend:
                 new_field_spec=fields.SigFieldSpec(f"Seal{number}", on_page=request.page,
                                                    box=tuple(round(v, 2) for v in request.box)))
             writer = IncrementalPdfFileWriter(BytesIO(document), strict=False)
-            out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED_TSA if tsa is not None else BYTES_RESERVED)
+            reserved = BYTES_RESERVED_TSA if tsa is not None else BYTES_RESERVED
+            out = outside_event_loop(partial(pdf_signer.sign_pdf, writer, bytes_reserved=reserved))
             document = out.getvalue()
         return document

@@ -18,7 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from .backends import backend
+from .backends import backend, outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ def _signer_name(cert):
 
 
 def _report(embedded, roots):
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=roots, allow_fetching=False))
+    status = outside_event_loop(validate_pdf_signature, embedded,
+                                ValidationContext(trust_roots=roots, allow_fetching=False))
     covered = status.coverage in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION)
     unchanged = bool(status.intact and status.valid and covered
                      and (status.coverage == SignatureCoverageLevel.ENTIRE_FILE or status.docmdp_ok))
