@@ -6,6 +6,7 @@ import random
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from evaluation.demo import make_ric
 from evaluation.models import Graduate, StoredVerdict
@@ -102,7 +103,7 @@ def test_registrar_imports_evaluates_and_the_student_sees_the_verdict(demo, page
     page.goto("/graduates/evaluations/")
     page.click('[data-testid="run-form"] button[type="submit"]')
     page.wait_for_url("**/graduates/evaluations/*/")
-    page.wait_for_function("document.getElementById('run-status').textContent.includes('已完成')")
+    expect(page.locator("#run-status")).to_contain_text("已完成", timeout=60_000)  # no eval: the page's CSP
     assert page.locator('[data-testid="run-counts"] [data-level="technician"]').inner_text() == "1"
     assert page.locator('[data-testid="run-counts"] [data-level="none"]').inner_text() == "2"
     shot(page, "graduates-run-done")
@@ -148,8 +149,7 @@ def test_registrar_imports_evaluates_and_the_student_sees_the_verdict(demo, page
     phone.check('input[value="practice_4"]')
     phone.check('input[value="skill_4"]')
     result = phone.locator('[data-testid="whatif-result"]')
-    phone.wait_for_function(
-        "document.querySelector('[data-testid=whatif-result]').textContent.includes('助理工程师')")
+    expect(result).to_contain_text("助理工程师")
     assert "附件2 一(八)2(2)" in result.inner_text()
     phone.locator('input[value="skill_4"]').scroll_into_view_if_needed()
     phone.screenshot(path=str(SHOTS / "graduates-student-whatif-phone-viewport.png"))  # what the student sees
