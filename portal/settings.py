@@ -236,6 +236,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel test workers each have their own database, so their rows share primary keys: their files
+    # (named after those keys) must not share a folder.
+    MEDIA_ROOT = MEDIA_ROOT / f"test-{os.environ['PYTEST_XDIST_WORKER']}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
