@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..panels import outcome
 from ..services.common import verdict_for
-from .common import _application, _errors, _round, _serve, _to_application, history
+from .common import _act, _application, _errors, _round, _serve, _to_application, history
 
 
 def _save_files(request, application, form):
@@ -197,13 +197,7 @@ def evidence(request, pk, evidence_pk):
 def submit(request, pk):
     app = _application(request, pk)
     access.require(request.user, "rounds.edit_application", app)
-    try:
-        services.submit_application(application=app, actor=request.user,
-                                    expected_state=request.POST.get("expected_state") or None)
-    except (ValidationError, WorkflowError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("申报已提交，等待学校资格审查。"))
+    _act(request, _("申报已提交，等待学校资格审查。"), services.submit_application, application=app)
     return _to_application(app)
 
 
@@ -213,13 +207,8 @@ def withdraw(request, pk):
     app = _application(request, pk)
     if not access.can(request.user, "rounds.withdraw_application", app):
         raise PermissionDenied("rounds.withdraw_application")
-    try:
-        services.withdraw_application(application=app, actor=request.user, reason=request.POST.get("reason", ""),
-                                      expected_state=request.POST.get("expected_state") or None)
-    except (ValidationError, WorkflowError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("申报已撤回。"))
+    _act(request, _("申报已撤回。"), services.withdraw_application,
+         application=app, reason=request.POST.get("reason", ""))
     return _to_application(app)
 
 

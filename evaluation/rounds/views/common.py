@@ -42,6 +42,18 @@ def _errors(request, exc):
         messages.error(request, message)
 
 
+def _act(request, success, service, /, **kwargs):
+    """Runs ``service(actor=the user, expected_state=as posted, **kwargs)``: a refusal becomes the page's error
+    messages, else ``success`` is shown."""
+    try:
+        service(actor=request.user, expected_state=request.POST.get("expected_state") or None, **kwargs)
+    except (ValidationError, workflow.WorkflowError) as exc:
+        _errors(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _to_round(rnd):
     return redirect("rounds:detail", pk=rnd.pk)
 

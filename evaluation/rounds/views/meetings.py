@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.workflow import WorkflowError
 from evaluation.verdicts import VerdictView
 from portal import access, audit
 from portal.models import Role
@@ -21,7 +20,7 @@ from portal.models import Role
 from .. import clock, forms, selectors, services, tasks
 from ..models import ApplicationEvidence, MeetingState, Objection, RoundState, Tally
 from ..services import ballots, meetings
-from .common import _errors, _round, _serve
+from .common import _act, _errors, _round, _serve
 
 SALT = "rounds.ballot"
 TOKEN_DAYS = 30
@@ -103,13 +102,7 @@ def close_session(request, pk):
     """The secretary ends the committee stage after a deferral (暂缓者本年度不作决定)."""
     rnd = _round(request, pk)
     access.require(request.user, "rounds.manage_round", rnd)
-    try:
-        services.end_committee_review(round=rnd, actor=request.user,
-                                      expected_state=request.POST.get("expected_state") or None)
-    except (ValidationError, WorkflowError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("评委会评审已结束，可公示评审结果。"))
+    _act(request, _("评委会评审已结束，可公示评审结果。"), services.end_committee_review, round=rnd)
     return redirect("rounds:detail", pk=rnd.pk)
 
 
@@ -289,13 +282,7 @@ def close_vote(request, pk):
     meeting, seat = _seat(request, pk)
     if not seat.is_chair:
         raise PermissionDenied("rounds.chair_meeting")
-    try:
-        services.close_vote(meeting=meeting, actor=request.user,
-                            expected_state=request.POST.get("expected_state") or None)
-    except (ValidationError, WorkflowError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("表决已结束，结果已按票数确定，会议纪要已生成，请签署。"))
+    _act(request, _("表决已结束，结果已按票数确定，会议纪要已生成，请签署。"), services.close_vote, meeting=meeting)
     return _to_meeting(meeting)
 
 
@@ -305,11 +292,5 @@ def sign(request, pk):
     meeting, seat = _seat(request, pk)
     if not seat.is_chair:
         raise PermissionDenied("rounds.chair_meeting")
-    try:
-        services.sign_minutes(meeting=meeting, actor=request.user,
-                              expected_state=request.POST.get("expected_state") or None)
-    except (ValidationError, WorkflowError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已签署会议纪要。"))
+    _act(request, _("已签署会议纪要。"), services.sign_minutes, meeting=meeting)
     return _to_meeting(meeting)

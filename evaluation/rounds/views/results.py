@@ -13,7 +13,7 @@ from portal import access
 
 from .. import forms, selectors, services
 from ..models import Decision, FilingState, RereviewRequest, ResultsFiling, RoundState
-from .common import _errors, _round, _to_application
+from .common import _act, _errors, _round, _to_application
 
 
 @login_required
@@ -53,13 +53,7 @@ def _rereview(request, pk):
 def publish_rereview_result(request, pk):
     """公示复查结果 (the members' count, once the 复查 meeting's minutes are signed)."""
     item = _rereview(request, pk)
-    try:
-        services.publish_rereview_result(request=item, actor=request.user,
-                                         expected_state=request.POST.get("expected_state") or None)
-    except (ValidationError, WorkflowError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已公示复查结果。"))
+    _act(request, _("已公示复查结果。"), services.publish_rereview_result, request=item)
     return redirect("rounds:session", pk=item.round.pk)
 
 
@@ -68,14 +62,8 @@ def publish_rereview_result(request, pk):
 def conclude_rereview(request, pk):
     """After the 公示: the new decision from the count; the school gives only the 批准文号."""
     item = _rereview(request, pk)
-    try:
-        services.conclude_rereview(request=item, actor=request.user,
-                                   approval_number=request.POST.get("approval_number", "")[:60],
-                                   expected_state=request.POST.get("expected_state") or None)
-    except (ValidationError, WorkflowError) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已按复查表决结果作出新的决定，原决定由新决定替代。"))
+    _act(request, _("已按复查表决结果作出新的决定，原决定由新决定替代。"), services.conclude_rereview,
+         request=item, approval_number=request.POST.get("approval_number", "")[:60])
     return redirect("rounds:session", pk=item.round.pk)
 
 
