@@ -53,7 +53,7 @@ def seed(n: int) -> None:
             "车辆工程", True, p.has_diploma, p.has_degree and p.degree != "junior_college", "", "",
             p.practice_months, p.major_rank_percent, p.design_grade or "", p.ncre_level, p.general.conduct_ok,
             p.general.assessment, p.general.physically_fit, p.general.continuing_education_done,
-            "马鞍山钢铁股份有限公司" if e else "", bool(e and e.in_province), bool(e and e.tripartite_agreement),
+            "马鞍山钢铁股份有限公司" if e else "", "enterprise" if e else "", bool(e and e.in_province), bool(e and e.tripartite_agreement),
             bool(e and e.on_duty), now, now))
         for a in p.competition_awards:
             achievements.append((i + 1, "competition", "竞赛", a.level, a.rank, "", None, "", False, "", False, False,
@@ -73,7 +73,7 @@ def seed(n: int) -> None:
     graduate_cols = ("id, institution_id, graduation_year, student_number, name, gender, id_number, degree_level, "
                      "major, pilot_major, has_diploma, has_degree, diploma_number, degree_number, practice_months, "
                      "major_rank_percent, design_grade, ncre_level, conduct_ok, assessment, physically_fit, "
-                     "continuing_education_done, employer, employed_in_anhui, tripartite_agreement, on_duty, "
+                     "continuing_education_done, employer, employer_kind, employed_in_anhui, tripartite_agreement, on_duty, "
                      "created_at, updated_at")
     achievement_cols = ("graduate_id, kind, title, level, rank, patent_type, skill_level, occupation_code, "
                         "one_plus_x, role, concluded, first_author, in_field, evidence, created_at")

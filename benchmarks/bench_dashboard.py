@@ -34,7 +34,7 @@ def free_port():
 
 SEED_SCRIPT = r"""
 import random
-from django.test import Client
+from benchmarks.signin import signed_in
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from portal.demo import load_demo
@@ -57,15 +57,13 @@ for i in range(3000):
     audit.record(actor=rng.choice(users), action="bench.seed")
 counts = {}
 for user in users:
-    c = Client(HTTP_X_FORWARDED_PROTO="https")
-    c.force_login(user)
+    c = signed_in(user, HTTP_X_FORWARDED_PROTO="https")
     with CaptureQueriesContext(connection) as ctx:
         r = c.get("/")
     assert r.status_code == 200, (user.username, r.status_code)
     counts[user.username] = len(ctx)
 for name in ("prov_hrss", "admin"):
-    c = Client(HTTP_X_FORWARDED_PROTO="https")
-    c.force_login(User.objects.get(username=name))
+    c = signed_in(User.objects.get(username=name), HTTP_X_FORWARDED_PROTO="https")
     print("SESSION", name, c.cookies["sessionid"].value)
 print("QUERIES", " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
 """

@@ -43,11 +43,11 @@ def main():
         setup_django({"DATABASE_URL": url, "ALLOWED_HOSTS": "testserver"})
         from django.contrib.auth import get_user_model
         from django.db import connection
-        from django.test import Client
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
         from benchmarks.bench_cohort import YEAR, seed
+        from benchmarks.signin import signed_in
         from evaluation.models import EvaluationRun
         from evaluation.services import cohort
         from portal.models import AuditLog, Institution
@@ -63,8 +63,7 @@ def main():
             cursor.execute("ANALYZE")
         rows = []
         for label, name, username in PAGES:
-            client = Client()
-            client.force_login(users.get(username=username))
+            client = signed_in(users.get(username=username))
             url = reverse(name)
             client.get(url)
             times = []

@@ -20,6 +20,7 @@ from types import SimpleNamespace  # noqa: E402
 
 import pytest  # noqa: E402
 
+from benchmarks.signin import pass_second_step  # noqa: E402
 from portal.demo import make_uscc  # noqa: E402
 from portal.models import Institution, Role, RoleAssignment, User  # noqa: E402
 
@@ -112,25 +113,6 @@ def login(client):
         return client
 
     return _login
-
-
-SECOND_STEP_DEVICE = "测试：force_login 视同已通过两步验证"
-
-
-def pass_second_step(client, user):
-    """Marks the client's session as having passed the second step, as ``portal.twofactor.signin`` does after a
-    right code: django-otp's session key names a (confirmed, code-less) device of the user."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    from portal.twofactor.policy import PENDING_KEY
-
-    session = client.session
-    if not session.pop(PENDING_KEY, False):
-        return  # no second step due (a student or an expert without an authenticator)
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=SECOND_STEP_DEVICE)
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 @pytest.fixture(autouse=True)

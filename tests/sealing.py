@@ -10,6 +10,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from portal.signing.backends import outside_event_loop
+
 
 @dataclass
 class Seal:
@@ -33,7 +35,8 @@ def seals_of(data, roots=None):
     reader = PdfFileReader(BytesIO(data))
     seals = []
     for embedded in reader.embedded_signatures:
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=roots, allow_fetching=False))
+        status = outside_event_loop(validate_pdf_signature, embedded,
+                                    ValidationContext(trust_roots=roots, allow_fetching=False))
         widget = embedded.sig_field["/Kids"][0].get_object() if "/Kids" in embedded.sig_field else embedded.sig_field
         pages = [p.idnum for p in reader.root["/Pages"]["/Kids"]]
         seals.append(Seal(signer=status.signing_cert.subject.native["organization_name"], intact=status.intact,

@@ -6,7 +6,6 @@ may not coexist (two filings with one code), so each page is opened in a world o
 rolled back afterwards: ``opened(page)`` yields (world, url, client signed in as the page's role).
 """
 
-import asyncio
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -86,12 +85,9 @@ def body(response):
 
 
 def outside_event_loop(function, *args):
-    """Runs ``function`` as Django runs in a worker: with no event loop running in the thread. Playwright's loop
-    runs in this thread while it calls a route handler, and code behind a view may call ``asyncio.run`` (the PDF
-    signer does), which refuses to run inside a running loop."""
-    loop = asyncio.events._get_running_loop()
-    asyncio.events._set_running_loop(None)
-    try:
-        return function(*args)
-    finally:
-        asyncio.events._set_running_loop(loop)
+    """Runs ``function`` in the test's thread and context, on the test's database connection. (It used to hide
+    Playwright's running loop from the code behind a view, which calls ``asyncio.run`` to sign PDFs; the signer
+    now runs pyHanko in a helper thread when a loop runs, and hiding the loop moved Django to another database
+    connection — asgiref keeps thread-critical locals per context while a loop runs — outside the test's
+    transaction.)"""
+    return function(*args)

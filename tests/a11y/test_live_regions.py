@@ -2,7 +2,7 @@
 the QR signature verdict on /v/<id> and in the offline verifier is a role=status live region that the focus moves
 to once the verdict is in; the verify form's 未找到 is a role=alert that has the focus when the page loads."""
 
-import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -27,11 +27,11 @@ def test_verify_form_not_found_is_an_alert_with_the_focus(db, portal):
         assert result.evaluate(FOCUSED)
 
 
-@pytest.mark.xfail(reason="since main gained signed PDFs (086b49f) #offline-check is not found in this harness; the "
-                          "template and verify.js still carry role=status and the focus move: to investigate",
-                   strict=False)
 def test_qr_verdict_on_the_status_page_is_a_status_with_the_focus(db, portal):
     phone = portal(390, 844)
+    # The /v/ page is cached by certificate (issue 16); a page cached by an earlier test for a certificate that
+    # its rolled-back world numbered the same way must not answer for this one.
+    cache.clear()
     with fresh_world() as world:
         cert = certificate_world(world).cert
         phone.serve(Client())

@@ -35,6 +35,8 @@ CASES = [
          data=lambda w: {"number": cw(w).cert.number, "name": "秘密甲"},
          hidden=lambda w, role: [cw(w).cert.holder_id_number], id="POST verify (number + name)"),
     Case("certificates:offline", everyone(200), anonymous=200),
+    Case("certificates:verify_pdf", everyone(200), anonymous=200),  # upload a PDF to check its seals (issue 17)
+    Case("pdf_signing_ca", everyone(200), anonymous=200),  # the PDF seals' trust anchor
     Case("certificates:status_api", everyone(200), anonymous=200,
          kwargs=lambda w: {"verification_id": cw(w).cert.verification_id},
          hidden=lambda w, role: [cw(w).cert.holder_id_number, "秘密甲"]),
