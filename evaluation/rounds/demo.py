@@ -97,8 +97,9 @@ def _meeting(rnd, staff, *, held_on, place, absent=0, vote=True):
 
 def current_cohort(institution, year, n=12):
     """``n`` graduates of ``year`` at the school, made the way ``evaluation.demo`` makes its records (each school
-    its own people: the draw is seeded by the year and, for any school but this one, the school)."""
-    rng = random.Random(year if institution.name == INSTITUTION else f"{year}:{institution.pk}")
+    its own people: the draw is seeded by the year and, for any school but this one, the school's name — never its
+    primary key, which differs from one database to another)."""
+    rng = random.Random(year if institution.name == INSTITUTION else f"{year}:{institution.name}")
     out = []
     for i in range(n):
         fields = evaluation_demo._record(rng, i)
