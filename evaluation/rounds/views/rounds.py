@@ -10,6 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.track_a.selectors import (
+    committee_standard_version,
+    filed_committee_for,
+    granted_authority_for,
+)
 from applications.workflow import WorkflowError
 from evaluation import selectors as evaluation_selectors
 from portal import access, audit, exports
@@ -61,12 +66,6 @@ def my(request):
 
 @login_required
 def open_round(request):
-    from applications.track_a.selectors import (
-        committee_standard_version,
-        filed_committee_for,
-        granted_authority_for,
-    )
-
     institution = _staff_institution(request.user)
     access.require(request.user, "rounds.open_round", institution)
     authority = granted_authority_for(institution)
