@@ -156,7 +156,10 @@ class WorkplaceChoiceForm(forms.Form):
     """正文 四(二): the graduate's own choice to apply at the place of work."""
 
     employer = forms.CharField(label=_("工作单位"), max_length=100)
-    employer_kind = forms.ChoiceField(label=_("单位性质"), choices=EmployerKind.choices, widget=forms.RadioSelect)
+    employer_kind = forms.ChoiceField(
+        label=_("单位性质"), choices=EmployerKind.choices, widget=forms.RadioSelect,
+        help_text=_("通知 四(二)：须在省内企业就业并签订三方就业协议。在机关、事业单位就业的不能选择在工作地申报，"
+                    "职业技能等级认定可在本校参加。"))
     for_title = forms.BooleanField(label=_("在工作地申报工程系列职称"), required=False, initial=True)
     for_skill = forms.BooleanField(label=_("在工作地申报职业技能等级认定"), required=False)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

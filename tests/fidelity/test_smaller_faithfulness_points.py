@@ -223,7 +223,9 @@ def test_a_government_or_public_institution_employee_may_not_apply_nor_choose_th
         services.add_evidence(application=app, actor=world.staff, kind=kind, upload=f.pdf(f"{kind}.pdf"))
     with pytest.raises(ValidationError, match="须在省内企业就业"):
         services.submit_application(application=app, actor=world.staff, today=f.OPENED)
-    # skill certification stays open to them: the choice for skills alone is recorded
-    choice = services.workplace.choose_workplace(graduate=g, actor=world.student, employer="马鞍山市某局",
-                                                 employer_kind="government", for_title=False, for_skill=True)
-    assert choice.for_skill and not choice.for_title
+    # nor choose the place of work for skill certification (DOMAIN §7); the school's own skill assessment stays open
+    # to them (tests/fidelity/test_workplace_for_skill.py)
+    with pytest.raises(ValidationError, match="机关、事业单位"):
+        services.workplace.choose_workplace(graduate=g, actor=world.student, employer="马鞍山市某局",
+                                            employer_kind="government", for_title=False, for_skill=True)
+    assert not WorkplaceChoice.objects.filter(graduate=g).exists()

@@ -6,7 +6,12 @@ there, not by the school: they leave the school's skill sessions not yet held (l
 offered for registration, cannot be registered nor opt in; one already sitting a session that has begun cannot
 move, and the choice is refused.
 
-This module fails on the code before this change: the choice was recorded, and nothing in the sessions read it — the
+The same conditions as for a title (DOMAIN §7, 正文 四(二) “在省内企业就业并签订三方就业协议”): a graduate employed by a
+机关 or 事业单位, or not recorded as employed in Anhui with a 三方协议, cannot choose the place of work for skills either —
+and still takes the school's own skill assessment (Track B is open to every 应届 graduate of the school).
+
+This module fails on the code before this change (the last two tests on the code before the DOMAIN §7 reading: the
+checks were made only for a title): the choice was recorded, and nothing in the sessions read it — the
 school could register the graduate and certify them as if they had never chosen.
 """
 
@@ -23,6 +28,9 @@ from tests.assessment import builders as b
 
 
 def _choose(world, graduate, *, for_skill=True, for_title=False):
+    """The choice of a graduate the school records as employed in Anhui with a 三方协议 (正文 四(二))."""
+    graduate.employed_in_anhui = graduate.tripartite_agreement = True
+    graduate.save(update_fields=["employed_in_anhui", "tripartite_agreement"])
     return rounds.workplace.choose_workplace(graduate=graduate, actor=world.student, employer="芜湖某汽车有限公司",
                                              employer_kind="enterprise", for_title=for_title, for_skill=for_skill)
 
@@ -74,3 +82,30 @@ def test_a_graduate_sitting_a_session_that_has_begun_cannot_move(world, session)
     with b.at(b.SESSION_DAY), pytest.raises(ValidationError, match="不能再改为在工作地"):
         _choose(world, chooser)
     assert not WorkplaceChoice.objects.exists() and Candidate.objects.filter(graduate=chooser).exists()
+
+
+@pytest.mark.parametrize("kind", ["government", "public"])
+def test_a_government_employee_cannot_choose_the_workplace_for_skills_but_sits_the_schools_assessment(
+        world, session, kind):
+    """Before: the enterprise / 省内就业 / 三方协议 checks were made only ``for_title``; a 机关 employee could leave the
+    school's skill sessions for a 工作地 the notice does not give them."""
+    graduate = b.graduate(world.inst, 1, user=world.student, employer="马鞍山市某局")
+    graduate.employer_kind = kind
+    graduate.employed_in_anhui = graduate.tripartite_agreement = True
+    graduate.save()
+    with b.at(b.FILED_ON):
+        with pytest.raises(ValidationError, match="机关、事业单位"):
+            rounds.workplace.choose_workplace(graduate=graduate, actor=world.student, employer="马鞍山市某局",
+                                              employer_kind=kind, for_title=False, for_skill=True)
+        assert not WorkplaceChoice.objects.exists()
+        assert graduate in list(candidates.eligible_graduates(session))
+        assert candidates.register(session, user=world.staff, graduates=[graduate])
+    assert Candidate.objects.filter(graduate=graduate, session=session).exists()
+
+
+def test_an_enterprise_employee_without_the_recorded_agreement_cannot_choose_the_workplace_for_skills(world, session):
+    graduate = b.graduate(world.inst, 1, user=world.student, employer="芜湖某汽车有限公司")  # not recorded: 省内就业, 三方协议
+    with b.at(b.FILED_ON), pytest.raises(ValidationError, match="三方就业协议"):
+        rounds.workplace.choose_workplace(graduate=graduate, actor=world.student, employer="芜湖某汽车有限公司",
+                                          employer_kind="enterprise", for_title=False, for_skill=True)
+    assert not WorkplaceChoice.objects.exists()

@@ -7,7 +7,8 @@ certification, out of the school's sessions) and leaves a record; they take an e
 evidence list) to the body at the place of work.
 
 The employer's kind is recorded: “在省内企业就业” means an enterprise (企业) in Anhui — a graduate employed by a
-机关 or 事业单位 may not apply for a title through the pilot, nor choose the place of work for it (DOMAIN §7).
+机关 or 事业单位 may not apply for a title through the pilot, nor choose the place of work — for a title nor for skill
+certification (DOMAIN §7); the school's own skill assessment (Track B) stays open to every 应届 graduate of it.
 """
 
 from django.conf import settings
@@ -41,6 +42,8 @@ class WorkplaceChoice(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(for_title=True) | Q(for_skill=True), name="rounds_workplace_for_something",
                                    violation_error_message=_("请至少选择一项在工作地申报的评价。")),
+            # The title choice is held by the database too; the skill choice by ``services.workplace.choose_workplace``
+            # (choices recorded before DOMAIN §7 was read this way stay as they were made).
             models.CheckConstraint(condition=Q(for_title=False) | Q(employer_kind="enterprise"),
                                    name="rounds_workplace_title_needs_enterprise",
                                    violation_error_message=_("在机关、事业单位就业的，不能在工作地申报工程系列职称。")),

@@ -34,13 +34,15 @@ def choose_workplace(*, graduate, actor, employer, employer_kind, for_title=True
         raise ValidationError(_("请选择单位性质。"), code="employer_kind")
     if not (for_title or for_skill):
         raise ValidationError(_("请至少选择一项在工作地申报的评价。"), code="nothing")
-    if for_title:
-        if employer_kind != EmployerKind.ENTERPRISE:
-            raise ValidationError(_("在机关、事业单位就业的，不能通过试点申报工程系列职称，也不能选择在工作地申报（附件2 一(四)）。"),
-                                  code="not_enterprise")
-        if not (graduate.employed_in_anhui and graduate.tripartite_agreement):
-            raise ValidationError(_("在工作地申报须在省内企业就业并签订三方就业协议（通知 四(二)）；学校的记录尚未显示，请先请学校更正记录。"),
-                                  code="not_employed")
+    # 正文 四(二)：“在省内企业就业并签订三方就业协议，可自愿选择在工作地或试点学校申报工程系列职称、职业技能等级认定”:
+    # the same conditions for either choice (DOMAIN §7: a graduate employed by a 机关 or 事业单位 may not choose 工作地,
+    # for a title nor for skills; the school's own skill assessment stays open to them).
+    if employer_kind != EmployerKind.ENTERPRISE:
+        raise ValidationError(_("在机关、事业单位就业的，不能选择在工作地申报工程系列职称或职业技能等级认定（通知 四(二)：须在省内企业"
+                                "就业）；职业技能等级认定可在本校参加。"), code="not_enterprise")
+    if not (graduate.employed_in_anhui and graduate.tripartite_agreement):
+        raise ValidationError(_("在工作地申报须在省内企业就业并签订三方就业协议（通知 四(二)）；学校的记录尚未显示，请先请学校更正记录。"),
+                              code="not_employed")
     rnd = round_of_graduate(graduate)
     application = active_application(rnd, graduate) if (rnd is not None and for_title) else None
     if application is not None and application.state not in (*EDITABLE, ApplicationState.SUBMITTED):
