@@ -1,18 +1,22 @@
-"""Request-wide duties: the client IP for the audit log, the idle-session timeout (DOMAIN §8), and no caching
-of personal data (issue 14 #9)."""
+"""Request-wide duties: the client IP for the audit log, the idle-session timeout (DOMAIN §8), no caching
+of personal data (issue 14 #9), and a clear page when a PDF cannot be sealed (issue 17)."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.signing import SigningUnavailable
+
+logger = logging.getLogger(__name__)
 
 # Writing the session on every request would cost a write per page view; a minute's precision is enough.
 _TOUCH_EVERY = 60
@@ -72,4 +76,28 @@ class NoStoreMiddleware:
             if current:
                 del response["Cache-Control"]  # a signed-in page is never public or cacheable
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class SigningUnavailableMiddleware:
+    """A PDF that cannot be sealed (no usable signing credential for its issuing body: production without its
+    certificate) is answered with a Chinese page in the site's layout, status 503, and logged — never a 500.
+    Nothing is stored: a document is stored only once sealed (``portal.pdf``), and the views roll back what they
+    began. Every page and download that renders a PDF reaches here; tests/portal/test_signing_unavailable.py."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, SigningUnavailable):
+            return None
+        body = exception.body
+        logger.error("PDF not issued, signing unavailable: %s (body %s) on %s %s", exception,
+                     body.key if body is not None else "?", request.method, request.path)
+        response = render(request, "signing_unavailable.html",
+                          {"body_name": body.name if body is not None else ""}, status=503)
+        response["Retry-After"] = "3600"
         return response

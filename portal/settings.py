@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.NoStoreMiddleware",
+    # A PDF that cannot be sealed (no signing credential): a Chinese 503 page, logged, instead of a 500.
+    "portal.middleware.SigningUnavailableMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during authentication into the response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,10 +8,10 @@ Verification of an uploaded PDF: ``verify``. How to get a real certificate and a
 
 from dataclasses import dataclass
 
-from .backends import SealRequest, SignerBackend, SigningUnavailable, backend
+from .backends import SealRequest, SignerBackend, SigningUnavailable, backend, require
 from .bodies import IssuingBody
 
-__all__ = ["IssuingBody", "Seal", "SealRequest", "SignerBackend", "SigningUnavailable", "backend"]
+__all__ = ["IssuingBody", "Seal", "SealRequest", "SignerBackend", "SigningUnavailable", "backend", "require"]
 
 
 @dataclass(frozen=True, slots=True)

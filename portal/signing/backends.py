@@ -30,7 +30,13 @@ class SealRequest:
 
 
 class SigningUnavailable(Exception):
-    """No credential for an issuing body (production without its certificate): the document is not issued."""
+    """No usable credential for an issuing body (production without its certificate, or one that does not load):
+    the document is not issued. A page that meets it answers 503 with a Chinese explanation
+    (``portal.middleware.SigningUnavailableMiddleware``), never a 500 and never an unsigned file."""
+
+    def __init__(self, message, body=None):
+        super().__init__(message)
+        self.body = body
 
 
 class SignerBackend(Protocol):
@@ -40,11 +46,23 @@ class SignerBackend(Protocol):
     def trust_anchors_pem(self) -> bytes:
         """The root certificates (PEM) a verifier trusts for documents this backend signs."""
 
+    def require(self, bodies: list[IssuingBody]) -> None:
+        """Raises ``SigningUnavailable`` unless every body of ``bodies`` can sign now (checked before a rendering
+        is queued, so that a page can say so at once instead of waiting for a task that will fail)."""
+
 
 @lru_cache(maxsize=1)
 def backend() -> SignerBackend:
     """The configured backend, created once per process (it caches each body's signer)."""
     return import_string(getattr(settings, "PDF_SIGNING_BACKEND", "") or DEFAULT_BACKEND)()
+
+
+def require(seals):
+    """``SigningUnavailable`` unless the configured backend can sign for every seal's body (a backend without a
+    ``require`` method is asked nothing here: it raises when it signs)."""
+    check = getattr(backend(), "require", None)
+    if check is not None:
+        check([seal.body for seal in seals])
 
 
 def outside_event_loop(function, *args):

@@ -79,7 +79,9 @@ def _pkcs11_signer(spec):
 def source_of(body):
     """Where ``body``'s credential comes from, as text (the backend's cache key)."""
     spec = configured().get(body.key)
-    return json.dumps(spec, sort_keys=True) if spec else f"demo:{demo_ca.signing_dir()}"
+    if spec:
+        return json.dumps(spec, sort_keys=True)
+    return f"demo:{demo_ca.signing_dir()}" if demo_allowed() else "none"
 
 
 def load_signer(body):
@@ -91,7 +93,7 @@ def load_signer(body):
         return _pkcs11_signer(spec["pkcs11"])
     if demo_allowed():
         return _from_pkcs12(demo_ca.pkcs12_for(body), None)
-    raise SigningUnavailable(f"“{body.name}”未配置签章证书（PDF_SIGNERS: {body.key}），文件不能签发。")
+    raise SigningUnavailable(f"“{body.name}”未配置签章证书（PDF_SIGNERS: {body.key}），文件不能签发。", body)
 
 
 def trust_anchors_pem():

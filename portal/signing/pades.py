@@ -5,6 +5,7 @@ Speed (issue 17): each body's signer is loaded once per process, the seal's draw
 XObject, and ``bytes_reserved`` is fixed (pyHanko's default estimate signs twice to size the signature).
 """
 
+import logging
 import os
 import threading
 from functools import partial
@@ -22,7 +23,9 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from . import credentials, seal
-from .backends import outside_event_loop
+from .backends import SigningUnavailable, outside_event_loop
+
+logger = logging.getLogger(__name__)
 
 BYTES_RESERVED = 8192  # CMS with RSA-2048 and a two-certificate chain is ~3.5 KB
 BYTES_RESERVED_TSA = 32768  # plus a timestamp token and its chain
@@ -57,8 +60,24 @@ class PadesBackend:
         key = (body.key, credentials.source_of(body))  # a changed setting or key directory loads again
         with self._lock:
             if key not in self._signers:
-                self._signers[key] = credentials.load_signer(body)
+                self._signers[key] = self._load(body)
             return self._signers[key]
+
+    @staticmethod
+    def _load(body):
+        """The body's signer; a configured credential that does not load (file missing, wrong passphrase or PIN,
+        token absent) is the same as none: ``SigningUnavailable``, with the cause in the log, not a 500."""
+        try:
+            return credentials.load_signer(body)
+        except SigningUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 — any failure of the key store (OSError, ValueError, PKCS#11 errors)
+            logger.exception("signing credential of %s (%s) could not be loaded", body.key, body.name)
+            raise SigningUnavailable(f"“{body.name}”的签章证书无法加载，文件不能签发。", body) from exc
+
+    def require(self, bodies):
+        for body in bodies:
+            self._signer(body)
 
     def _style(self, body, demo):
         key = (body.key, demo)

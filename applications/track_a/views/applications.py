@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from applications.track_a import forms, rules, sections, selectors, services, tasks
 from applications.track_a.models import ApplicationPdf, CooperationDocument, Office, State
 from applications.workflow import WorkflowError
-from portal import access
+from portal import access, signing
 from portal.models import Institution
 
 from .common import _application, _can, _detail, _error_list, _history, _pending, _serve
@@ -311,6 +311,7 @@ def application_pdf(request, pk):
     app = _application(request, pk)
     doc = ApplicationPdf.objects.filter(application=app, source_stamp=app.updated_at).exclude(sha256="").first()
     if doc is None:
+        signing.require([tasks.application_seal(app)])  # no credential: say so now (503), not "being prepared"
         result = tasks.render_application_pdf.delay(app.pk)
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             return _pending(request, app, _("附件1 PDF"))
@@ -325,6 +326,7 @@ def authority_pdf(request, pk):
     if authority is None:
         raise Http404
     if not authority.letter_sha256:
+        signing.require([tasks.office_seal(authority)])
         tasks.render_authority_letter.delay(authority.pk)
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             return _pending(request, app, _("授权决定书"))

@@ -9,6 +9,7 @@ from django.db import transaction
 from certificates.models import Certificate
 from certificates.tasks import ensure_pdf
 from portal import audit
+from portal.signing import SigningUnavailable
 
 
 class Command(BaseCommand):
@@ -23,7 +24,10 @@ class Command(BaseCommand):
             raise CommandError(f"no certificate numbered {number}")
         if self.stdout.isatty():
             raise CommandError("standard output is a terminal: redirect it, e.g. > certificate.pdf")
-        ensure_pdf(certificate)
+        try:
+            ensure_pdf(certificate)
+        except SigningUnavailable as exc:
+            raise CommandError(f"电子签章服务未配置，暂不能生成证书 PDF：{exc}") from exc
         with certificate.pdf.open("rb") as handle:
             data = handle.read()
         try:
