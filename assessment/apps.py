@@ -8,9 +8,11 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("评价实施（职业技能等级认定）")
 
     def ready(self):
+        from applications import diagrams
         from portal import audit_labels
 
         from . import access, dashboard, workplace  # noqa: F401  (access rules, dashboard panels, the 工作地 receiver)
+        from .diagram import DOCUMENT
 
         # What each transition is called in the audit log (portal.audit_labels).
         audit_labels.register_transitions(self.label, {
@@ -19,3 +21,4 @@ class AssessmentConfig(AppConfig):
             "publish_results": _("公示评价结果"), "report_results": _("报送评价结果"), "suspend": _("暂停"),
             "lift_suspension": _("恢复"),
         })
+        diagrams.register(DOCUMENT)  # the workflow diagram in docs/ (manage.py workflow_diagrams)

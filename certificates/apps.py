@@ -7,9 +7,12 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("证书")
 
     def ready(self):
+        from applications import diagrams
         from portal import audit_labels
 
         from . import access, dashboard, signals  # noqa: F401  (access rules, dashboard panels, cache upkeep)
+        from .diagram import DOCUMENT
         from .models import TRANSITION_LABELS
 
         audit_labels.register_transitions(self.label, TRANSITION_LABELS)
+        diagrams.register(DOCUMENT)  # the workflow diagram in docs/ (manage.py workflow_diagrams)

@@ -8,9 +8,12 @@ class TrackBConfig(AppConfig):
     verbose_name = _("职业技能等级认定备案")
 
     def ready(self):
+        from applications import diagrams
         from portal import audit_labels
 
         from . import access, dashboard  # noqa: F401  (access rules, dashboard panels)
+        from .diagram import DOCUMENT
         from .templatetags.track_b import TRANSITIONS
 
         audit_labels.register_transitions(self.label, TRANSITIONS)
+        diagrams.register(DOCUMENT)  # the workflow diagram in docs/ (manage.py workflow_diagrams)
