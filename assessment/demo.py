@@ -5,7 +5,7 @@ N working days before a session, scoring once it has begun — and every timesta
 through the services the school, the examiners, the supervisor and the 马鞍山 HRSS use:
 
 - 2025 年度计划 reported 2025-03-10, acknowledged by city_hrss 2025-03-12; a 2026 plan reported and commented;
-- a finished session (汽车维修工 三级, 2025-06-13): 张明 (``student``) and 11 classmates of related majors, double-entry
+- a finished session (汽车维修工 三级, 2025-06-13): 张明 (``2021010101``) and 11 classmates of related majors, double-entry
   scores by two examiners, the supervisor's report, results published and reported, certificates issued from the
   session (one revoked afterwards: a recording error found on review);
 - a session in progress (2025-12-12): reported, supervisor named, held, the first examiner's scores entered and
@@ -24,9 +24,11 @@ from django.contrib.auth import get_user_model
 from applications.track_b.models import Examiner
 from certificates import services as certificate_services
 from certificates import tasks as certificate_tasks
+from evaluation import demo as evaluation_demo
 from evaluation.models import Graduate
-from portal.demo import DEMO_PASSWORD
-from portal.models import ExpertProfile, Institution, Occupation, Role, RoleAssignment
+from portal import accounts
+from portal import demo as portal_demo
+from portal.models import Institution, Occupation, Role
 
 from .models import AnnualPlan, Attendance, PlanLine
 from .services import candidates, plans, results, scores, sessions
@@ -50,19 +52,15 @@ def _user(username):
 
 
 def _examiner_accounts(filing):
-    """Accounts for the filed examiners (the site admin opens them; the expert profile carries the ID number)."""
-    User = get_user_model()
-    accounts = []
+    """Accounts for the filed examiners, opened by the site admin through ``portal.accounts`` (the expert-pool
+    entry carries the ID number); an existing account is left as it is."""
+    accounts_ = []
     for i, examiner in enumerate(Examiner.objects.filter(application=filing).order_by("position")[:3], 1):
-        user, created = User.objects.get_or_create(username=f"examiner{i}", defaults={"full_name": examiner.name})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            RoleAssignment.objects.get_or_create(user=user, role=Role.EXPERT, institution=filing.institution)
-            ExpertProfile.objects.get_or_create(user=user, defaults={
-                "title": examiner.title or "考评员", "title_level": "skilled", "id_number": examiner.id_number})
-        accounts.append(user)
-    return accounts
+        accounts_.append(portal_demo.ensure_account(
+            f"examiner{i}", examiner.name, [accounts.Grant(Role.EXPERT, institution=filing.institution)],
+            expert_profile={"title": examiner.title or "考评员", "title_level": "skilled",
+                            "id_number": examiner.id_number}))
+    return accounts_
 
 
 def _score(i):
@@ -74,7 +72,7 @@ def _score(i):
 
 def load_demo(stdout):
     school = Institution.objects.filter(name=SCHOOL).first()
-    staff, office, student = _user("univ"), _user("city_hrss"), _user("student")
+    staff, office, student = _user("univ"), _user("city_hrss"), evaluation_demo.student_user()
     filing = current_filing(school) if school else None
     occupation = Occupation.objects.filter(code=NEV).first()
     if None in (school, staff, office, filing, occupation):

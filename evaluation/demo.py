@@ -2,8 +2,9 @@
 majors, with achievements, a published school standard and stored verdicts — most reach 技术员, a few
 助理工程师, one or two 工程师 (cf. DOMAIN §7: 马鞍山学院's first cohort, 1 / 13 / 199 of 277).
 
-The demo account ``student`` (张明) is linked to a record that reaches 技术员 by path 3 and is one
-month of practice and one option short of 助理工程师 — a good page for the what-if panel.
+The demo account ``2021010101`` (张明) is his record's own account — the school generated the cohort's accounts
+and activation codes, and he activated his — a record that reaches 技术员 by path 3 and is one month of practice
+and one option short of 助理工程师: a good page for the what-if panel.
 Built as a registrar builds it, through the same services: the cohort is a transcript file imported through
 the import pipeline (upload → preview → confirm), achievements are added through ``records.add_achievement``
 and the evaluation is started with ``cohort.start_run``. Idempotent: importing the same file again changes
@@ -24,16 +25,16 @@ from evaluation import selectors
 from evaluation.importing.columns import COLUMNS
 from evaluation.importing.values import LEVEL_NAMES
 from evaluation.models import (
-    Achievement,
     EvaluationRun,
     Graduate,
     ImportBatch,
-    SchoolStandard,
     StandardVersion,
 )
 from evaluation.rules import DEFAULT_STANDARD
 from evaluation.services import cohort, imports, records
-from evaluation.services.standards import check_standard_data
+from evaluation.services.accounts import activate_account, create_student_accounts
+from evaluation.services.standards import publish_standard
+from portal.demo import DEMO_PASSWORD
 from portal.identifiers import ric_check_digit
 from portal.models import Institution
 
@@ -47,7 +48,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玉兰飞鹏辉浩宇轩然涵萱诺欣怡博文思雨晨阳"
 EMPLOYERS = ("马鞍山钢铁股份有限公司", "奇瑞汽车股份有限公司", "安徽江淮汽车集团股份有限公司", "蔚来汽车科技（安徽）有限公司",
              "中国十七冶集团有限公司", "安徽海螺集团有限责任公司", "科大讯飞股份有限公司")
-STUDENT_NUMBER = "2021010101"  # 张明, linked to the demo account "student"
+STUDENT_NUMBER = "2021010101"  # 张明: his account is named by it (the demo account 2021010101)
 HEADERS = {c.key: c.header for c in COLUMNS}
 
 
@@ -126,11 +127,6 @@ def achievement_specs(rng):
     return out
 
 
-def _achievements(rng, graduate):
-    """``achievement_specs`` as unsaved Achievement rows of ``graduate`` (used by ``evaluation.rounds.demo``)."""
-    return [Achievement(graduate=graduate, kind=kind, **extra) for kind, extra in achievement_specs(rng)]
-
-
 ZHANG_MING = {
     "name": "张明", "gender": "M", "degree_level": "bachelor", "major": "车辆工程", "pilot_major": True,
     "has_diploma": True, "diploma_number": "1036012025000001", "has_degree": True,
@@ -170,16 +166,15 @@ ENGINEERS = (
 
 
 def _school_standard(institution, publisher):
-    """安徽工业大学's own standard, a little stricter than the baseline (top 25% for 1(3))."""
+    """安徽工业大学's own standard, a little stricter than the baseline (top 25% for 1(3)), published by its staff
+    on the standards page's service (the city HRSS is notified, as for any version); once."""
     if StandardVersion.objects.filter(standard__institution=institution).exists():
         return
     rules = DEFAULT_STANDARD.with_path("1(3)", rank_percent_max=25.0)
     data = rules.to_dict()
     data["name"] = "安徽工业大学产业工程师职称自主评审标准条件（2025）"
-    check_standard_data(data)
-    standard, _ = SchoolStandard.objects.get_or_create(institution=institution)
-    StandardVersion.objects.create(standard=standard, number=1, name=data["name"], data=data,
-                                   note="工程师本科路径：平均学分绩点排名要求提高到专业前25%", published_by=publisher)
+    publish_standard(institution=institution, data=data, actor=publisher,
+                     note="工程师本科路径：平均学分绩点排名要求提高到专业前25%")
 
 
 def _cells(fields):
@@ -198,14 +193,14 @@ def _cells(fields):
     return out
 
 
-def transcript(people):
-    """The registrar's CSV (UTF-8 with BOM) of ``people``: [(学号, fields)]."""
-    rows = [_cells({"student_number": number, "graduation_year": YEAR, **fields}) for number, fields in people]
+def transcript(people, year=YEAR):
+    """The registrar's CSV (UTF-8 with BOM) of ``people``: [(学号, fields)] of the cohort ``year``."""
+    rows = [_cells({"student_number": number, "graduation_year": year, **fields}) for number, fields in people]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[c.header for c in COLUMNS if c.key != "institution"])
     writer.writeheader()
     writer.writerows(rows)
-    return SimpleUploadedFile("2025届毕业生.csv", ("\ufeff" + out.getvalue()).encode(), content_type="text/csv")
+    return SimpleUploadedFile(f"{year}届毕业生.csv", ("\ufeff" + out.getvalue()).encode(), content_type="text/csv")
 
 
 def _cohort():
@@ -223,22 +218,19 @@ def _cohort():
     return people
 
 
-def load_demo(stdout=None):
-    """The registrar's steps, through the services they use: import the transcript (upload → preview →
-    confirm), add achievements to records that have none, start an evaluation when anything changed."""
-    institution = Institution.objects.get(name=INSTITUTION)
-    User = get_user_model()
-    staff = User.objects.get(username="univ")
-    _school_standard(institution, staff)
-    people = _cohort()
-    batch = imports.upload_transcript(actor=staff, upload=transcript([(n, f) for n, f, _a in people]),
-                                      graduation_year=YEAR, background=False)
+def import_cohort(staff, people, year=YEAR):
+    """The registrar's steps for ``people`` ([(学号, fields, achievements)]) of the cohort ``year``: the transcript
+    imported through the import pipeline (upload → preview → confirm), then achievements added through
+    ``records.add_achievement`` to the records that have none. Returns ({学号: Graduate}, rows changed)."""
+    batch = imports.upload_transcript(actor=staff, upload=transcript([(n, f) for n, f, _a in people], year),
+                                      graduation_year=year, background=False)
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValueError(f"demo transcript refused: {batch.errors[:5]}")
     batch = imports.confirm_import(batch=batch, actor=staff, accept_changes=True)
     changed = batch.new + batch.updated + batch.rekeyed
     graduates = {g.student_number: g for g in Graduate.objects.filter(
-        institution=institution, student_number__in=[n for n, _f, _a in people]).annotate(items=Count("achievements"))}
+        institution=batch.institution, graduation_year=year, student_number__in=[n for n, _f, _a in people])
+        .annotate(items=Count("achievements"))}
     for number, _fields, items in people:
         graduate = graduates[number]
         if graduate.items:
@@ -246,12 +238,43 @@ def load_demo(stdout=None):
         for kind, extra in items:
             records.add_achievement(graduate=graduate, actor=staff, kind=kind, **extra)
             changed += 1
-    zhang = graduates[STUDENT_NUMBER]
-    student = User.objects.filter(username="student").first()
-    if student is not None and zhang.user_id != student.pk:
-        # The demo's student account stands for 张明 having activated his account (accounts.activate_account).
-        Graduate.objects.filter(user=student).update(user=None)
-        Graduate.objects.filter(pk=zhang.pk).update(user=student)
+    return graduates, changed
+
+
+def student_account(staff, graduate, password=DEMO_PASSWORD):
+    """The graduate's own account, made the way every student's is: the school generates its cohort's accounts
+    and one-time activation codes (``create_student_accounts``, the page 生成学生账号激活码), and the student
+    activates his with 学号, ID number and the code, choosing his password (``activate_account``, the page
+    /graduates/activate/). Named by the student number. An active account is left as it is."""
+    graduate.refresh_from_db()
+    if graduate.user is not None and graduate.user.is_active:
+        return graduate.user
+    kwargs = {"institution": graduate.institution, "actor": staff, "graduation_year": graduate.graduation_year}
+    issued = {c.graduate.pk: c.code for c in create_student_accounts(**kwargs)}
+    if graduate.pk not in issued:  # an unused code printed earlier, unknown here: the school issues a new one
+        issued = {c.graduate.pk: c.code for c in create_student_accounts(**kwargs, major=graduate.major,
+                                                                         regenerate=True)}
+    return activate_account(student_number=graduate.student_number, id_number=graduate.id_number,
+                            code=issued[graduate.pk], password=password, client="demo")
+
+
+def student_user(student_number=STUDENT_NUMBER, institution=INSTITUTION):
+    """The account of the demo graduate ``student_number`` (张明 by default), or None before ``load_demo``."""
+    graduate = Graduate.objects.filter(institution__name=institution, student_number=student_number,
+                                       graduation_year=YEAR).select_related("user").first()
+    return graduate.user if graduate is not None else None
+
+
+def load_demo(stdout=None):
+    """The registrar's steps, through the services they use: import the transcript (upload → preview →
+    confirm), add achievements to records that have none, generate the cohort's student accounts (张明 activates
+    his), start an evaluation when anything changed."""
+    institution = Institution.objects.get(name=INSTITUTION)
+    staff = get_user_model().objects.get(username="univ")
+    _school_standard(institution, staff)
+    people = _cohort()
+    graduates, changed = import_cohort(staff, people)
+    zhang = student_account(staff, graduates[STUDENT_NUMBER])
     run = EvaluationRun.objects.filter(institution=institution, graduation_year=YEAR, major="").order_by("-pk").first()
     if run is None or changed or run.standard_version_id != selectors.current_version(institution.pk).pk:
         run = cohort.start_run(institution=institution, actor=staff, graduation_year=YEAR)
@@ -259,6 +282,6 @@ def load_demo(stdout=None):
     run = cohort.execute_run(run.pk)
     if stdout is not None:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items()))
-        stdout.write(f"毕业生：{INSTITUTION} {YEAR}届 {len(people)} 人（导入：新增{batch.new}、更新{batch.updated}），"
-                     f"资格评价 {run.get_status_display()}（{counts}）")
+        stdout.write(f"毕业生：{INSTITUTION} {YEAR}届 {len(people)} 人（本次导入或补充 {changed} 处），"
+                     f"资格评价 {run.get_status_display()}（{counts}）；学生账号 {zhang.username}（张明）已激活")
     return run

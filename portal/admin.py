@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal import access
+from portal import access, accounts
 from portal.auth import PortalAdminAuthenticationForm
 from portal.models import (
     AuditLog,
@@ -25,18 +27,60 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
     access.is_site_admin(request.user)
 
 
+class RoleForm(forms.ModelForm):
+    """A role row of the user's admin page; a new or re-roled row is refused for a student (``accounts.check_role``)."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "institution", "city", "organisation"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None or "role" in self.changed_data:
+            try:
+                accounts.check_role(data.get("role"))
+            except ValidationError as exc:
+                self.add_error(None, exc.messages[0])
+        return data
+
+
 class RoleInline(admin.TabularInline):
     model = RoleAssignment
+    form = RoleForm
     extra = 0
     autocomplete_fields = ["institution"]
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts are made, and roles granted, changed and revoked, through ``portal.accounts`` (checked, audited)."""
+
     inlines = [RoleInline]
     list_display = ["username", "full_name", "email", "is_active"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("平台信息"), {"fields": ["full_name", "phone"]}),)
+    add_fieldsets = ((None, {"classes": ["wide"], "fields": ["username", "full_name", "usable_password",
+                                                                "password1", "password2"]}),)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:  # the form has set (and validated) the password on ``obj``
+            accounts.create_account(actor=request.user, user=obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            accounts.revoke_role(actor=request.user, assignment=assignment)
+        for assignment, changed in formset.changed_objects:
+            accounts.change_role(actor=request.user, assignment=assignment, changed=changed)
+        for assignment in formset.new_objects:
+            accounts.grant_role(actor=request.user, user=form.instance, grant=accounts.Grant(
+                role=assignment.role, institution=assignment.institution, city_id=assignment.city_id,
+                organisation=assignment.organisation))
+        return None
 
 
 @admin.register(City)

@@ -24,6 +24,12 @@ ACTIONS = {
     "otp_recovery_renewed": _("重新生成两步验证恢复码"),
     "otp_turned_off": _("关闭两步验证"),
     "db_roles": _("设置数据库角色与审计表权限"),
+    # accounts of staff, officials and experts (portal/accounts.py: the Django admin and the demo)
+    "portal.create_account": _("创建账号"),
+    "portal.grant_role": _("授予角色"),
+    "portal.change_role": _("修改角色授权"),
+    "portal.revoke_role": _("撤销角色"),
+    "portal.expert_profile": _("登记专家库信息"),
     # the open API (api/): tokens and every use of one
     "api.create_token": _("创建接口令牌"),
     "api.revoke_token": _("吊销接口令牌"),

@@ -1,12 +1,14 @@
 """The demo data set behind ``make demo``: institutions across cities and affiliations,
-and one account per role. Idempotent: running it again changes nothing."""
+and one account per role, made by the site administrator through ``portal.accounts`` as in real use.
+Idempotent: running it again changes nothing (an existing account is left as it is, never made twice)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from stdnum.cn import uscc
 
-from portal.models import Institution, Role, RoleAssignment
+from portal import accounts
+from portal.models import CITY_ROLES, Institution, Role
 
 DEMO_PASSWORD = "Anhui@2026demo"
 
@@ -35,7 +37,8 @@ INSTITUTIONS = [
      ("合肥学院智能制造现代产业学院", "provincial", 2022)),
 ]
 
-# username, full name, role, institution (name) or city code or organisation
+# username, full name, role, institution (name) or city code or organisation. Student accounts are not here: the
+# school generates them from its graduate records and the student activates one (``evaluation.demo``).
 ACCOUNTS = [
     ("admin", "系统管理员", Role.SITE_ADMIN, None),
     ("univ", "王经办（安徽工业大学）", Role.UNIVERSITY_STAFF, "安徽工业大学"),
@@ -49,13 +52,39 @@ ACCOUNTS = [
     ("prov_edu", "郑处长（省教育厅）", Role.PROVINCIAL_EDUCATION, None),
     ("expert", "冯教授（安徽建筑大学）", Role.EXPERT, "安徽建筑大学"),
     ("expert2", "陈高工（奇瑞汽车股份有限公司）", Role.EXPERT, "org:奇瑞汽车股份有限公司"),
-    ("student", "张明（安徽工业大学）", Role.STUDENT, "安徽工业大学"),
 ]
+
+
+def site_admin():
+    """The demo's ``admin``, who opens every other demo account (as a real site administrator does)."""
+    return get_user_model().objects.get(username="admin")
+
+
+def grant(role, scope, institutions=None):
+    """A ``portal.accounts.Grant`` from the demo tables' scope: an institution's name, a city code or "org:…"."""
+    if isinstance(scope, str) and scope.startswith("org:"):
+        return accounts.Grant(role, organisation=scope[4:])
+    if isinstance(scope, Institution):
+        return accounts.Grant(role, institution=scope)
+    if scope and institutions is not None and scope in institutions:
+        return accounts.Grant(role, institution=institutions[scope])
+    if scope and role in CITY_ROLES:
+        return accounts.Grant(role, city_id=scope)
+    if scope:
+        return accounts.Grant(role, institution=Institution.objects.get(name=scope))
+    return accounts.Grant(role)
+
+
+def ensure_account(username, full_name, grants, *, expert_profile=None):
+    """A demo account made by ``admin`` through ``portal.accounts`` (an existing one is left as it is)."""
+    return accounts.ensure_account(actor=site_admin(), username=username, full_name=full_name, grants=grants,
+                                   password=DEMO_PASSWORD, expert_profile=expert_profile).user
 
 
 @transaction.atomic
 def load_demo():
-    """Creates or refreshes the demo institutions and accounts; returns [(username, role label)]."""
+    """Creates the demo institutions and accounts (existing ones are left as they are); returns
+    [(username, role label, created)]."""
     call_command("loaddata", "cities", verbosity=0)  # reference data (also loaded by migration 0002)
     institutions = {}
     for name, body, affiliation, city, kind, applied, (college, level, year) in INSTITUTIONS:
@@ -68,24 +97,12 @@ def load_demo():
                 "contact_name": "办公室", "contact_phone": "0551-65000000",
             },
         )
-    User = get_user_model()
-    created = []
+    out = []
     for username, full_name, role, scope in ACCOUNTS:
-        user, new = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-        if new:
-            user.set_password(DEMO_PASSWORD)
-        user.full_name = full_name
-        if role == Role.SITE_ADMIN:
-            user.is_staff = user.is_superuser = True
-        user.save()
-        scope_fields = {"institution": None, "city": None, "organisation": ""}
-        if isinstance(scope, str) and scope.startswith("org:"):
-            scope_fields["organisation"] = scope[4:]
-        elif scope in institutions:
-            scope_fields["institution"] = institutions[scope]
-        elif scope:
-            scope_fields["city_id"] = scope
-            del scope_fields["city"]
-        RoleAssignment.objects.get_or_create(user=user, role=role, **scope_fields)
-        created.append((username, Role(role).label))
-    return created
+        # The first site administrator is made on the command line (as ``createsuperuser`` makes one): no actor.
+        actor = None if role == Role.SITE_ADMIN else site_admin()
+        made = accounts.ensure_account(actor=actor, username=username, full_name=full_name,
+                                       grants=[grant(role, scope, institutions)], password=DEMO_PASSWORD,
+                                       is_superuser=role == Role.SITE_ADMIN)
+        out.append((username, Role(role).label, made.created))
+    return out

@@ -188,6 +188,21 @@ class RoleAssignment(models.Model):
         scope = self.institution or self.city or self.organisation
         return f"{self.get_role_display()}（{scope}）" if scope else str(self.get_role_display())
 
+    def clean(self):
+        """No scope a role does not take (the constraints above check the scope a role needs)."""
+        role = self.role
+        errors = {}
+        if self.city_id and role not in CITY_ROLES:
+            errors["city"] = _("只有市级部门人员指定设区市。")
+        if self.institution_id and role not in INSTITUTION_ROLES | {Role.EXPERT}:
+            errors["institution"] = _("只有高校经办人、学生和评审专家指定院校。")
+        if self.organisation and role != Role.EXPERT:
+            errors["organisation"] = _("只有评审专家填写非院校工作单位。")
+        elif self.organisation and self.institution_id:
+            errors["organisation"] = _("评审专家的工作单位为院校时不再填写非院校工作单位。")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def employer_name(self):
         return self.institution.name if self.institution_id else self.organisation

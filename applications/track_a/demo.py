@@ -21,8 +21,9 @@ from applications.track_a.routing import committee_filing_office
 from evaluation import selectors as evaluation_selectors
 from evaluation.rules import DEFAULT_STANDARD
 from evaluation.services.standards import publish_standard
-from portal.demo import DEMO_PASSWORD
-from portal.models import ExpertProfile, Institution, Role, RoleAssignment
+from portal import accounts
+from portal import demo as portal_demo
+from portal.models import Institution, Role
 
 POOL = [
     # username, name, title, level, specialty, employer (organisation)
@@ -51,22 +52,17 @@ def _pdf(title, body):
 
 
 def _user(username, full_name, role, **scope):
-    User = get_user_model()
-    user, new = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-    if new:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
-    return user
+    """A demo account made by the site admin through ``portal.accounts`` (an existing one is left as it is)."""
+    return portal_demo.ensure_account(username, full_name, [accounts.Grant(role, **scope)])
 
 
 def _pool():
     experts = []
     for username, name, title, level, specialty, org in POOL:
-        user = _user(username, f"{name}（{org}）", Role.EXPERT, organisation=org)
-        profile, _created = ExpertProfile.objects.get_or_create(
-            user=user, defaults={"title": title, "title_level": level, "specialty": specialty, "education": "研究生"})
-        experts.append(profile)
+        user = portal_demo.ensure_account(
+            username, f"{name}（{org}）", [accounts.Grant(Role.EXPERT, organisation=org)],
+            expert_profile={"title": title, "title_level": level, "specialty": specialty, "education": "研究生"})
+        experts.append(user.expert_profile)
     return experts
 
 

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from portal.demo import DEMO_PASSWORD
+from portal import accounts
+from portal import demo as portal_demo
 from portal.identifiers import ric_check_digit
-from portal.models import ExpertProfile, Institution, Occupation, Role, RoleAssignment
+from portal.models import Institution, Occupation, Role
 
 from . import selectors, services
 from .forms import SECTION_FORMS, PlanForm, build_section_forms
@@ -45,25 +46,16 @@ EXPERTS = [
 
 
 def ensure_expert_pool():
-    User = get_user_model()
-    institutions = {i.name: i for i in Institution.objects.all()}
+    """The pool's accounts and entries, made by the site admin through ``portal.accounts``; returns how many
+    accounts were new (an existing one is left as it is)."""
     created = 0
     for username, full_name, title, level, specialty, education, employer, seq in EXPERTS:
-        user, new = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-        if new:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            created += 1
-        scope = {"institution": None, "organisation": ""}
-        if employer.startswith("org:"):
-            scope["organisation"] = employer[4:]
-        else:
-            scope["institution"] = institutions[employer]
-        if not RoleAssignment.objects.filter(user=user, role=Role.EXPERT).exists():
-            RoleAssignment.objects.create(user=user, role=Role.EXPERT, **scope)
-        ExpertProfile.objects.get_or_create(user=user, defaults={
-            "title": title, "title_level": level, "specialty": specialty, "education": education,
-            "id_number": fake_ric("340104", "19700101", seq)})
+        made = accounts.ensure_account(
+            actor=portal_demo.site_admin(), username=username, full_name=full_name,
+            grants=[portal_demo.grant(Role.EXPERT, employer)], password=portal_demo.DEMO_PASSWORD,
+            expert_profile={"title": title, "title_level": level, "specialty": specialty, "education": education,
+                            "id_number": fake_ric("340104", "19700101", seq)})
+        created += made.created
     return created
 
 

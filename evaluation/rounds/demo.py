@@ -4,8 +4,8 @@ services so that the log, notifications, notices, minutes and decisions are what
 安徽工业大学 (staff ``univ``) ran its 2025 round on the dates of 2025 — it can no longer run today, 31 December
 2025 having passed — from applications to final decisions (批准文号 安工大职评〔2025〕1号):
 
-- 张明 (account ``student``) applied himself at 技术员, was returned once for an unreadable agreement,
-  resubmitted, passed the review, both notices and the committee: his final decision is on his page;
+- 张明 (his own account ``2021010101``, activated in ``evaluation.demo``) applied himself at 技术员, was returned
+  once for an unreadable agreement, resubmitted, passed the review, both notices and the committee: his final decision is on his page;
 - the school enrolled the other candidates of its pilot majors at the level their records reach (never above it:
   通知 四(四)), one of whom did not reach two thirds of the vote; one not yet on duty was refused;
 - an objection to the candidates' notice was answered (dismissed); the committee met with 6 of its 7 members,
@@ -33,7 +33,7 @@ from django.db import transaction
 
 from applications.track_a.routing import committee_filing_office
 from evaluation import demo as evaluation_demo
-from evaluation.models import Achievement, Graduate
+from evaluation.models import Graduate
 from portal.models import Institution
 
 from . import clock, deadlines, rules, selectors, services
@@ -95,23 +95,22 @@ def _meeting(rnd, staff, *, held_on, place, absent=0, vote=True):
     return EvaluationRound.objects.get(pk=rnd.pk)
 
 
-def current_cohort(institution, year, n=12):
-    """``n`` graduates of ``year`` at the school, made the way ``evaluation.demo`` makes its records (each school
-    its own people: the draw is seeded by the year and, for any school but this one, the school's name — never its
-    primary key, which differs from one database to another)."""
+def current_cohort(institution, staff, year, n=12):
+    """``n`` graduates of ``year`` at the school, imported by its staff ``staff`` the way ``evaluation.demo`` imports
+    its cohort (the transcript through the import pipeline, achievements through ``records.add_achievement``;
+    importing the same file again changes nothing). Each school its own people: the draw is seeded by the year
+    and, for any school but this one, the school's name — never its primary key, which differs from one database
+    to another."""
     rng = random.Random(year if institution.name == INSTITUTION else f"{year}:{institution.name}")
-    out = []
+    people = []
     for i in range(n):
         fields = evaluation_demo._record(rng, i)
         employed = bool(fields["employer"])
-        fields.update(graduation_year=year, duty_start_date=date(year, 7, 1) if employed else None,
+        fields.update(duty_start_date=date(year, 7, 1) if employed else None,
                       diploma_number=f"{10360 + institution.pk:05d}1{year}{i:06d}")
-        g, _created = Graduate.objects.update_or_create(institution=institution,
-                                                        student_number=f"{year - 4}09{i + 1:04d}", defaults=fields)
-        g.achievements.all().delete()
-        Achievement.objects.bulk_create(evaluation_demo._achievements(rng, g))
-        out.append(g)
-    return out
+        people.append((f"{year - 4}09{i + 1:04d}", fields, evaluation_demo.achievement_specs(rng)))
+    graduates, _changed = evaluation_demo.import_cohort(staff, people, year)
+    return [graduates[number] for number, _f, _a in people]
 
 
 def load_voting_round(stdout, *, institution, staff, today=None):
@@ -159,7 +158,7 @@ def reviewed_candidates(institution, staff, today):
     """This year's round of the school at 待评委会评审: a cohort enrolled and reviewed, the candidates' notice
     published on dates that have already elapsed (the same services, with past dates) and closed today."""
     starts = elapsed_notice_start(today)
-    current_cohort(institution, today.year)
+    current_cohort(institution, staff, today.year)
     rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year,
                               today=starts - timedelta(days=3))
     applied(rnd, staff, starts - timedelta(days=3))
@@ -203,14 +202,13 @@ def load_finalised_round(stdout, *, institution, staff):
     User = get_user_model()
     if EvaluationRound.objects.filter(institution=institution, graduation_year=YEAR).exists():
         return None
-    student = User.objects.filter(username="student").first()
     rnd = services.open_round(institution=institution, actor=staff, graduation_year=YEAR, today=OPENED)
     pool = _pick(rnd)
     by_number = {g.student_number: (g, v) for g, v in pool}
 
     # 张明 applies himself; returned once, then resubmitted.
     zhang, _verdict = by_number.pop(STUDENT_NUMBER)
-    actor = student if student is not None and zhang.user_id == student.pk else staff
+    actor = zhang.user if zhang.user is not None and zhang.user.is_active else staff  # his own account
     app = services.create_application(round=rnd, graduate=zhang, actor=actor, level="technician", employer_kind="enterprise",
                                       today=OPENED)
     _evidence(app, actor)
@@ -259,5 +257,5 @@ def load_finalised_round(stdout, *, institution, staff):
     if officer is not None:
         services.record_results(filing=filing, actor=officer, comment="经审核，予以备案。")
     passed = selectors.final_passed_decisions(rnd).count()
-    stdout.write(f"  职称评审：{rnd.name} 已确定评审结果（{DOCUMENT}），通过 {passed} 人（univ、student 可查看）")
+    stdout.write(f"  职称评审：{rnd.name} 已确定评审结果（{DOCUMENT}），通过 {passed} 人（univ、{actor.username} 可查看）")
     return rnd

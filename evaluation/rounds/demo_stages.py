@@ -35,7 +35,7 @@ STAGES = {"合肥工业大学": RoundState.OPEN, "安徽建筑大学": RoundStat
 
 def _open(institution, staff, today):
     opened = today - timedelta(days=3)
-    current_cohort(institution, today.year, n=30)  # enough records that several reach a level (both states shown)
+    current_cohort(institution, staff, today.year, n=30)  # enough records that several reach a level (both states shown)
     rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year, today=opened)
     apps = applied(rnd, staff, opened, reviewed=0)
     for app in apps[:len(apps) // 2]:
@@ -48,7 +48,7 @@ def _candidates_notice(institution, staff, today):
     starts = today - timedelta(days=1)
     while not calendar.is_working_day(starts):
         starts -= timedelta(days=1)
-    current_cohort(institution, today.year)
+    current_cohort(institution, staff, today.year)
     rnd = services.open_round(institution=institution, actor=staff, graduation_year=today.year,
                               today=starts - timedelta(days=3))
     applied(rnd, staff, starts - timedelta(days=3))

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from assessment.models import AnnualPlan, Session, SessionState
 from certificates.models import AssessmentResult, Certificate
+from evaluation.demo import STUDENT_NUMBER
 from evaluation.models import Graduate
 from portal.models import User
 
@@ -28,7 +29,7 @@ def test_demo_has_a_plan_a_finished_session_with_certificates_and_one_in_progres
         assert session.state == SessionState.RESULTS_REPORTED
         assert session.start_date >= session.filing.filed_at.date()
         assert all(c.issue_date >= session.start_date for c in result.certificates.all())
-    zhang = Graduate.objects.get(user=User.objects.get(username="student"))
+    zhang = Graduate.objects.get(user=User.objects.get(username=STUDENT_NUMBER))
     assert done.candidates.filter(graduate=zhang).get().passed
     assert running.supervisor_id and running.candidates.exists()
     assert all(c.first_by_id and c.confirmed_at is None for c in running.candidates.all())

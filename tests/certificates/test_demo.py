@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from certificates.models import Certificate, CertificateStatus
+from evaluation.demo import STUDENT_NUMBER
 from evaluation.rounds import selectors as round_selectors
 from evaluation.rounds.models import EvaluationRound, RoundState
 from portal.models import User
@@ -26,7 +27,7 @@ def test_demo_certificates_are_issued_as_real_use_issues_them(client):
     assert skills.filter(status=CertificateStatus.REVOKED).count() == 1
 
     # 张明 holds one title certificate, the level his committee decided, found from his record (not set by hand).
-    student = User.objects.get(username="student")
+    student = User.objects.get(username=STUDENT_NUMBER)  # his own account, named by his 学号
     own_titles = list(titles.filter(holder_user=student))
     assert len(own_titles) == 1
     zhang = next(d for d in round_selectors.final_passed_decisions(rnd) if d.graduate.user_id == student.pk)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from certificates import keys, qr
 from certificates.models import Certificate
+from evaluation.demo import STUDENT_NUMBER
 from portal.demo import DEMO_PASSWORD
 from tests.e2e.conftest import shot, sign_in
 
@@ -42,7 +43,7 @@ def test_download_verify_revoke_verify(demo, browser, live_server, tmp_path):
     # 1. The student downloads their certificate from the dashboard.
     student = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
     page = student.new_page()
-    sign_in(page, "student", DEMO_PASSWORD)
+    sign_in(page, STUDENT_NUMBER, DEMO_PASSWORD)  # 张明's own account, named by his 学号
     page.wait_for_url("**/")
     section = page.locator('section[data-role="student"]')
     assert "我的证书" in section.inner_text() and cert.number in section.inner_text()

@@ -31,7 +31,7 @@ def test_demo_round(settings, tmp_path, clock):
     levels = {d.level for d in passed}
     assert {"technician", "engineer"} <= levels
     zhang = next(d for d in passed if d.graduate.student_number == demo.STUDENT_NUMBER)
-    assert zhang.graduate.user.username == "student"
+    assert zhang.graduate.user.username == demo.STUDENT_NUMBER  # his own account, activated by him
     # this year's round waits for the committee, whose members can check in and vote right away
     current = EvaluationRound.objects.get(graduation_year=2026)
     assert current.state == RoundState.AWAITING_SESSION

@@ -31,10 +31,11 @@ class Command(BaseCommand):
             for user in get_user_model().objects.filter(roles__isnull=False).distinct():
                 if policy.required_for(user):
                     services.add_demo_device(user)
-        # Every account the demo modules made (each app adds its own: experts, pool, committee members…).
+        # Every account the demo modules made that can sign in (each app adds its own: experts, pool, committee
+        # members…, and 张明's, activated by him); the other graduates' accounts wait for their activation.
         self.stdout.write("演示账号（密码均为 %s；经办人、人社局/教育局和系统管理员账号的两步验证码为 %s；"
                           "README 的“Demo accounts”一节说明每个账号先试什么）：" % (DEMO_PASSWORD, DEMO_CODE))
-        users = (get_user_model().objects.filter(roles__isnull=False).distinct().order_by("id")
+        users = (get_user_model().objects.filter(roles__isnull=False, is_active=True).distinct().order_by("id")
                  .prefetch_related("roles__institution", "roles__city"))
         for user in users:
             self.stdout.write(f"  {user.username:<16} {user.full_name}：{'；'.join(str(r) for r in user.roles.all())}")
