@@ -30,7 +30,8 @@ from portal import accounts
 from portal import demo as portal_demo
 from portal.models import Institution, Occupation, Role
 
-from .models import AnnualPlan, Attendance, PlanLine
+from .forms import PlanLineFormSet
+from .models import AnnualPlan, Attendance
 from .services import candidates, plans, results, scores, sessions
 from .services.common import current_filing
 
@@ -63,6 +64,18 @@ def _examiner_accounts(filing):
     return accounts_
 
 
+def _plan_line(plan, staff, occupation, *, expected):
+    """The plan's one line (三级, sessions in months 6 and 12) typed on the plan's page: its formset, then
+    ``plans.save_lines`` (which checks the line against the filing and audits it)."""
+    data = {"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0",
+            "lines-MAX_NUM_FORMS": "50", "lines-0-occupation": occupation.pk, "lines-0-level": "3",
+            "lines-0-months": "6,12", "lines-0-expected_candidates": str(expected), "lines-0-examiners": "2"}
+    formset = PlanLineFormSet(data, instance=plan, prefix="lines")
+    if not formset.is_valid():
+        raise ValueError(f"demo plan line refused: {formset.errors}")
+    return plans.save_lines(plan, user=staff, formset=formset)
+
+
 def _score(i):
     """Deterministic scores: most pass, two miss the theory mark."""
     theory = Decimal(58 + (i * 7) % 35) if i not in (4, 9) else Decimal("55.5")
@@ -92,8 +105,7 @@ def load_demo(stdout):
     with on(datetime.date(2025, 3, 10)):
         candidates.save_mapping(user=staff, institution=school, occupation=occupation, majors=MAJORS)
         plan = plans.create_plan(user=staff, institution=school, year=2025)
-        PlanLine.objects.create(plan=plan, occupation=occupation, level=3, months="6,12", expected_candidates=40,
-                                examiners=2)
+        _plan_line(plan, staff, occupation, expected=40)
         plan = plans.report_plan(plan, user=staff)
     with on(datetime.date(2025, 3, 12)):
         plans.answer_plan(plan, user=office, acknowledge=True, comment="已知悉。请按计划做好考务和质量督导。")
@@ -158,8 +170,7 @@ def load_demo(stdout):
 
     with on(datetime.date(2026, 2, 27)):
         plan26 = plans.create_plan(user=staff, institution=school, year=2026)
-        PlanLine.objects.create(plan=plan26, occupation=occupation, level=3, months="6,12", expected_candidates=60,
-                                examiners=2)
+        _plan_line(plan26, staff, occupation, expected=60)
         plan26 = plans.report_plan(plan26, user=staff)
     with on(datetime.date(2026, 3, 3)):
         plans.answer_plan(plan26, user=office, acknowledge=False,
