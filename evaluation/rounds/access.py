@@ -187,9 +187,9 @@ def member_of_school(user, institution_id):
 
 
 def may_read_notice(user, notice):
-    """The one answer for a notice, signed in or not: the results notice when the setting makes it public, else the
-    rule ``rounds.read_notice`` (``access.can`` refuses anyone not signed in)."""
-    return (notice.stage == "results" and results_notice_is_public()) or access.can(user, "rounds.read_notice", notice)
+    """The one answer for a notice, signed in or not: the results notice and a 复查结果公示 when the setting makes them
+    public, else the rule ``rounds.read_notice`` (``access.can`` refuses anyone not signed in)."""
+    return (notice.is_public_results and results_notice_is_public()) or access.can(user, "rounds.read_notice", notice)
 
 
 @access.rule("rounds.read_notice")

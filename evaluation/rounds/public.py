@@ -3,7 +3,7 @@ objection (contact optional), and reading the written answer with the receipt nu
 
 公示 is within the unit (单位内部公示, DOMAIN §7; rule ``rounds.read_notice``): the candidates' notice is read by
 signed-in members of the school and the offices concerned; the results notice likewise, unless the setting
-``ROUNDS_RESULTS_NOTICE_VISIBILITY`` is "public". Someone not signed in is sent to sign in; a signed-in outsider
+``ROUNDS_RESULTS_NOTICE_VISIBILITY`` is "public" — and so is each 复查结果公示 (the new result of a re-review). Someone not signed in is sent to sign in; a signed-in outsider
 gets a 404. The written answer to an objection goes to whoever holds its receipt number, not onto the page."""
 
 from django.contrib import messages
@@ -36,7 +36,8 @@ class _SignIn(Exception):
 
 
 def _notice(request, pk):
-    notice = get_object_or_404(PublicNotice.objects.select_related("round__institution"), pk=pk)
+    notice = get_object_or_404(PublicNotice.objects.select_related("round__institution", "round__committee",
+                                                                    "rereview"), pk=pk)
     if not may_read_notice(request.user, notice):
         if not request.user.is_authenticated:
             raise _SignIn
@@ -64,7 +65,7 @@ def public_notice(request, pk, form=None):
     revoked = set(Objection.objects.filter(notice=notice, revoked=True).values_list("entry_id", flat=True))
     return render(request, "rounds/public_notice.html", {
         "notice": notice, "round": notice.round, "entries": entries, "revoked": revoked, "today": today,
-        "running": notice.is_running(today) and notice.round.state == services.objections.STAGE_STATE[notice.stage],
+        "running": services.objections.accepts_objections(notice, today),
         "form": form or forms.ObjectionForm(entries=entries),
     })
 

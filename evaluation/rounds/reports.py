@@ -99,11 +99,11 @@ def round_report(rnd):
         scale = max([r.applied for r in table.values()] + [1])
         for r in table.values():
             r.scale = scale
-    objections = {Stage.CANDIDATES: ObjectionRow(str(Stage.CANDIDATES.label)),
-                  Stage.RESULTS: ObjectionRow(str(Stage.RESULTS.label))}
+    objections = {stage: ObjectionRow(str(stage.label)) for stage in (Stage.CANDIDATES, Stage.RESULTS)}
     for r in (Objection.objects.filter(notice__round=rnd).values("notice__stage", "state")
               .annotate(n=Count("id")).order_by()):
-        row = objections[r["notice__stage"]]
+        stage = r["notice__stage"]
+        row = objections.get(stage) or objections.setdefault(stage, ObjectionRow(str(Stage(stage).label)))
         row.total += r["n"]
         if r["state"] == ObjectionState.UPHELD:
             row.upheld += r["n"]

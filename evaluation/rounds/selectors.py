@@ -169,7 +169,8 @@ def public_notices(today, *, recent_days=30):
 
 def objections_of(rnd):
     return (Objection.objects.filter(notice__round=rnd)
-            .select_related("notice", "entry", "answered_by").order_by("notice__starts_on", "lodged_at", "id"))
+            .select_related("notice__round", "notice__rereview", "entry", "answered_by")
+            .order_by("notice__starts_on", "lodged_at", "id"))
 
 
 def open_objections(rnd, stage=None):
@@ -228,7 +229,7 @@ def pending_rereviews(committee):
 def rereviews_of(rnd):
     """The round's 复查 requests, newest first, with what the committee's new vote counted (once closed)."""
     return list(RereviewRequest.objects.filter(decision__round=rnd)
-                .select_related("decision__graduate", "tally", "outcome", "meeting")
+                .select_related("decision__graduate", "tally", "outcome", "meeting", "notice")
                 .order_by("-requested_at", "-id"))
 
 

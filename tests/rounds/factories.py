@@ -277,3 +277,41 @@ def other_city_round(w):
         institution=inst, graduation_year=YEAR, name="安徽工程大学2025届毕业生产业工程师职称评审", authority=authority,
         committee=committee, standard_version=version, majors=[MAJOR], levels=["technician"], opened_by=staff)
     return w.wuhu_round
+
+
+REREVIEW_HELD = date(2025, 11, 3)  # a Monday, three weeks after the round was finalised
+REREVIEW_PUBLISHED = date(2025, 11, 4)  # the 复查结果公示: Tuesday 4 to Monday 10 November (5 working days)
+
+
+def rereview_notice(w, *, running=False, choices=None):
+    """A 复查 of the finalised round's first passed decision: on a 复查 meeting, every member votes (``choices``, all
+    同意 by default), the chair closes and signs, the school publishes the 复查结果公示. ``running``: its dates moved
+    around the real today (so that anyone who may read it may lodge an objection). Cached per world."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from evaluation.rounds import selectors
+    from evaluation.rounds.models import PublicNotice
+
+    notice = getattr(w, "matrix_rereview_notice", None)
+    if notice is None:
+        rnd = round_in(w, RoundState.FINALISED, n=2)
+        decision = selectors.final_passed_decisions(rnd).first()
+        request = services.request_rereview(decision=decision, actor=w.staff, grounds="complaint",
+                                            reason="申请人对毕业设计成绩的认定提出申诉。")
+        meeting = services.convene_rereview_meeting(round=rnd, actor=w.staff, held_on=REREVIEW_HELD,
+                                                    place="学校会议室", today=REREVIEW_HELD)
+        users = check_in(meeting)
+        vote(meeting, decision.application, users, choices or ["yes"] * len(users))
+        meeting = close(meeting)
+        services.sign_minutes(meeting=meeting, actor=chair(meeting))
+        request.refresh_from_db()
+        services.publish_rereview_result(request=request, actor=w.staff, today=REREVIEW_PUBLISHED)
+        notice = w.matrix_rereview_notice = PublicNotice.objects.get(rereview=request)
+    if running:
+        today = timezone.localdate()
+        PublicNotice.objects.filter(pk=notice.pk).update(starts_on=today - timedelta(days=1),
+                                                         ends_on=today + timedelta(days=7))
+        notice.refresh_from_db()
+    return notice

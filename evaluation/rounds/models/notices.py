@@ -1,5 +1,8 @@
-"""The two public notices (公示) of a round and the objections (异议) lodged against them (DOMAIN §7).
+"""The public notices (公示) of a round and the objections (异议) lodged against them (DOMAIN §7).
 
+Each round has one 评审对象公示 and one 评审结果公示; each 复查 (re-review, ``RereviewRequest``) after the round has its
+own 复查结果公示 — "a change of outcome needs a re-review by the committee — a new vote and a new 公示" — with the same
+page, the same objection form and the same rule: every objection answered in writing before the step that follows.
 A notice's list is frozen into ``NoticeEntry`` rows when it is published: the public page shows what was
 published (masked names), never a live join to personal records.
 """
@@ -24,12 +27,16 @@ NOTICE_WORKING_DAYS = 5  # 公示期不少于5个工作日 (DOMAIN §7)
 class Stage(models.TextChoices):
     CANDIDATES = "candidates", _("评审对象公示")
     RESULTS = "results", _("评审结果公示")
+    REREVIEW = "rereview", _("复查结果公示")
 
 
 class PublicNotice(models.Model):
     round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="notices",
                               verbose_name=_("职称评审工作"))
     stage = models.CharField(_("公示类别"), max_length=12, choices=Stage.choices)
+    rereview = models.OneToOneField("rounds.RereviewRequest", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="notice", verbose_name=_("复查"),
+                                    help_text=_("复查结果公示所公示的复查（每次复查一个公示）。"))
     title = models.CharField(_("标题"), max_length=150)
     starts_on = models.DateField(_("公示开始日期"))
     ends_on = models.DateField(_("公示截止日期"))
@@ -44,7 +51,11 @@ class PublicNotice(models.Model):
         verbose_name_plural = _("公示")
         ordering = ["-starts_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "stage"], name="rounds_one_notice_per_stage"),
+            models.UniqueConstraint(fields=["round", "stage"], condition=~Q(stage="rereview"),
+                                    name="rounds_one_notice_per_stage"),
+            models.CheckConstraint(condition=Q(stage="rereview", rereview__isnull=False)
+                                   | (~Q(stage="rereview") & Q(rereview__isnull=True)),
+                                   name="rounds_notice_rereview_iff_stage"),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="rounds_notice_dates"),
             models.CheckConstraint(condition=Q(working_days__gte=NOTICE_WORKING_DAYS),
                                    name="rounds_notice_five_working_days"),
@@ -60,6 +71,11 @@ class PublicNotice(models.Model):
     def has_ended(self, today):
         return today > self.ends_on
 
+    @property
+    def is_public_results(self):
+        """The results and 复查 results notices follow the setting ``ROUNDS_RESULTS_NOTICE_VISIBILITY``."""
+        return self.stage in (Stage.RESULTS, Stage.REREVIEW)
+
 
 class NoticeEntry(models.Model):
     """One person on a notice, as published: masked name, major, level, and the evidence summary."""
@@ -73,6 +89,10 @@ class NoticeEntry(models.Model):
     major = models.CharField(_("专业"), max_length=100)
     level = models.CharField(_("申报级别"), max_length=20, choices=TITLE_LEVELS)
     summary = models.CharField(_("主要材料摘要"), max_length=400, blank=True)
+    # 复查结果公示 only: the committee's new count, as the chair's closing recorded it (never typed).
+    passed = models.BooleanField(_("复查结果"), null=True, blank=True)
+    yes = models.PositiveSmallIntegerField(_("同意票数"), null=True, blank=True)
+    voters = models.PositiveSmallIntegerField(_("应参加表决人数"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("公示人员")

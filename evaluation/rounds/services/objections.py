@@ -1,12 +1,20 @@
-"""Objections to a public notice: anyone may lodge one while the notice runs (contact optional); the school
-answers each in writing — upheld or dismissed, with reasons — before the round may proceed."""
+"""Objections to a public notice: anyone who may read it may lodge one while the notice runs (contact optional); the
+school answers each in writing — upheld or dismissed, with reasons — before the round may proceed (for a 复查结果公示:
+before the new decision is made, ``rereviews.conclude_rereview``)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.rounds import clock
-from evaluation.rounds.models import ApplicationState, Objection, ObjectionState, RoundState, Stage
+from evaluation.rounds.models import (
+    ApplicationState,
+    Objection,
+    ObjectionState,
+    RereviewState,
+    RoundState,
+    Stage,
+)
 from portal import access, audit
 from portal.models import Role
 from portal.notify import notify
@@ -17,11 +25,31 @@ STAGE_STATE = {Stage.CANDIDATES: RoundState.CANDIDATES_NOTICE, Stage.RESULTS: Ro
 MAX_CONTENT = 2000
 
 
+def accepts_objections(notice, today):
+    """While the notice runs and its step is not yet past: the round's state for the round's two notices, the
+    re-review's (复查结果公示中) for a 复查结果公示."""
+    if not notice.is_running(today):
+        return False
+    if notice.stage == Stage.REREVIEW:
+        return notice.rereview.state == RereviewState.NOTICE
+    return notice.round.state == STAGE_STATE[notice.stage]
+
+
+def answerable(objection):
+    """An open objection can be answered until the step it holds up is taken (the round finalised; for a 复查结果公示,
+    the new decision made — which itself waits for every answer)."""
+    if objection.state != ObjectionState.OPEN:
+        return False
+    if objection.notice.stage == Stage.REREVIEW:
+        return objection.notice.rereview.state != RereviewState.CONCLUDED
+    return objection.notice.round.state != RoundState.FINALISED
+
+
 def lodge_objection(*, notice, content, entry=None, name="", contact="", today=None):
     """Anyone, signed in or not. Returns the objection; its ``receipt`` lets the objector read the answer."""
     today = today or clock.today()
     rnd = notice.round
-    if not notice.is_running(today) or rnd.state != STAGE_STATE[notice.stage]:
+    if not accepts_objections(notice, today):
         raise ValidationError(_("该公示的公示期为%(start)s至%(end)s，现不在公示期内，不受理异议。")
                               % {"start": notice.starts_on, "end": notice.ends_on}, code="not_running")
     content = (content or "").strip()
@@ -56,12 +84,19 @@ def answer_objection(*, objection, actor, outcome, answer, revoke=False, expecte
     if len(answer) < 5:
         raise ValidationError(_("请书面答复异议，写明核查情况和理由。"), code="answer")
     rnd = objection.notice.round
-    if rnd.state == RoundState.FINALISED:
-        raise ValidationError(_("评审结果已确定，不能再答复该异议。"), code="closed")
+    rereview = objection.notice.stage == Stage.REREVIEW
+    if objection.state == ObjectionState.OPEN and not answerable(objection):
+        raise ValidationError(_("复查已作出新的决定，不能再答复该异议。") if rereview
+                              else _("评审结果已确定，不能再答复该异议。"), code="closed")
+    if rereview and revoke and outcome == ObjectionState.UPHELD:
+        # The 复查 result is the committee's count: an upheld objection is answered in writing, and a change of the
+        # outcome needs the committee again — a new 复查 of the new decision (grounds: an error found).
+        raise ValidationError(_("复查结果由评委会表决产生，不能在答复异议时取消。异议成立、需改变结果的，请书面答复后，"
+                                "在作出新的决定后以“发现评审材料或评审过程有误”再次申请复查。"), code="revoke")
     application = objection.entry.application if objection.entry_id else None
     with transaction.atomic():
         if outcome == ObjectionState.UPHELD:
-            can_revoke = bool(revoke and application is not None
+            can_revoke = bool(revoke and not rereview and application is not None
                               and application.state in (ApplicationState.ELIGIBLE, ApplicationState.PASSED))
             objection = transition(objection, "uphold", actor=actor, role=Role.UNIVERSITY_STAFF, comment=answer,
                                    expected_state=expected_state, answer=answer, answered_by=actor,

@@ -5,15 +5,19 @@ to review a decision again after a complaint or an error found; the candidate go
 (``selectors.pending_rereviews(committee)``) and the certificate of that decision, if not yet issued, waits.
 The secretary convenes a 复查 meeting (``meetings.convene_rereview_meeting``); the members vote again by secret
 ballot and the chair's closing records the count on the request (``ballots.close_vote``).
-``publish_rereview_result``: the school posts the new result (公示, ≥ 5 working days) once the minutes are signed.
-``conclude_rereview``: after the 公示, the new ``Decision`` is made from the count — the school gives the 文号, never
-the outcome — superseding the old one, and the request closes.
+``publish_rereview_result``: the school (组建单位) posts the new result once the chair has signed the minutes — a
+``PublicNotice`` of its own (复查结果公示, ≥ 5 working days by the working-day calendar; one per re-review), its entry
+frozen as for the results 公示: masked name, major, level, the new count and result, never an ID number; read by whom
+the results 公示 is read (``ROUNDS_RESULTS_NOTICE_VISIBILITY``), objections (异议) lodged through the same form.
+``conclude_rereview``: after the 公示, and with every objection to it answered in writing, the new ``Decision`` is
+made from the count — the school gives the 文号, never the outcome — superseding the old one, and the request closes.
 There is no date lock: 31 December (附件2 一(五)) is when evaluation must be finished, not when errors stop
 being corrected.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluation.rounds import clock, deadlines
@@ -21,15 +25,20 @@ from evaluation.rounds.models import (
     Decision,
     Meeting,
     MeetingState,
+    NoticeEntry,
+    Objection,
+    ObjectionState,
+    PublicNotice,
     RereviewGrounds,
     RereviewRequest,
     RereviewState,
+    Stage,
 )
 from portal import access, audit
 from portal.models import Role
 from portal.notify import notify
 
-from .common import application_link, graduate_user, school_staff, transition
+from .common import application_link, city_hrss, graduate_user, school_staff, transition
 
 
 def request_rereview(*, decision, actor, grounds, reason):
@@ -66,27 +75,47 @@ def _request_in(request, state):
                               code="state")
 
 
-def publish_rereview_result(*, request, actor, starts_on=None, expected_state=None, today=None):
-    """公示复查结果: the members' new count, once the chair has signed the 复查 meeting's minutes, is posted for at
-    least 5 working days (name, major, level and result; never an ID number)."""
+def publish_rereview_result(*, request, actor, starts_on=None, contact="", expected_state=None, today=None):
+    """公示复查结果: the members' new count, once the chair has signed the 复查 meeting's minutes, is posted by the
+    school as a notice of its own for at least 5 working days (masked name, major, level, count and result; never an
+    ID number). One notice per re-review."""
     access.require(actor, "rounds.manage_round", request.round)
     _request_in(request, RereviewState.VOTED)
     if not Meeting.objects.filter(pk=request.tally.meeting_id, state=MeetingState.SIGNED).exists():
         raise ValidationError(_("复查会议纪要尚未由主任委员签署，不能公示复查结果。"), code="unsigned")
+    if PublicNotice.objects.filter(rereview=request).exists():
+        raise ValidationError(_("该复查的结果已经公示。"), code="published")
     today = today or clock.today()
     starts_on = starts_on or today
     if starts_on < today:
         raise ValidationError(_("公示开始日期不能早于今天。"), code="past")
     ends_on = deadlines.notice_end(starts_on, limit=None)
-    return transition(request, "publish_result", actor=actor, role=Role.UNIVERSITY_STAFF,
-                      expected_state=expected_state, starts_on=starts_on, ends_on=ends_on,
-                      comment=_("公示期：%(start)s至%(end)s") % {"start": starts_on, "end": ends_on},
-                      data={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
-                      tell=school_staff(request.round.institution_id) + graduate_user(request.application),
-                      link=application_link(request.application),
-                      title=_("复查结果公示：%(name)s（%(level)s）%(result)s，公示至%(end)s") % {
-                          "name": request.decision.graduate.masked_name, "level": request.decision.get_level_display(),
-                          "result": _outcome_text(request.tally.passed), "end": ends_on})
+    decision, tally, rnd = request.decision, request.tally, request.round
+    name = decision.graduate.masked_name
+    with transaction.atomic():
+        request = transition(request, "publish_result", actor=actor, role=Role.UNIVERSITY_STAFF,
+                             expected_state=expected_state, starts_on=starts_on, ends_on=ends_on,
+                             comment=_("公示期：%(start)s至%(end)s") % {"start": starts_on, "end": ends_on},
+                             data={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
+                             tell=graduate_user(request.application), link=application_link(request.application),
+                             title=_("复查结果公示：%(name)s（%(level)s）%(result)s，公示至%(end)s") % {
+                                 "name": name, "level": decision.get_level_display(),
+                                 "result": _outcome_text(tally.passed), "end": ends_on})
+        notice = PublicNotice.objects.create(
+            round=rnd, stage=Stage.REREVIEW, rereview=request, starts_on=starts_on, ends_on=ends_on,
+            contact=(contact or "").strip()[:200], published_by=actor,
+            title=_("%(round)s：复查结果公示（%(name)s）") % {"round": rnd.name, "name": name})
+        NoticeEntry.objects.create(notice=notice, application=decision.application, position=1, masked_name=name,
+                                   major=decision.major, level=decision.level, passed=tally.passed, yes=tally.yes,
+                                   voters=tally.voters)
+        notify(school_staff(rnd.institution_id) + city_hrss(rnd.institution.city_id),
+               title=_("复查结果公示已发布：%(title)s（%(start)s至%(end)s）")
+               % {"title": notice.title, "start": starts_on, "end": ends_on}, link=notice_link(notice))
+    return request
+
+
+def notice_link(notice):
+    return reverse("rounds:public_notice", args=[notice.pk])
 
 
 def _outcome_text(passed):
@@ -100,9 +129,15 @@ def conclude_rereview(*, request, actor, approval_number, expected_state=None, t
     access.require(actor, "rounds.conclude_rereview", request)
     _request_in(request, RereviewState.NOTICE)
     today = today or clock.today()
-    if today <= request.notice_ends_on:
-        raise ValidationError(_("复查结果公示期至%(end)s，期满后才能作出新的决定。") % {"end": request.notice_ends_on},
+    notice = PublicNotice.objects.filter(rereview=request).first()
+    ends_on = notice.ends_on if notice is not None else request.notice_ends_on
+    if today <= ends_on:
+        raise ValidationError(_("复查结果公示期至%(end)s，期满后才能作出新的决定。") % {"end": ends_on},
                               code="notice_running")
+    unanswered = Objection.objects.filter(notice__rereview=request, state=ObjectionState.OPEN).count()
+    if unanswered:
+        raise ValidationError(_("复查结果公示尚有%(n)d条异议未书面答复，答复后才能作出新的决定。") % {"n": unanswered},
+                              code="objections_open")
     approval_number = (approval_number or "").strip()
     if not approval_number:
         raise ValidationError(_("请填写批准文号。"), code="number")

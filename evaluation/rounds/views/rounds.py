@@ -189,8 +189,10 @@ def finalise(request, pk):
 @login_required
 def objections(request, pk):
     rnd = _round(request, pk)
-    answer = access.can(request.user, "rounds.answer_objection", rnd) and rnd.state != RoundState.FINALISED
+    answer = access.can(request.user, "rounds.answer_objection", rnd)
     items = list(selectors.objections_of(rnd))
+    for o in items:  # a 复查结果公示's objections are answered after the round is final, until the new decision
+        o.answerable = answer and services.objections.answerable(o)
     return render(request, "rounds/objections.html", {
         "round": rnd, "objections": items, "can_answer": answer, "form": forms.AnswerForm(),
         "open_count": sum(1 for o in items if o.state == ObjectionState.OPEN)})
@@ -199,7 +201,8 @@ def objections(request, pk):
 @login_required
 @require_POST
 def answer_objection(request, pk):
-    objection = get_object_or_404(Objection.objects.select_related("notice__round", "entry__application"), pk=pk)
+    objection = get_object_or_404(Objection.objects.select_related("notice__round", "notice__rereview",
+                                                                   "entry__application"), pk=pk)
     rnd = _round(request, objection.notice.round_id)
     access.require(request.user, "rounds.answer_objection", objection)
     form = forms.AnswerForm(request.POST)
