@@ -255,6 +255,12 @@ CASES = [
     Case("rounds:objection", {role: 302 for role in UNIT}, default=404, method="post",
          kwargs=lambda w: {"pk": f.running_notice(w).pk},
          data=lambda w: {"content": "该同学的实习时间与实际不符，请核实。", "entry": ""}),
+    Case("rounds:public_notice", UNIT, default=404, kwargs=lambda w: {"pk": f.rereview_notice(w).pk},
+         hidden=_full_names, id="public_notice (rereview result, 复查结果公示): within the school, as the results notice"),
+    Case("rounds:objection", {role: 302 for role in UNIT}, default=404, method="post",
+         kwargs=lambda w: {"pk": f.rereview_notice(w, running=True).pk},
+         data=lambda w: {"content": "复查会议的表决程序有误，请核查。", "entry": ""},
+         id="objection (rereview result, 复查结果公示): within the school"),
     Case("rounds:objection_receipt", everyone(200), anonymous=200, kwargs=lambda w: {"receipt": f.objection(w).receipt}),
 ]
 
