@@ -125,18 +125,22 @@ def create_account(*, actor, user, grants=(), password=None, expert_profile=None
 
 
 @transaction.atomic
+def add_expert_profile(*, actor, profile):
+    """Saves the new expert-pool entry ``profile`` (an unsaved ExpertProfile: the admin's form, or the demo)."""
+    _require_admin(actor)
+    profile.full_clean()
+    profile.save()
+    _audit(actor, action="portal.expert_profile", obj=profile.user,
+           changes={"title": profile.title, "title_level": profile.title_level})
+    return profile
+
+
 def set_expert_profile(*, actor, user, **fields):
     """The expert-pool entry of ``user``: made if missing; an existing one is left as it is."""
-    _require_admin(actor)
     profile = ExpertProfile.objects.filter(user=user).first()
     if profile is not None:
         return profile
-    profile = ExpertProfile(user=user, **fields)
-    profile.full_clean()
-    profile.save()
-    _audit(actor, action="portal.expert_profile", obj=user,
-           changes={"title": profile.title, "title_level": profile.title_level})
-    return profile
+    return add_expert_profile(actor=actor, profile=ExpertProfile(user=user, **fields))
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,12 @@ class ExpertProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__full_name", "title", "specialty"]
     raw_id_fields = ["user"]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:  # a new entry of the pool is checked and audited as the demo's are (portal.accounts)
+            accounts.add_expert_profile(actor=request.user, profile=obj)
+
 
 @admin.register(Occupation)
 class OccupationAdmin(admin.ModelAdmin):

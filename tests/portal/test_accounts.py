@@ -111,3 +111,15 @@ def test_grants_are_checked_like_the_model_constraints_and_idempotent(world):
     assert again.user.full_name == "city_hrss" and not again.user.check_password(NEW_PASSWORD)
     assert RoleAssignment.objects.filter(user=world.city_hrss).count() == 1
     assert not AuditLog.objects.filter(action="portal.create_account").exists()
+
+
+def test_the_admin_adds_an_expert_pool_entry_through_the_service(world, login):
+    client = login(world.admin)
+    response = client.post(reverse("admin:portal_expertprofile_add"), {
+        "user": world.expert.pk, "title": "教授", "title_level": "senior", "specialty": "车辆工程",
+        "education": "博士研究生", "id_number": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert world.expert.expert_profile.title == "教授"
+    row = AuditLog.objects.get(action="portal.expert_profile")
+    assert row.actor_id == world.admin.pk and row.object_id == str(world.expert.pk)
+    assert audit_labels.action_label(row.action) == "登记专家库信息"
