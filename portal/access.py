@@ -125,3 +125,9 @@ def _admin_site(user, obj):
 @rule("portal.unlock_logins")
 def _unlock_logins(user, obj):
     return is_site_admin(user)
+
+
+@rule("portal.reset_second_factor")
+def _reset_second_factor(user, obj):
+    """A lost phone: site administrators reset another account's second factor (portal.twofactor.reset)."""
+    return is_site_admin(user) and (obj is None or obj.pk != user.pk)

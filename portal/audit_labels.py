@@ -23,6 +23,8 @@ ACTIONS = {
     "otp_enrolled": _("启用两步验证（绑定身份验证器）"),
     "otp_recovery_renewed": _("重新生成两步验证恢复码"),
     "otp_turned_off": _("关闭两步验证"),
+    "otp_reset": _("管理员重置两步验证（手机丢失等）"),
+    "otp_devices_deleted_admin": _("管理员在后台删除两步验证设备"),
     "db_roles": _("设置数据库角色与审计表权限"),
     # accounts of staff, officials and experts (portal/accounts.py: the Django admin and the demo)
     "portal.create_account": _("创建账号"),

@@ -93,5 +93,5 @@ def _admin_panel(user, assignment):
         title=_("系统管理"),
         empty=_("暂无待办事项。"),
         actions=[(_("后台管理"), reverse("admin:index")), (_("审计日志"), reverse("audit_log")),
-                 (_("登录锁定"), reverse("login_locks"))],
+                 (_("登录锁定"), reverse("login_locks")), (_("重置两步验证"), reverse("twofactor_reset"))],
     )

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import access
 from portal.models import Role
-from portal.twofactor.models import DemoDevice, demo_enabled
+from portal.twofactor.models import DemoDevice, EnrolmentRequired, demo_enabled
 
 REQUIRED_ROLES = frozenset({Role.UNIVERSITY_STAFF, Role.CITY_HRSS, Role.CITY_EDUCATION, Role.PROVINCIAL_HRSS,
                             Role.PROVINCIAL_EDUCATION, Role.SITE_ADMIN})
@@ -44,11 +44,17 @@ def has_second_factor(user):
     return authenticators(user).exists() or recovery_devices(user).exists() or demo_devices(user).exists()
 
 
+def must_enrol_again(user):
+    """An administrator reset this account's second factor (``reset``) and it has not enrolled since."""
+    return EnrolmentRequired.objects.filter(user=user).exists()
+
+
 def needs_second_step(request, user):
     """At the password step: is a second one due? Asked by the audit and the lockout handler; answered once."""
     cached = getattr(request, "_twofactor_needed", None)
     if cached is None:
-        cached = request._twofactor_needed = required_for(user) or has_second_factor(user)
+        cached = request._twofactor_needed = (required_for(user) or has_second_factor(user)
+                                              or must_enrol_again(user))
     return cached
 
 

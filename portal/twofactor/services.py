@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import audit
 from portal.twofactor import policy
-from portal.twofactor.models import DemoDevice
+from portal.twofactor.models import DemoDevice, EnrolmentRequired
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "身份验证器"
@@ -47,7 +47,9 @@ def confirm_authenticator(*, user, device_id, code):
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(user)
-    audit.record(actor=user, action="otp_enrolled", changes={"replaced": bool(replaced)})
+    after_reset, _ = EnrolmentRequired.objects.filter(user=user).delete()
+    audit.record(actor=user, action="otp_enrolled", changes={"replaced": bool(replaced),
+                                                             "after_reset": bool(after_reset)})
     return device, codes
 
 

@@ -1,4 +1,5 @@
-"""HTTP of two-factor sign-in: the second step, enrolling an authenticator, the account's security page."""
+"""HTTP of two-factor sign-in: the second step, enrolling an authenticator, the account's security page, and an
+administrator's reset of another account's second factor (a lost phone: ``reset``)."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -11,10 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates.qr import qr_svg
+from portal import access
 from portal.auth import failure_message
+from portal.models import User
 from portal.twofactor import policy, services, signin
-from portal.twofactor.forms import CodeForm
-from portal.twofactor.models import DEMO_CODE
+from portal.twofactor import reset as resets
+from portal.twofactor.forms import CodeForm, ResetForm
+from portal.twofactor.models import DEMO_CODE, EnrolmentRequired
 
 QR_MODULE_MM = 1.2  # an otpauth link is a version 4–6 symbol: ~5 cm on screen with its quiet zone
 
@@ -75,6 +79,7 @@ def setup(request):
         "form": form, "next": next_url, "secret": services.secret_text(device),
         "qr": mark_safe(qr_svg(device.config_url, module_mm=QR_MODULE_MM)),  # our own SVG: no user markup
         "required": policy.required_for(user),
+        "reset": EnrolmentRequired.objects.filter(user=user).first(),
     })
 
 
@@ -112,3 +117,25 @@ def turn_off(request):
     services.turn_off(user=user)
     messages.success(request, _("已关闭两步验证。"))
     return redirect("twofactor_account")
+
+
+@login_required
+def reset(request):
+    """系统管理员 resets another account's second factor, with a reason (audited, the person notified)."""
+    access.require(request.user, "portal.reset_second_factor")
+    form = ResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = User.objects.filter(username=form.cleaned_data["username"]).first()
+        if target is None:
+            form.add_error("username", _("没有这个账号，请核对用户名。"))
+        else:
+            try:
+                resets.reset_second_factor(user=target, actor=request.user, reason=form.cleaned_data["reason"])
+            except resets.ResetRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已重置“%(name)s”（%(username)s）的两步验证：原有身份验证器和恢复码已失效，"
+                                            "其登录会话已结束，下次登录时须重新绑定。已通知本人。")
+                                 % {"name": target.display_name, "username": target.username})
+                return redirect("twofactor_reset")
+    return render(request, "twofactor/reset.html", {"form": form, "resets": resets.recent_resets()})

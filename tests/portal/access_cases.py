@@ -31,6 +31,11 @@ CASES = [
     Case("twofactor_setup", everyone(200)),
     Case("twofactor_recovery_codes", everyone(302), method="post"),  # no authenticator enrolled: back, with why
     Case("twofactor_turn_off", everyone(302), method="post"),
+    # A lost phone: only site administrators reset another account's second factor (tests/portal/test_two_factor_reset.py).
+    Case("twofactor_reset", {"site_admin": 200}),
+    Case("twofactor_reset", {"site_admin": 302}, method="post",
+         data=lambda w: {"username": w.expert.username, "reason": "手机丢失，已电话核实本人身份", "confirm": "on"},
+         id="POST twofactor_reset"),
     Case("session_extend", everyone(200), method="post"),
 ]
 
