@@ -39,6 +39,7 @@ from evaluation.verdicts import VerdictView
 from portal import access, exports
 from portal.audit import client_ip
 from portal.models import Role
+from portal.pagination import CappedPaginator
 
 PAGE_SIZE = 50
 
@@ -84,7 +85,7 @@ def graduate_list(request):
     majors = selectors.majors_of(ids, int(year) if year and year.isdigit() else None)
     form = GraduateFilterForm(request.GET or None, years=years, majors=majors)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.graduates_managed_by(request.user, **filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.graduates_managed_by(request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,10 +16,16 @@ class CappedPaginator(Paginator):
         self.cap = cap
 
     @cached_property
+    def _unordered(self):
+        """The list without its ORDER BY: a count needs no order, and an ordered slice must read in index order."""
+        order_by = getattr(self.object_list, "order_by", None)
+        return order_by() if order_by is not None else self.object_list
+
+    @cached_property
     def count(self):
-        return min(self.object_list[: self.cap + 1].count(), self.cap)
+        return min(self._unordered[: self.cap + 1].count(), self.cap)
 
     @cached_property
     def capped(self):
         """True when there are more rows than counted."""
-        return self.object_list[self.cap: self.cap + 1].exists() if self.count >= self.cap else False
+        return self._unordered[self.cap: self.cap + 1].exists() if self.count >= self.cap else False

@@ -126,6 +126,10 @@ class Graduate(models.Model):
         ]
         indexes = [
             models.Index(fields=["institution", "graduation_year", "major"], name="graduate_cohort_idx"),
+            # The graduate list's order (selectors.graduates_managed_by), so that a page is an index range read
+            # and not a sort of every record: one school's, and the province's (all schools).
+            models.Index(fields=["institution", "-graduation_year", "student_number"], name="graduate_list_school_idx"),
+            models.Index(fields=["-graduation_year", "institution", "student_number"], name="graduate_list_all_idx"),
         ]
 
     def __str__(self):
