@@ -44,8 +44,11 @@ def fresh_pg_database(name):
 
 
 def manage(*args, env):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout[-2000:] + done.stderr[-4000:])
+        done.check_returncode()
+    return done
 
 
 def setup_django(env_updates):

@@ -32,6 +32,7 @@ RUNS = 5  # issue 16 item 5: five re-evaluations of the same cohort
 
 
 def seed(n: int) -> None:
+    """Adds ``n`` graduates (and their achievements) to 安徽工业大学's cohort, numbered after those already there."""
     from django.db import connection
     from django.utils import timezone
 
@@ -44,8 +45,11 @@ def seed(n: int) -> None:
     id_rng = random.Random(7)
     ids = [make_ric(id_rng, male=bool(i % 2)) for i in range(min(n, 5000))]  # reused: the engine ignores them
     now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM evaluation_graduate")
+        first = cursor.fetchone()[0]
     graduates, achievements = [], []
-    for i in range(n):
+    for i in range(first, first + n):
         p = make_profile(rng, i)
         e = p.employment
         graduates.append((
@@ -84,7 +88,7 @@ def seed(n: int) -> None:
         with cursor.cursor.copy(f"COPY evaluation_achievement ({achievement_cols}) FROM STDIN") as copy:
             for row in achievements:
                 copy.write_row(row)
-        cursor.execute("SELECT setval(pg_get_serial_sequence('evaluation_graduate', 'id'), %s)", [n])
+        cursor.execute("SELECT setval(pg_get_serial_sequence('evaluation_graduate', 'id'), %s)", [first + n])
         cursor.execute("ANALYZE evaluation_graduate; ANALYZE evaluation_achievement")
     print(f"seeded {n:,} graduates and {len(achievements):,} achievements (seed 42)", flush=True)
 

@@ -13,7 +13,7 @@ from benchmarks._common import pg_available
 
 ROOT = Path(__file__).resolve().parents[2]
 # script -> figures it must record (bench_import is measured and smoke-tested by the import path's own change;
-# bench_dashboard needs `wrk`, installed by `make bench` only).
+# bench_pages has its own module, test_bench_pages_smoke.py).
 EXPECTED = {
     "bench_certificates": {"certificate_cpu_ms", "certificate_pdf_kb", "certificate_worker_mb", "certificate_signing_cpu_ms"},
     "bench_cohort": {"cohort_first_run_s", "cohort_rerun_time_ratio", "cohort_rerun_table_ratio"},
