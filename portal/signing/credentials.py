@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.conf import settings
 from pyhanko.sign import signers
@@ -30,17 +31,21 @@ class LoadedKeySigner(signers.SimpleSigner):
     """pyHanko's in-memory signer, with the private key parsed once instead of at every signature.
 
     ``SimpleSigner.sign_raw`` loads the key from DER for each signature; for RSA that includes the key's
-    consistency check, measured at ~15 ms — as much as the rest of a seal. The parsed key is kept instead."""
+    consistency check, measured at ~15 ms — as much as the rest of a seal. The parsed key is kept instead, for RSA
+    (PKCS#1 v1.5) and ECDSA keys alike (a production certificate may be either); other mechanisms go to pyHanko."""
 
     _loaded = None
 
     def sign_raw(self, data, digest_algorithm):
-        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-        if mechanism.signature_algo != "rsassa_pkcs1v15":
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism not in ("rsassa_pkcs1v15", "ecdsa"):
             return super().sign_raw(data, digest_algorithm)
         if self._loaded is None:
             self._loaded = serialization.load_der_private_key(self.signing_key.dump(), password=None)
-        return self._loaded.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        digest = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "ecdsa":
+            return self._loaded.sign(data, ec.ECDSA(digest))
+        return self._loaded.sign(data, PKCS1v15(), digest)
 
 
 def _from_pkcs12(data, passphrase):
