@@ -153,3 +153,25 @@ def test_one_rereview_notice_per_rereview_and_one_round_notice_per_stage(world):
     rereviews = PublicNotice.objects.filter(round=rnd, stage=Stage.REREVIEW).order_by("id")
     assert [n.rereview_id for n in rereviews] == [request.pk, second.pk]
     assert NoticeEntry.objects.get(notice__rereview=second).passed is False
+
+
+def test_the_school_publishes_from_its_page_with_the_objection_contact(world, client, clock):
+    rnd = f.round_in(world, "finalised", n=2)
+    decision = selectors.final_passed_decisions(rnd).first()
+    request = services.request_rereview(decision=decision, actor=world.staff, grounds="complaint",
+                                        reason="申请人对毕业设计成绩的认定提出申诉。")
+    meeting = services.convene_rereview_meeting(round=rnd, actor=world.staff, held_on=f.REREVIEW_HELD,
+                                                place="学校会议室", today=f.REREVIEW_HELD)
+    users = f.check_in(meeting)
+    f.vote(meeting, decision.application, users, ["yes"] * len(users))
+    meeting = f.close(meeting)
+    services.sign_minutes(meeting=meeting, actor=f.chair(meeting))
+    clock.set(f.REREVIEW_PUBLISHED)
+    client.force_login(world.staff)
+    session = client.get(reverse("rounds:session", args=[rnd.pk])).content.decode()
+    assert 'name="contact"' in session
+    client.post(reverse("rounds:publish_rereview_result", args=[request.pk]),
+                {"expected_state": "voted", "contact": " 学校人事处 0555-2311000 "})
+    notice = PublicNotice.objects.get(rereview=request)
+    assert notice.contact == "学校人事处 0555-2311000"
+    assert "学校人事处 0555-2311000" in client.get(reverse("rounds:public_notice", args=[notice.pk])).content.decode()

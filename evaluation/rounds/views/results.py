@@ -53,7 +53,8 @@ def _rereview(request, pk):
 def publish_rereview_result(request, pk):
     """公示复查结果 (the members' count, once the 复查 meeting's minutes are signed)."""
     item = _rereview(request, pk)
-    _act(request, _("已公示复查结果。"), services.publish_rereview_result, request=item)
+    _act(request, _("已公示复查结果。"), services.publish_rereview_result, request=item,
+         contact=request.POST.get("contact", "").strip()[:200])
     return redirect("rounds:session", pk=item.round.pk)
 
 
