@@ -13,8 +13,10 @@ PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PO
 # instead of ~0.2 s), a CJK font, poppler for PDF checks, Chromium for the browser tests, and LibreOffice Calc
 # (headless) to write .xls/.xlsx files as registrars save them for the import tests.
 PDF_PKGS := libpango-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-# Java runs the Nu HTML Checker (tests/a11y/test_html_valid.py); wrk loads the pages in bench_pages's smoke run.
-TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui nginx default-jre-headless wrk
+# Java runs the Nu HTML Checker (tests/a11y/test_html_valid.py); wrk loads the pages in bench_pages's smoke run;
+# SoftHSM and OpenSC's pkcs11-tool make the PKCS#11 token that tests/certificates/test_pkcs11_signing.py signs with.
+TEST_PKGS := $(PDF_PKGS) chromium poppler-utils zbar-tools libreoffice-calc-nogui nginx default-jre-headless wrk \
+             softhsm2 opensc
 # The Nu HTML Checker's vnu.jar, from the npm package vnu-jar (npm pack: no install script, no Java download).
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu-$(VNU_VERSION)/vnu.jar

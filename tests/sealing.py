@@ -22,6 +22,7 @@ class Seal:
     whole_file: bool
     page: int
     rect: tuple
+    serial: int = 0  # the signing certificate's serial number
 
 
 def served_trust_anchor():
@@ -43,5 +44,6 @@ def seals_of(data, roots=None):
                           valid=status.valid, trusted=status.trusted,
                           whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
                           page=pages.index(widget.raw_get("/P").idnum) if "/P" in widget else -1,
-                          rect=tuple(float(v) for v in widget["/Rect"])))
+                          rect=tuple(float(v) for v in widget["/Rect"]),
+                          serial=status.signing_cert.serial_number))
     return seals

@@ -73,10 +73,14 @@ def _secret(spec, name):
 
 
 def _pkcs11_signer(spec):
-    # Optional dependency (python-pkcs11, via 'pyHanko[pkcs11]'): imported only where a token is configured.
+    """A key on a PKCS#11 token or HSM. python-pkcs11 is an optional dependency (``pip install '.[pkcs11]'``;
+    installed for the tests, which sign through SoftHSM: tests/certificates/test_pkcs11_signing.py), so it is
+    imported only where a token is configured; without it the body's signing is unavailable (logged), not a 500."""
+    from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 
-    session = pkcs11.open_pkcs11_session(spec["module"], token_label=spec.get("token"),
+    session = pkcs11.open_pkcs11_session(spec["module"], slot_no=spec.get("slot"),
+                                         token_criteria=TokenCriteria(label=spec.get("token")),
                                          user_pin=(_secret(spec, "pin_env") or b"").decode() or None)
     return pkcs11.PKCS11Signer(session, cert_label=spec.get("cert_label"), key_label=spec.get("key_label"))
 
