@@ -174,10 +174,10 @@ def reference_single_document(certificates):
     from certificates import render
     from portal import pdf
 
-    bodies, images = [], {}
+    bodies, contexts = [], []
     for certificate in certificates:
         context = render.context_for(certificate)
-        images[context["qr_uri"]] = render.QRCodeImage(context["qr_symbol"])
+        contexts.append(context)
         html = render_to_string(render.TEMPLATE, context)
         body = re.search(r"<body>(.*)</body>", html, re.S).group(1).replace('<span id="seal-issuer"></span>', "")
         bodies.append('<div class="page">' + body + "</div>")
@@ -188,8 +188,9 @@ def reference_single_document(certificates):
     author = CSS(string=render.fonts.font_face_css() + "\n" + page_css, font_config=pdf.font_config())
     document = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>' + "".join(bodies) + \
         "</body></html>"
+    images, fetcher = render.resources(contexts)  # the QR drawings and the photos, as a certificate gets them
     start = time.process_time()
-    rendered = HTML(string=document).render(stylesheets=[author], font_config=pdf.font_config(), cache=images,
+    rendered = HTML(string=document, url_fetcher=fetcher).render(stylesheets=[author], font_config=pdf.font_config(), cache=images,
                                             **pdf.WRITE_OPTIONS)
     rendered.write_pdf(**pdf.WRITE_OPTIONS)
     seconds = time.process_time() - start

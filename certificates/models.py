@@ -120,7 +120,7 @@ class AssessmentResult(models.Model):
 class SerialCounter(models.Model):
     """The last serial handed out in one numbering scope, e.g. ``skill:Y000034000017:26:3``.
 
-    Allocation locks the row (``select_for_update``) in the transaction that creates the certificate, so
+    Allocation locks the row (``UPDATE … RETURNING``) in the transaction that creates the certificate, so
     numbers are gap-free (a rolled-back issuance rolls the counter back too) and never handed out twice.
     """
 

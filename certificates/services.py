@@ -110,22 +110,30 @@ def _check_fields(kind, fields):
 
 def _holder_user_for(id_number):
     """The student account of the graduate with this ID number (evaluation app), if any."""
+    return holder_users_for([id_number]).get(id_number)
+
+
+def holder_users_for(id_numbers):
+    """{ID number: the student account of the latest graduate record with it} in one query (evaluation app)."""
     try:
         graduate_model = apps.get_model("evaluation", "Graduate")
     except LookupError:
-        return None
+        return {}
+    found = {}
     try:
         with transaction.atomic():
-            graduate = (graduate_model.objects.filter(id_number=id_number, user__isnull=False)
-                        .select_related("user").order_by("-pk").first())
+            for graduate in (graduate_model.objects.filter(id_number__in=set(id_numbers), user__isnull=False)
+                             .select_related("user").order_by("pk")):
+                found[graduate.id_number] = graduate.user  # the highest pk wins, as before
     except DatabaseError:
-        return None
-    return graduate.user if graduate else None
+        return {}
+    return found
 
 
 # --- issuance ---------------------------------------------------------------------------------------
 def issue_certificate(*, kind, frozen_fields, issuer, source_key, issued_by, issue_date=None, photo=None,
-                      holder_user=None, assessment_result=None, batch=None, replaces=None, render=True):
+                      holder_user=None, assessment_result=None, batch=None, replaces=None, render=True,
+                      holder_known=False, fresh=False):
     """Issues one certificate, or returns the one already issued from ``source_key`` (idempotent).
 
     - ``kind``: ``"skill"`` or ``"title"``; ``frozen_fields``: every printed field (``SKILL_FIELDS`` or
@@ -137,6 +145,9 @@ def issue_certificate(*, kind, frozen_fields, issuer, source_key, issued_by, iss
     - ``photo``: bytes of a JPEG/PNG, frozen with the certificate; ``holder_user``: the holder's account
       (found from the graduate's record by ID number when not given).
     - ``render``: queue the PDF after commit (a batch renders itself, in its own worker).
+    - ``holder_known``: ``holder_user`` is the answer even when None (a batch looks the accounts up in one
+      query); ``fresh``: the caller has just read that nothing is issued from ``source_key`` (a batch, under its
+      lease), so the lookup is skipped — the unique constraint still refuses a duplicate (IntegrityError below).
 
     Allocates the number (gap-free per scope), a random verification id, signs the QR payload with the key
     that covers the issue date, stores all of it in one transaction and writes the audit row.
@@ -144,10 +155,12 @@ def issue_certificate(*, kind, frozen_fields, issuer, source_key, issued_by, iss
     kind = CertificateKind(kind)
     issue_date = issue_date or timezone.localdate()
     version = replaces.version + 1 if replaces is not None else 1
-    existing = Certificate.objects.filter(source_key=source_key, version=version).first()
+    existing = None if fresh else Certificate.objects.filter(source_key=source_key, version=version).first()
     if existing is not None:
         return existing
     _check_fields(kind, frozen_fields)
+    if not holder_known and holder_user is None:
+        holder_user = _holder_user_for(frozen_fields["id_number"])
     key = keys.signing_key(issue_date)
     try:
         with transaction.atomic():
@@ -192,7 +205,7 @@ def _create(*, kind, fields, issuer, source_key, issued_by, issue_date, photo, h
     certificate = Certificate(
         kind=kind, number=number, verification_id=verification_id, version=version, source_key=source_key,
         issuer=issuer, issuer_code=org, holder_name=fields["name"], holder_id_number=fields["id_number"],
-        holder_user=holder_user or _holder_user_for(fields["id_number"]), level_label=level,
+        holder_user=holder_user, level_label=level,
         field_label=field_label, issue_date=issue_date, data=data, data_hash=h, kid=key.kid,
         qr_payload=payload_b64, qr_signature=signature_b64, assessment_result=assessment_result, batch=batch,
         replaces=replaces, issued_by=issued_by,
@@ -231,10 +244,11 @@ def result_problem(result, filing):
     return ""
 
 
-def issue_from_result(result, *, issued_by, issue_date=None, batch=None, render=True, filing=None):
+def issue_from_result(result, *, issued_by, issue_date=None, batch=None, render=True, filing=None, **known):
     """A skill certificate from a reported, passed assessment result (idempotent per result).
 
-    ``filing``: the institution's filing when the caller has it already (a batch reads it once).
+    ``filing``: the institution's filing when the caller has it already (a batch reads it once); ``known``:
+    ``holder_user``/``holder_known``/``fresh`` from a batch that looked them up at once (``issue_certificate``).
     """
     filing = filing or filing_of(result.institution)
     problem = result_problem(result, filing)
@@ -247,7 +261,7 @@ def issue_from_result(result, *, issued_by, issue_date=None, batch=None, render=
     return issue_certificate(
         kind=CertificateKind.SKILL, frozen_fields=skill_fields_from_result(result, filing),
         issuer=result.institution, source_key=f"skill-result:{result.pk}", issued_by=issued_by,
-        issue_date=issue_date, photo=photo, assessment_result=result, batch=batch, render=render,
+        issue_date=issue_date, photo=photo, assessment_result=result, batch=batch, render=render, **known,
     )
 
 

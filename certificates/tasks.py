@@ -22,7 +22,7 @@ from .filing import filing_of
 from .models import AssessmentResult, Certificate, IssuanceBatch
 from .render import render_certificate as render_unsigned
 from .render import seals_for
-from .services import IssuanceError, issue_from_result
+from .services import IssuanceError, holder_users_for, issue_from_result
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,11 @@ def _run_batch(batch_id):
     if batch is None or batch.status == IssuanceBatch.Status.DONE:
         return 0
     IssuanceBatch.objects.filter(pk=batch.pk).update(status=IssuanceBatch.Status.RUNNING, done=0, error="")
+    # One query each for the results (with what result_problem reads: candidate, session), the holders' accounts
+    # and what is issued already — not one per certificate.
     results = {r.pk: r for r in AssessmentResult.objects.filter(pk__in=batch.result_ids)
-               .select_related("institution", "occupation")}
+               .select_related("institution", "occupation", "candidate__session")}
+    holders = holder_users_for(r.id_number for r in results.values())
     # Certificates already issued (a batch redone after a crash): one query, the latest version per source.
     issued = {}
     for certificate in (Certificate.objects.filter(source_key__in=[f"skill-result:{i}" for i in batch.result_ids])
@@ -102,7 +105,8 @@ def _run_batch(batch_id):
                 certificate = issued.get(f"skill-result:{result_id}")
                 if certificate is None:
                     certificate = issue_from_result(result, issued_by=batch.created_by, issue_date=batch.issue_date,
-                                                    batch=batch, render=False, filing=filing)
+                                                    batch=batch, render=False, filing=filing, fresh=True,
+                                                    holder_user=holders.get(result.id_number), holder_known=True)
                 ensure_pdf(certificate)
         except (IssuanceError, SigningUnavailable) as exc:
             errors.append(str(exc))

@@ -27,7 +27,7 @@ SOURCES = {
     "bold": "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
 }
 SOURCE_FAMILY = "Noto Sans CJK SC"
-VERSION = "3"  # bump when the subset recipe changes: the cached files are rebuilt
+VERSION = "4"  # bump when the subset recipe changes: the cached files are rebuilt
 _lock = threading.Lock()
 
 
@@ -52,6 +52,19 @@ def gb2312_characters():
                 continue
     chars |= set("·—‘’“”…、。〈〉《》「」『』【】〔〕（），：；！？／－＊＿")
     return "".join(sorted(chars))
+
+
+@lru_cache(maxsize=1)
+def gb2312_characters_in_code_order():
+    """``gb2312_characters`` in code order: printable ASCII, then GB2312 row by row (symbols, level 1, level 2)."""
+    chars = [chr(c) for c in range(0x20, 0x7F)]
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes((hi, lo)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return "".join(dict.fromkeys(chars))
 
 
 def in_subset(text):
@@ -80,7 +93,10 @@ def build_subset(weight, target=None):
     target = Path(target or font_path(weight))
     font = _source_font(source)
     options = subset.Options()
-    options.layout_features = ["kern", "palt", "liga", "locl", "ccmp"]
+    # Only the features shaping applies to zh-Hans text by default: ``locl`` (Japanese, Korean, traditional forms)
+    # and ``palt`` (off unless asked for) pulled in ~5,800 glyphs no certificate prints (13,353 → 7,553).
+    options.layout_features = ["kern", "liga", "ccmp"]
+    options.drop_tables += ["vhea", "vmtx", "VORG"]  # horizontal text only
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright, licence and its URL (OFL 1.1 §2)
     options.hinting = False
     options.notdef_outline = True
@@ -100,11 +116,35 @@ def build_subset(weight, target=None):
         elif record.nameID == 3:
             record.string = f"CertSansGB-{style}-GB2312-v{VERSION}"
     _cff_to_truetype(font)
+    _gb2312_glyph_order(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     font.save(tmp)
     tmp.replace(target)  # atomic: a concurrent worker never reads half a font
     return target
+
+
+def _gb2312_glyph_order(font):
+    """Glyph ids in GB2312 order: ASCII, symbols, the 3,755 common 汉字 (level 1), then level 2, then glyphs no
+    character maps to (ligatures, components).
+
+    WeasyPrint keeps glyph ids when it subsets a font for a PDF, so the embedded font's ``loca`` and ``hmtx``
+    tables are as long as the highest glyph id printed: ~4,500 for a certificate in common characters instead of
+    ~13,000 (measured: ~290 KB fewer bytes to subset and compress per certificate, two fonts).
+    """
+    from fontTools.ttLib.reorderGlyphs import reorderGlyphs
+
+    old = font.getGlyphOrder()
+    cmap = font.getBestCmap()
+    rank = {ch: i for i, ch in enumerate(gb2312_characters_in_code_order())}
+    mapped = sorted(((rank.get(chr(code), len(rank) + code), name) for code, name in cmap.items()))
+    order, seen = [old[0]], {old[0]}  # .notdef stays glyph 0
+    for _rank, name in mapped:
+        if name not in seen:
+            order.append(name)
+            seen.add(name)
+    order += [name for name in old if name not in seen]
+    reorderGlyphs(font, order)
 
 
 def _cff_to_truetype(font):
