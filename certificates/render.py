@@ -8,9 +8,12 @@ the photo is the frozen copy stored with the certificate.
 
 import atexit
 import gc
+import re
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree
 
+import cssselect2
 from django.conf import settings
 from django.template.loader import render_to_string
 
@@ -21,6 +24,7 @@ from . import fonts, qr
 from .models import CertificateKind
 
 TEMPLATE = "pdf/certificates/certificate.html"
+DOCTYPE = re.compile(r"^\s*<!doctype html>", re.IGNORECASE)
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "pdf" / "certificates" / "certificate.css"
 # A minimal user-agent stylesheet: WeasyPrint matches every element against its default HTML stylesheet
 # (~18 KB, hundreds of rules); a certificate needs a handful. Measured: ~10 % of the rendering time.
@@ -92,10 +96,27 @@ def _html_class():
         def _ua_stylesheets(self, forms=False):  # WeasyPrint's hook for the default stylesheet (pinned < 71)
             return [_stylesheets()[0]]
 
+        @classmethod
+        def from_xml(cls, html, url_fetcher):
+            """The document parsed by expat (C) when the template's output is well-formed XML, which the
+            certificate template is written to be; WeasyPrint's HTML5 parser (pure Python) otherwise. Sets what
+            ``HTML.__init__`` sets (pinned WeasyPrint < 71); the element tree is the same as the HTML5 parser's
+            (no namespaces, no base URL), so the PDF is byte for byte the same (tests/certificates/test_pdf.py)."""
+            try:
+                root = ElementTree.fromstring(DOCTYPE.sub("", html, count=1))
+            except ElementTree.ParseError:
+                return cls(string=html, url_fetcher=url_fetcher)
+            document = cls.__new__(cls)
+            document.base_url, document.url_fetcher, document.media_type = None, url_fetcher, "print"
+            document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            document.etree_element = document.wrapper_element.etree_element
+            return document
+
     return CertificateHTML
 
 
 QR_SCHEME = "qr-symbol:"
+DARK_RUN = re.compile(b"\x01+")  # a horizontal run of dark modules in a row of ``qr.Symbol``
 # The photo reaches WeasyPrint through its URL fetcher, not as a data: URI in the HTML: a ~6 KB base64 attribute
 # was tokenized character by character by the HTML parser and decoded again for every certificate.
 PHOTO_SCHEME = "cert-photo:"
@@ -114,14 +135,8 @@ class QRCodeImage:
 
     def __init__(self, symbol, border=qr.QR_BORDER):
         self.extent = symbol.size + 2 * border
-        runs = []
-        for y, row in enumerate(symbol.rows):
-            x, size = 0, symbol.size
-            while (x := row.find(1, x)) >= 0:
-                end = row.find(0, x)
-                end = size if end < 0 else end
-                runs.append(f"{x + border} {y + border} {end - x} 1 re")
-                x = end
+        runs = [f"{run.start() + border} {y + border} {run.end() - run.start()} 1 re"
+                for y, row in enumerate(symbol.rows) for run in DARK_RUN.finditer(row)]
         self.operators = (f"1 g 0 0 {self.extent} {self.extent} re f 0 g " + " ".join(runs) + " f").encode("ascii")
 
     def get_intrinsic_size(self, image_resolution, font_size):
@@ -149,7 +164,7 @@ def render_certificate(certificate, *, photo=None):
     html = render_to_string(TEMPLATE, context)
     _ua, author = _stylesheets()
     images, fetcher = resources([context])
-    document = _HTML()(string=html, url_fetcher=fetcher).render(
+    document = _HTML().from_xml(html, fetcher).render(
         stylesheets=[author], font_config=pdf.font_config(), cache=images, **pdf.WRITE_OPTIONS)
     return pdf.rendered(document, cache=images)
 

@@ -131,6 +131,38 @@ def test_rare_characters_print_from_a_font_that_has_them(make_result, filed, tmp
     shutil.copy(f"{png}.png", ARTIFACTS / f"rare-{rare}.png")
 
 
+def test_the_fast_xml_parse_gives_the_same_pdf_as_the_html5_parser(skill_cert, filed):
+    """The certificate template is well-formed XML, parsed by expat (issue 16); the PDF is byte for byte the one
+    WeasyPrint's own HTML5 parser gives, for both kinds."""
+    from xml.etree import ElementTree
+
+    from django.template.loader import render_to_string
+
+    from certificates import render
+    from portal import pdf
+
+    fields = services.title_fields(name="刘晓雯", gender="女", birth_date=date(2002, 6, 3), id_number=ric(2),
+                                   employer="奇瑞汽车股份有限公司 <R&D>", major="车辆工程", qualification="工程师",
+                                   committee="安徽工业大学工程系列中级职称自主评审委员会", approval_no="安工大职评〔2025〕1号",
+                                   obtained_on=date(2025, 12, 20), issuer=filed.inst)
+    title = services.issue_certificate(kind="title", frozen_fields=fields, issuer=filed.inst, source_key="t:xml",
+                                       issued_by=filed.staff, issue_date=date(2025, 12, 28), render=False)
+    _ua, author = render._stylesheets()
+    for cert in (skill_cert, title):
+        context = render.context_for(cert)
+        html = render_to_string(render.TEMPLATE, context)
+        ElementTree.fromstring(render.DOCTYPE.sub("", html))  # well-formed: the fast path is the one taken
+        outputs = []
+        for parse in (lambda fetcher, html=html: render._HTML()(string=html, url_fetcher=fetcher),
+                      lambda fetcher, html=html: render._HTML().from_xml(html, fetcher)):
+            images, fetcher = render.resources([context])
+            document = parse(fetcher).render(stylesheets=[author], font_config=pdf.font_config(), cache=images,
+                                             **pdf.WRITE_OPTIONS)
+            outputs.append(pdf.rendered(document, cache=images).data)
+        assert outputs[0] == outputs[1]
+        assert outputs[1] == render.render_certificate(cert).data
+
+
 def test_regenerating_gives_the_same_pdf(skill_cert):
     tasks.ensure_pdf(skill_cert)
     first = skill_cert.pdf_sha256
