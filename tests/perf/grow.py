@@ -1,5 +1,6 @@
 """Grows the access-matrix world's data by a factor, through the same models the pages list: graduates,
-assessment results and certificates, Track B filings/entrustments/exemptions, audit rows and notifications."""
+assessment results and certificates, Track B filings/entrustments/exemptions, evaluation rounds' applications,
+candidates, tallies, notice entries, decisions and objections (``grow_rounds``), audit rows and notifications."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,12 +11,14 @@ from portal import audit
 from portal.models import Notification, User
 from tests.certificates.conftest import ric
 from tests.evaluation.factories import AchievementFactory, GraduateFactory
+from tests.perf.grow_rounds import grow_rounds
 from tests.track_b.test_queries import grow as grow_track_b
 
 
 def grow(w, n, start=0):
     """Adds ``n`` units of data of every kind (a unit: a few rows of each list) in ``w``'s institution."""
     grow_track_b(w, n, start=start)
+    grow_rounds(w, n, start=start)
     for i in range(start, start + n):
         for _ in range(3):
             g = GraduateFactory(institution=w.inst)

@@ -7,6 +7,7 @@ The ballot token lives only in a signed cookie on the voter's browser (``docs/ba
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,25 +24,38 @@ from ..services import ballots, meetings
 from .common import _act, _errors, _round, _serve
 
 SALT = "rounds.ballot"
+PER_PAGE = 20  # candidates (each with its ballot form) or tallies shown at once: never hundreds of forms
 TOKEN_DAYS = 30
 
 
 # --- the secretary's page ---------------------------------------------------------------------------------------------
 
-def _meeting_rows(meeting, *, with_names):
+def _meeting_rows(meeting, *, with_names, page=None):
+    """The meeting's facts and one page (``PER_PAGE``) of its list: the candidates and their progress while it is
+    open, the tallies once closed. ``page``: the page number asked for (the first by default)."""
     seats = list(meeting.members.all())
     present = sum(1 for s in seats if s.present)
-    tallies = list(Tally.objects.filter(meeting=meeting).select_related("application__graduate")
-                   .order_by("application__major", "application__level", "application__graduate__student_number"))
     progress = recused = {}
     candidates = []
     if meeting.is_open:
+        listed = Paginator(meetings.agenda(meeting), PER_PAGE).get_page(page)
         progress, recused = ballots.progress(meeting), ballots.recusal_counts(meeting)
         candidates = [{"application": a, "voted": progress.get(a.pk, 0), "recused": recused.get(a.pk, 0),
-                       "voters": present - recused.get(a.pk, 0)} for a in meetings.agenda(meeting)]
+                       "voters": present - recused.get(a.pk, 0)} for a in listed]
+        tallies = []
+    else:
+        listed = Paginator(Tally.objects.filter(meeting=meeting).select_related("application__graduate")
+                           .order_by("application__major", "application__level",
+                                     "application__graduate__student_number", "id"), PER_PAGE).get_page(page)
+        tallies = list(listed)
     return {"meeting": meeting, "seats": seats if with_names else [], "present": present,
             "quorum": present >= meeting.min_present, "tallies": tallies, "candidates": candidates,
-            "draw_ok": services.verify_draw(meeting)}
+            "page": listed, "param": _param(meeting), "draw_ok": services.verify_draw(meeting)}
+
+
+def _param(meeting):
+    """The page parameter of a meeting's list on the secretary's page (one per meeting listed there)."""
+    return f"m{meeting.pk}"
 
 
 def _convene_form(request, rnd, *, manage, has_open, waiting, rereviews, pool, items, today):
@@ -88,7 +102,7 @@ def session(request, pk):
     return render(request, "rounds/session.html", {
         "round": rnd, "manage": manage, "form": form, "pool": pool, "waiting": waiting, "today": today,
         "rereviews_waiting": rereviews, "rereviews": selectors.rereviews_of(rnd) if manage else [],
-        "rows": [_meeting_rows(m, with_names=manage) for m in items],
+        "rows": [_meeting_rows(m, with_names=manage, page=request.GET.get(_param(m))) for m in items],
         "filing_problems": meetings.filing_problems(rnd.committee, today),
         "can_end": manage and rnd.state == RoundState.AWAITING_SESSION and not has_open and waiting
         and Tally.objects.filter(meeting__round=rnd, meeting__purpose="evaluation").exclude(outcome="deferred")
@@ -139,8 +153,11 @@ def _token(request, meeting):
     return request.get_signed_cookie(_cookie(meeting), default=None, salt=SALT)
 
 
-def _to_meeting(meeting, anchor=""):
-    return redirect(reverse("rounds:meeting", args=[meeting.pk]) + (f"#a{anchor}" if anchor else ""))
+def _to_meeting(meeting, anchor="", request=None):
+    """Back to the member's meeting page — the page of the list the form was on (``?page=``), at the candidate."""
+    page = request.GET.get("page", "") if request is not None else ""
+    query = f"?page={int(page)}" if page.isdigit() else ""
+    return redirect(reverse("rounds:meeting", args=[meeting.pk]) + query + (f"#a{anchor}" if anchor else ""))
 
 
 @login_required
@@ -153,7 +170,7 @@ def my_meetings(request):
 def meeting(request, pk):
     meeting, seat = _seat(request, pk)
     token = _token(request, meeting)
-    info = _meeting_rows(meeting, with_names=False)
+    info = _meeting_rows(meeting, with_names=False, page=request.GET.get("page"))
     conflicts = {c.application_id: c for c in meeting.conflicts.filter(member=seat)}
     rows = []
     if meeting.is_open:
@@ -168,6 +185,7 @@ def meeting(request, pk):
     return render(request, "rounds/meeting.html", {
         "meeting": meeting, "seat": seat, "round": meeting.round, "info": info, "rows": rows,
         "today": clock.today(), "can_vote": meeting.is_open and seat.present and info["quorum"],
+        "page": info["page"],
     })
 
 
@@ -226,7 +244,7 @@ def conflict(request, pk, application_pk):
     form = forms.ConflictForm(request.POST, prefix=f"c{app.pk}")
     if not form.is_valid():
         messages.error(request, _("请选择回避情形。"))
-        return _to_meeting(meeting, app.pk)
+        return _to_meeting(meeting, app.pk, request)
     try:
         services.declare_conflict(meeting=meeting, application=app, actor=request.user,
                                   kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"],
@@ -235,7 +253,7 @@ def conflict(request, pk, application_pk):
         _errors(request, exc)
     else:
         messages.success(request, _("已申请回避：您不参加对%(name)s的表决。") % {"name": app.graduate.name})
-    return _to_meeting(meeting, app.pk)
+    return _to_meeting(meeting, app.pk, request)
 
 
 @login_required
@@ -250,7 +268,7 @@ def withdraw_conflict(request, pk, application_pk):
         _errors(request, exc)
     else:
         messages.success(request, _("已撤回回避申请：您可以参加对%(name)s的表决。") % {"name": app.graduate.name})
-    return _to_meeting(meeting, app.pk)
+    return _to_meeting(meeting, app.pk, request)
 
 
 @login_required
@@ -261,15 +279,15 @@ def vote(request, pk, application_pk):
     form = forms.VoteForm(request.POST, prefix=f"a{app.pk}")
     if not form.is_valid():
         messages.error(request, _("请选择同意、不同意或弃权。"))
-        return _to_meeting(meeting, app.pk)
+        return _to_meeting(meeting, app.pk, request)
     try:
         token = services.cast_vote(meeting=meeting, application=app, actor=request.user,
                                    choice=form.cleaned_data["choice"], token=_token(request, meeting))
     except ValidationError as exc:
         _errors(request, exc)
-        return _to_meeting(meeting, app.pk)
+        return _to_meeting(meeting, app.pk, request)
     messages.success(request, _("已投票（%(name)s）。表决结束前可以修改。") % {"name": app.graduate.name})
-    response = _to_meeting(meeting, app.pk)
+    response = _to_meeting(meeting, app.pk, request)
     response.set_signed_cookie(_cookie(meeting), token, salt=SALT, max_age=TOKEN_DAYS * 86400, httponly=True,
                                samesite="Strict", secure=request.is_secure(),
                                path=reverse("rounds:meeting", args=[meeting.pk]))

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from portal import access
 
 from .. import forms, selectors, services
 from ..models import Decision, FilingState, RereviewRequest, ResultsFiling, RoundState
-from .common import _act, _errors, _round, _to_application
+from .common import PAGE_SIZE, _act, _errors, _round, _to_application
 
 
 @login_required
@@ -68,6 +69,23 @@ def conclude_rereview(request, pk):
     return redirect("rounds:session", pk=item.round.pk)
 
 
+def _refusals(text, rnd):
+    """{decision id: reason} from the office's 不予备案 lines, one a line: ``学号：理由`` (a full-width or ASCII colon).
+    The list is shown a page at a time, so the office names whom it refuses rather than filling a box per row."""
+    by_number = {d.graduate.student_number: d for d in selectors.current_decisions(rnd) if d.passed}
+    out = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        student, sep, reason = line.replace("：", ":").partition(":")
+        decision = by_number.get(student.strip())
+        if decision is None or not sep:
+            raise ValidationError(_("第%(n)d行：请按“学号：理由”填写本轮通过的人员（%(line)s）。")
+                                  % {"n": number, "line": line.strip()[:40]}, code="refusal")
+        out[decision.pk] = reason.strip()
+    return out
+
+
 @login_required
 def results_filing(request, pk):
     """评审结果备案: the school files the results; the committee's filing office records them or refuses one."""
@@ -76,7 +94,6 @@ def results_filing(request, pk):
         raise Http404
     user = request.user
     filing = ResultsFiling.objects.filter(round=rnd).first()
-    passed = [d for d in selectors.current_decisions(rnd) if d.passed]
     can_submit = access.can(user, "rounds.manage_round", rnd) and (filing is None
                                                                    or filing.state == FilingState.RECORDED)
     can_record = filing is not None and filing.state == FilingState.SUBMITTED and access.can(
@@ -90,8 +107,7 @@ def results_filing(request, pk):
                 messages.success(request, _("已报送评审结果备案。"))
             elif action == "record" and filing is not None:
                 access.require(user, "rounds.record_results", filing)
-                refusals = {d.pk: request.POST.get(f"refuse_{d.pk}", "") for d in passed
-                            if request.POST.get(f"refuse_{d.pk}", "").strip()}
+                refusals = _refusals(request.POST.get("refusals", "")[:20000], rnd)
                 services.record_results(filing=filing, actor=user, refusals=refusals,
                                         comment=request.POST.get("comment", "").strip()[:2000])
                 messages.success(request, _("已备案。"))
@@ -100,8 +116,11 @@ def results_filing(request, pk):
         except (ValidationError, WorkflowError) as exc:
             _errors(request, exc)
         return redirect("rounds:results_filing", pk=rnd.pk)
-    refused = {r.decision_id: r for r in filing.refusals.all()} if filing else {}
+    page = Paginator(selectors.current_decisions(rnd).filter(passed=True), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    refused = ({r.decision_id: r for r in filing.refusals.filter(decision__in=[d.pk for d in page])}
+               if filing else {})
     return render(request, "rounds/results_filing.html", {
-        "round": rnd, "filing": filing, "decisions": [(d, refused.get(d.pk)) for d in passed],
+        "round": rnd, "filing": filing, "page": page, "decisions": [(d, refused.get(d.pk)) for d in page],
         "can_submit": can_submit, "can_record": can_record,
         "history": history(filing) if filing else []})

@@ -242,15 +242,17 @@ def report_xlsx(request, pk):
 
 @login_required
 def decisions(request, pk):
+    """The round's decisions in force, a page (``PAGE_SIZE``) at a time, with the totals of the whole round."""
     rnd = _round(request, pk)
-    current = list(selectors.current_decisions(rnd))
+    current = selectors.current_decisions(rnd)
+    page = Paginator(current, PAGE_SIZE).get_page(request.GET.get("page"))
     earlier = list(selectors.superseded_decisions(rnd))
     return render(request, "rounds/decisions.html", {
-        "round": rnd, "decisions": current, "earlier": earlier,
+        "round": rnd, "page": page, "decisions": list(page), "earlier": earlier,
         "can_rereview": access.can(request.user, "rounds.manage_round", rnd),
-        "pending": set(RereviewRequest.objects.filter(decision__round=rnd).exclude(state=RereviewState.CONCLUDED)
-                       .values_list("decision_id", flat=True)),
-        "passed": sum(1 for d in current if d.passed)})
+        "pending": set(RereviewRequest.objects.filter(decision__in=[d.pk for d in page])
+                       .exclude(state=RereviewState.CONCLUDED).values_list("decision_id", flat=True)),
+        "total": page.paginator.count, "passed": current.filter(passed=True).count()})
 
 
 # --- applications --------------------------------------------------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""Issue 16 item 2: the round pages show a page of their list at a time — the members' meeting page never hundreds
+of ballot forms, and a vote on page 2 comes back to page 2; the decisions and the results filing are paged and the
+filing office refuses a result by naming the graduate (学号：理由), not through one box per row."""
+
+import re
+
+from django.urls import reverse
+
+from evaluation.rounds.models import Decision, ResultRefusal, RoundState, TitleApplication
+from evaluation.rounds.views.common import PAGE_SIZE
+from evaluation.rounds.views.meetings import PER_PAGE
+from tests.rounds import factories as f
+
+
+def _eligible(world, rnd, n, prefix):
+    for i in range(n):
+        g = f.graduate(world, f"{prefix}{i:04d}")
+        TitleApplication.objects.create(round=rnd, graduate=g, level="technician", major=g.major,
+                                        created_by=world.staff, submission_count=1, state="eligible")
+
+
+def test_the_meeting_page_shows_one_page_of_ballots_and_a_vote_comes_back_to_its_page(world, client, clock):
+    clock.set(f.SESSION)
+    rnd = f.round_in(world, RoundState.AWAITING_SESSION, n=2)
+    _eligible(world, rnd, PER_PAGE + 5, "M")
+    meeting = f.convene(world, rnd)
+    users = f.check_in(meeting)
+    client.force_login(users[1])
+    url = reverse("rounds:meeting", args=[meeting.pk])
+    first = client.get(url).content.decode()
+    assert first.count('data-testid="vote-form"') == PER_PAGE
+    assert f"（{PER_PAGE + 7}）" in first and "page=2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('data-testid="vote-form"') == 7
+    apps_on_2 = re.findall(r'id="a(\d+)"', second)
+    app = TitleApplication.objects.get(pk=int(apps_on_2[-1]))
+    action = reverse("rounds:vote", args=[meeting.pk, app.pk]) + "?page=2"
+    assert f'action="{action}"' in second
+    response = client.post(action, {f"a{app.pk}-choice": "yes"})
+    assert response.status_code == 302 and response["Location"] == f"{url}?page=2#a{app.pk}"
+    again = client.get(url, {"page": 2}).content.decode()
+    assert 'data-testid="my-choice" data-choice="yes"' in again
+
+
+def test_the_secretary_sees_the_progress_a_page_at_a_time(world, client, clock):
+    clock.set(f.SESSION)
+    rnd = f.round_in(world, RoundState.AWAITING_SESSION, n=2)
+    _eligible(world, rnd, PER_PAGE + 1, "S")
+    meeting = f.convene(world, rnd)
+    client.force_login(world.staff)
+    url = reverse("rounds:session", args=[rnd.pk])
+    body = client.get(url).content.decode()
+    assert body.count('<td data-label="评审对象"') == PER_PAGE and f"m{meeting.pk}=2" in body
+    assert client.get(url, {f"m{meeting.pk}": 2}).content.decode().count('<td data-label="评审对象"') == 3
+
+
+def test_decisions_are_paged_with_the_round_totals(world, client):
+    rnd = f.round_in(world, RoundState.FINALISED, n=2)
+    first = Decision.objects.filter(round=rnd).first()
+    for i in range(PAGE_SIZE):
+        g = f.graduate(world, f"D{i:04d}")
+        app = TitleApplication.objects.create(round=rnd, graduate=g, level="technician", major=g.major,
+                                              created_by=world.staff, submission_count=1, state="passed")
+        Decision.objects.create(round=rnd, application=app, graduate=g, committee=rnd.committee, level="technician",
+                                major=g.major, passed=True, decided_on=first.decided_on,
+                                approval_number=first.approval_number, created_by=world.staff)
+    client.force_login(world.staff)
+    url = reverse("rounds:decisions", args=[rnd.pk])
+    body = client.get(url).content.decode()
+    assert body.count("<tr data-student=") == PAGE_SIZE
+    assert f"共 {PAGE_SIZE + 2} 人，通过 {PAGE_SIZE + 2} 人" in body
+    assert client.get(url, {"page": 2}).content.decode().count("<tr data-student=") == 2
+
+
+def test_the_filing_office_refuses_by_student_number(world, client):
+    rnd = f.round_in(world, RoundState.FINALISED, n=3)
+    client.force_login(world.staff)
+    url = reverse("rounds:results_filing", args=[rnd.pk])
+    assert client.post(url, {"action": "submit"}).status_code == 302
+    office = f.office_user(world, rnd)
+    client.force_login(office)
+    body = client.get(url).content.decode()
+    assert 'name="refusals"' in body and "refuse_" not in body
+    client.post(url, {"action": "record", "refusals": "NOPE：不在本轮"})  # an unknown number: nothing recorded
+    assert not ResultRefusal.objects.exists()
+    assert client.post(url, {"action": "record", "refusals": "R0001：到岗证明与社保记录不符。\n"}).status_code == 302
+    refusal = ResultRefusal.objects.get()
+    assert refusal.decision.graduate.student_number == "R0001" and refusal.reason == "到岗证明与社保记录不符。"
+    assert "已备案" in client.get(url).content.decode()
