@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from portal.audit import client_ip
 from . import clock, forms, selectors, services
 from .access import may_read_notice
 from .models import NoticeEntry, Objection, PublicNotice
+from .views.common import PAGE_SIZE
 
 #: At most this many objections per client and notice per hour (an open form must not be a flood gate).
 OBJECTION_LIMIT = (20, 3600)
@@ -61,10 +63,12 @@ def _within_unit(view):
 def public_notice(request, pk, form=None):
     notice = _notice(request, pk)
     today = clock.today()
-    entries = list(NoticeEntry.objects.filter(notice=notice).order_by("position"))
+    entries = list(NoticeEntry.objects.filter(notice=notice).order_by("position"))  # the objection form's choices
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))  # the list: a page at a time
     revoked = set(Objection.objects.filter(notice=notice, revoked=True).values_list("entry_id", flat=True))
     return render(request, "rounds/public_notice.html", {
-        "notice": notice, "round": notice.round, "entries": entries, "revoked": revoked, "today": today,
+        "notice": notice, "round": notice.round, "entries": list(page), "page": page, "total": len(entries),
+        "revoked": revoked, "today": today,
         "running": services.objections.accepts_objections(notice, today),
         "form": form or forms.ObjectionForm(entries=entries),
     })

@@ -6,6 +6,7 @@ The pages come from the access matrix (``tests/<app>/access_cases.py``): a new p
 as it has its access cases. Skipped, with the reason: none.
 """
 
+import os
 import re
 
 import pytest
@@ -19,6 +20,7 @@ from tests.perf.grow import grow
 from tests.portal.test_access_matrix import CASES
 
 SKIP_NAMES = ()  # URL names not measured (each with its reason in the docstring above)
+PRINT_COUNTS = os.environ.get("FLAT_PAGES_PRINT") == "1"  # print each page's queries at 1× and 10× (for reports)
 MAX_ROWS = 100  # the largest page size of any list (certificates: 100; most lists 20–50)
 
 
@@ -41,6 +43,11 @@ def _cases():
 CASES_200 = list(_cases())
 
 
+def _id(case):
+    """The case's label, with its URL name when the label lacks it (so that ``-k rounds`` selects a whole app)."""
+    return case.label if case.name in case.label else f"{case.name}: {case.label}"
+
+
 def _client(world, role):
     client = Client()
     if role != "anonymous":
@@ -55,11 +62,13 @@ def _measure(client, url, params):
 
 
 def _rows(body):
-    return len(re.findall(r"<tr[\s>]", body)) + len(re.findall(r'<li[\s>][^<]*<a', body))
+    """Rows of the page's lists: table rows, linked list items, and articles (a committee member's ballots)."""
+    return (len(re.findall(r"<tr[\s>]", body)) + len(re.findall(r'<li[\s>][^<]*<a', body))
+            + len(re.findall(r"<article[\s>]", body)))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case, roles", CASES_200, ids=[c.label for c, _r in CASES_200])
+@pytest.mark.parametrize("case, roles", CASES_200, ids=[_id(c) for c, _r in CASES_200])
 def test_query_count_does_not_grow_with_the_data(case, roles, world, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "perf-tests"}}
@@ -74,15 +83,19 @@ def test_query_count_does_not_grow_with_the_data(case, roles, world, settings):
         assert response.status_code == 200, f"{case.label} as {role}: {response.status_code}"
     grow(world, 9, start=1)
     grown, too_long = [], []
+    large = {}
     for role in roles:
         response, count = _measure(clients[role], url, params)
         assert response.status_code == 200, f"{case.label} as {role}: {response.status_code}"
+        large[role] = count
         if count != small[role]:
             grown.append(f"{role}: {small[role]} → {count} queries")
         if response.get("Content-Type", "").startswith("text/html"):
             rows = _rows(response.content.decode("utf-8", "replace"))
             if rows > MAX_ROWS:
                 too_long.append(f"{role}: {rows} rows")
+    if PRINT_COUNTS:
+        print(f"\nCOUNTS {case.label}: " + "; ".join(f"{r} {small[r]}→{large[r]}" for r in roles))
     assert not grown, f"{case.label}: queries grow with the data: " + "; ".join(grown)
     assert not too_long, f"{case.label}: lists longer than a page: " + "; ".join(too_long)
 

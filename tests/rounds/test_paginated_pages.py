@@ -6,7 +6,13 @@ import re
 
 from django.urls import reverse
 
-from evaluation.rounds.models import Decision, ResultRefusal, RoundState, TitleApplication
+from evaluation.rounds.models import (
+    Decision,
+    NoticeEntry,
+    ResultRefusal,
+    RoundState,
+    TitleApplication,
+)
 from evaluation.rounds.views.common import PAGE_SIZE
 from evaluation.rounds.views.meetings import PER_PAGE
 from tests.rounds import factories as f
@@ -87,3 +93,23 @@ def test_the_filing_office_refuses_by_student_number(world, client):
     refusal = ResultRefusal.objects.get()
     assert refusal.decision.graduate.student_number == "R0001" and refusal.reason == "到岗证明与社保记录不符。"
     assert "已备案" in client.get(url).content.decode()
+
+
+def test_the_public_notice_lists_a_page_of_entries_and_objects_to_anyone_on_it(world, client):
+    notice = f.running_notice(world)  # open for objections today
+    rnd = notice.round
+    for i in range(PAGE_SIZE):
+        g = f.graduate(world, f"N{i:04d}")
+        app = TitleApplication.objects.create(round=rnd, graduate=g, level="technician", major=g.major,
+                                              created_by=world.staff, submission_count=1, state="eligible")
+        NoticeEntry.objects.create(notice=notice, application=app, position=3 + i, masked_name=g.masked_name,
+                                   major=g.major, level="technician")
+    client.force_login(world.student)
+    url = reverse("rounds:public_notice", args=[notice.pk])
+    body = client.get(url).content.decode()
+    table = body.split('data-testid="notice-entries"')[1].split("</table>")[0]
+    assert table.count("<tr><td data-label=") == PAGE_SIZE and f"（{PAGE_SIZE + 2}）" in body and "page=2" in body
+    last = NoticeEntry.objects.filter(notice=notice).order_by("-position").first()
+    assert f'<option value="{last.pk}"' in body  # the objection form still names everyone on the notice
+    table = client.get(url, {"page": 2}).content.decode().split('data-testid="notice-entries"')[1]
+    assert table.split("</table>")[0].count("<tr><td data-label=") == 2
