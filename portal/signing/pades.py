@@ -2,13 +2,11 @@
 ``PDF_TSA_URL`` is set — an RFC 3161 timestamp (PAdES B-T) with the chain's revocation info embedded (B-LT).
 
 Speed (issue 17): each body's signer is loaded once per process, the seal's drawing is a ready compressed form
-XObject, ``bytes_reserved`` is sized once per signer from its certificates and key (pyHanko's default estimate signs
-twice to size the signature; a fixed 8 KB wrote ~2.6 KB of padding hex into every PDF), and the signature runs on
-one event loop kept per thread instead of a new one per document (pyHanko's synchronous ``sign_pdf`` is
-``asyncio.run``). Figures: docs/signing.md § Cost.
+XObject, and ``bytes_reserved`` is sized once per signer from its certificates and key (pyHanko's default estimate
+signs twice to size the signature; a fixed 8 KB wrote ~1.5 KB of padding hex into every PDF). Figures:
+docs/signing.md § Cost (what remains is asn1crypto building the CMS inside pyHanko).
 """
 
-import asyncio
 import logging
 import os
 import threading
@@ -35,7 +33,6 @@ logger = logging.getLogger(__name__)
 BYTES_RESERVED = 8192  # the fallback when a signer's own size cannot be worked out (and pyHanko's unit: hex digits)
 BYTES_RESERVED_TSA = 32768  # plus a timestamp token and its chain
 CMS_OVERHEAD = 1024  # signed attributes (~650 bytes: type, time, digest, algorithm protection, signing cert v2) + slack
-_thread = threading.local()
 
 
 def reservation(signer):
@@ -50,15 +47,8 @@ def reservation(signer):
 
 
 def _sign_pdf(pdf_signer, writer, reserved):
-    """``pdf_signer.sign_pdf`` on this thread's own event loop, kept between documents (a new loop per document
-    cost ~0.5 ms); in a thread that already runs a loop (an async view, a browser test), in a helper thread."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        loop = getattr(_thread, "loop", None)
-        if loop is None or loop.is_closed():
-            loop = _thread.loop = asyncio.new_event_loop()
-        return loop.run_until_complete(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved))
+    """pyHanko's ``sign_pdf`` (``asyncio.run`` inside; in a helper thread where this thread runs a loop). Keeping one
+    event loop per thread instead was measured: no fewer instructions (callgrind, docs/performance.md)."""
     return outside_event_loop(partial(pdf_signer.sign_pdf, writer, bytes_reserved=reserved))
 
 
