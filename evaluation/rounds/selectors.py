@@ -228,9 +228,9 @@ def pending_rereviews(committee):
 
 def rereviews_of(rnd):
     """The round's 复查 requests, newest first, with what the committee's new vote counted (once closed)."""
-    return list(RereviewRequest.objects.filter(decision__round=rnd)
-                .select_related("decision__graduate", "tally", "outcome", "meeting", "notice")
-                .order_by("-requested_at", "-id"))
+    return (RereviewRequest.objects.filter(decision__round=rnd)
+            .select_related("decision__graduate", "tally", "outcome", "meeting", "notice")
+            .order_by("-requested_at", "-id"))
 
 
 def decisions_under_rereview(rnd):

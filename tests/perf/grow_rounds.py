@@ -1,8 +1,8 @@
 """Grows the access-matrix world's evaluation rounds (issue 16 item 2): per unit, in every round of ``w.inst``,
 ``PER_UNIT`` more title applications carried as far as the round has gone — submitted/eligible while it is open;
 candidates (资格审查通过) on its 评审对象公示 and before its meeting; 表决结果 (tallies) of its closed meetings; entries
-of its 评审结果公示; 评审结果决定 of a finalised round, with a 复查 request on one of them — and one answered
-objection per notice. So the lists of every rounds page (applications, the meeting's candidates, tallies, notice
+of its 评审结果公示; 评审结果决定 of a finalised round, each with a 复查 request — and an objection on each new
+notice entry (every other one answered). So the lists of every rounds page (applications, the meeting's candidates, tallies, notice
 entries, decisions, objections, rereviews) grow with the data.
 
 The rows are written directly, as ``tests/rounds/test_queries.py`` does (the services would take a minute per unit):
@@ -28,7 +28,7 @@ from evaluation.rounds.models import (
     Tally,
     TitleApplication,
 )
-from evaluation.rounds.models.notices import Stage
+from evaluation.rounds.models.notices import Stage, new_receipt
 from tests.rounds import factories as f
 
 PER_UNIT = 12  # ten units: 120 applications, more than any page may list at once (MAX_ROWS = 100)
@@ -74,8 +74,10 @@ def _grow(w, rnd, i):
             round=rnd, application=a, graduate=a.graduate, committee=rnd.committee, level=a.level, major=a.major,
             passed=True, decided_on=decision.decided_on, approval_number=decision.approval_number, created_by=w.staff)
             for a in apps]
-        RereviewRequest.objects.create(decision=decisions[0], committee=rnd.committee, grounds="complaint",
-                                       reason=f"申诉{i}", requested_by=w.staff, requested_role="university_staff")
+        RereviewRequest.objects.bulk_create([
+            RereviewRequest(decision=d, committee=rnd.committee, grounds="complaint", reason=f"申诉{i}-{k}",
+                            requested_by=w.staff, requested_role="university_staff")
+            for k, d in enumerate(decisions)])
 
 
 def _entries(rnd, stage, apps):
@@ -86,5 +88,9 @@ def _entries(rnd, stage, apps):
     entries = NoticeEntry.objects.bulk_create([
         NoticeEntry(notice=notice, application=a, position=last + j + 1, masked_name=a.graduate.masked_name,
                     major=a.major, level=a.level, summary=a.public_summary) for j, a in enumerate(apps)])
-    Objection.objects.create(notice=notice, entry=entries[0], content="请核实获奖情况。", state="dismissed",
-                             answer="经核查，属实。", answered_by=rnd.opened_by, answered_at=timezone.now())
+    now = timezone.now()
+    Objection.objects.bulk_create([  # one per new entry, every other one still to be answered
+        Objection(notice=notice, entry=e, content="请核实获奖情况。", receipt=new_receipt(),
+                  **({"state": "dismissed", "answer": "经核查，属实。", "answered_by": rnd.opened_by, "answered_at": now}
+                     if j % 2 else {}))
+        for j, e in enumerate(entries)])

@@ -9,12 +9,15 @@ from django.urls import reverse
 from evaluation.rounds.models import (
     Decision,
     NoticeEntry,
+    Objection,
+    RereviewRequest,
     ResultRefusal,
     RoundState,
     TitleApplication,
 )
 from evaluation.rounds.views.common import PAGE_SIZE
 from evaluation.rounds.views.meetings import PER_PAGE
+from evaluation.rounds.views.rounds import OBJECTIONS_PER_PAGE
 from tests.rounds import factories as f
 
 
@@ -113,3 +116,30 @@ def test_the_public_notice_lists_a_page_of_entries_and_objects_to_anyone_on_it(w
     assert f'<option value="{last.pk}"' in body  # the objection form still names everyone on the notice
     table = client.get(url, {"page": 2}).content.decode().split('data-testid="notice-entries"')[1]
     assert table.split("</table>")[0].count("<tr><td data-label=") == 2
+
+
+def test_objections_and_rereviews_are_paged(world, client):
+    rnd = f.round_in(world, RoundState.FINALISED, n=2)
+    notice = rnd.notices.filter(stage="candidates").get()
+    entry = notice.entries.first()
+    for _ in range(OBJECTIONS_PER_PAGE + 1):
+        Objection.objects.create(notice=notice, entry=entry, content="请核实。")
+    first = Decision.objects.filter(round=rnd).first()
+    for i in range(PER_PAGE + 1):
+        g = f.graduate(world, f"V{i:04d}")
+        app = TitleApplication.objects.create(round=rnd, graduate=g, level="technician", major=g.major,
+                                              created_by=world.staff, submission_count=1, state="passed")
+        d = Decision.objects.create(round=rnd, application=app, graduate=g, committee=rnd.committee,
+                                    level="technician", major=g.major, passed=True, decided_on=first.decided_on,
+                                    approval_number=first.approval_number, created_by=world.staff)
+        RereviewRequest.objects.create(decision=d, committee=rnd.committee, grounds="error", reason="材料有误。",
+                                       requested_by=world.staff, requested_role="university_staff")
+    client.force_login(world.staff)
+    url = reverse("rounds:objections", args=[rnd.pk])
+    body = client.get(url).content.decode()
+    assert body.count('data-testid="objection"') == OBJECTIONS_PER_PAGE
+    assert f"{OBJECTIONS_PER_PAGE + 1} 条待答复" in body  # the count is the round's, not the page's
+    assert client.get(url, {"page": 2}).content.decode().count('data-testid="objection"') == 1
+    url = reverse("rounds:session", args=[rnd.pk])
+    assert client.get(url).content.decode().count('data-testid="rereview"') == PER_PAGE
+    assert client.get(url, {"r": 2}).content.decode().count('data-testid="rereview"') == 1

@@ -101,7 +101,7 @@ def session(request, pk):
         return redirect("rounds:session", pk=rnd.pk)
     return render(request, "rounds/session.html", {
         "round": rnd, "manage": manage, "form": form, "pool": pool, "waiting": waiting, "today": today,
-        "rereviews_waiting": rereviews, "rereviews": selectors.rereviews_of(rnd) if manage else [],
+        "rereviews_waiting": rereviews, "rereviews": Paginator(selectors.rereviews_of(rnd), PER_PAGE).get_page(request.GET.get("r")) if manage else [],
         "rows": [_meeting_rows(m, with_names=manage, page=request.GET.get(_param(m))) for m in items],
         "filing_problems": meetings.filing_problems(rnd.committee, today),
         "can_end": manage and rnd.state == RoundState.AWAITING_SESSION and not has_open and waiting

@@ -34,6 +34,8 @@ from ..models import (
 from ..workdays import CalendarMissing
 from .common import PAGE_SIZE, _errors, _round, _staff_institution, _to_round, deadline_info, history
 
+OBJECTIONS_PER_PAGE = 20  # each open one carries its answer form
+
 # --- lists ------------------------------------------------------------------------------------------------------------
 
 @login_required
@@ -190,12 +192,14 @@ def finalise(request, pk):
 def objections(request, pk):
     rnd = _round(request, pk)
     answer = access.can(request.user, "rounds.answer_objection", rnd)
-    items = list(selectors.objections_of(rnd))
+    listed = selectors.objections_of(rnd)
+    page = Paginator(listed, OBJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    items = list(page)
     for o in items:  # a 复查结果公示's objections are answered after the round is final, until the new decision
         o.answerable = answer and services.objections.answerable(o)
     return render(request, "rounds/objections.html", {
-        "round": rnd, "objections": items, "can_answer": answer, "form": forms.AnswerForm(),
-        "open_count": sum(1 for o in items if o.state == ObjectionState.OPEN)})
+        "round": rnd, "objections": items, "page": page, "can_answer": answer, "form": forms.AnswerForm(),
+        "open_count": listed.filter(state=ObjectionState.OPEN).count()})
 
 
 @login_required
