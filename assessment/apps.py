@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from applications import diagrams
+
 
 class AssessmentConfig(AppConfig):
     name = "assessment"
@@ -8,7 +10,6 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("评价实施（职业技能等级认定）")
 
     def ready(self):
-        from applications import diagrams
         from portal import audit_labels
 
         from . import access, dashboard, workplace  # noqa: F401  (access rules, dashboard panels, the 工作地 receiver)

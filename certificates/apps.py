@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from applications import diagrams
+
 
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("证书")
 
     def ready(self):
-        from applications import diagrams
         from portal import audit_labels
 
         from . import access, dashboard, signals  # noqa: F401  (access rules, dashboard panels, cache upkeep)

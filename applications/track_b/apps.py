@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from applications import diagrams
+
 
 class TrackBConfig(AppConfig):
     name = "applications.track_b"
@@ -8,7 +10,6 @@ class TrackBConfig(AppConfig):
     verbose_name = _("职业技能等级认定备案")
 
     def ready(self):
-        from applications import diagrams
         from portal import audit_labels
 
         from . import access, dashboard  # noqa: F401  (access rules, dashboard panels)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from applications import diagrams
+
 
 class RoundsConfig(AppConfig):
     name = "evaluation.rounds"
@@ -8,7 +10,6 @@ class RoundsConfig(AppConfig):
     verbose_name = _("职称评审工作")
 
     def ready(self):
-        from applications import diagrams
         from evaluation.rounds import access, panels  # noqa: F401 — registers access rules and dashboard panels
         from evaluation.rounds.diagram import DOCUMENT
         from evaluation.rounds.labels import TRANSITION_LABELS
