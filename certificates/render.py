@@ -54,11 +54,15 @@ def context_for(certificate, *, photo=None):
     qr_mm = f"{(symbol.size + 2 * qr.QR_BORDER) * qr.MODULE_MM:.3f}mm"
     qr_uri = f"{QR_SCHEME}{certificate.verification_id}"  # drawn by QRCodeImage, never fetched
     verify_line = f"电子证书核验：{qr.base_url()}/certificates/verify/（证书编号＋姓名）或扫描右侧二维码"
+    # What differs between two certificates of one layout (certificates.restamp): the row values, these two texts,
+    # the QR symbol and the photo. Everything else the template prints is in ``restamp.layout_key``.
+    texts = {"doc_title": f"{d['title']} {d['number']}",
+             "version_line": f"核验码 {d['verification_id']}" + (f" · 本证书更正并替代 {d['replaces']}" if d.get("replaces") else "")}
     if certificate.kind == CertificateKind.SKILL:
         rows = [("姓　　名", d["name"]), ("证件类型", d["id_type"]), ("证件号码", d["id_number"]),
                 ("职业名称", d["occupation"]), ("工种/职业方向", d["job_type"] or "--"),
                 ("职业技能等级", d["level"]), ("证书编号", d["number"]), ("发证日期", _cn_date(d["issue_date"]))]
-        return {"d": d, "rows": rows, "subtitle": "Vocational Skill Level Certificate", "show_photo": True,
+        return {"d": d, **texts, "rows": rows, "subtitle": "Vocational Skill Level Certificate", "show_photo": True,
                 "photo_uri": photo_uri, "photo": photo,
                 "qr_uri": qr_uri, "qr_mm": qr_mm, "qr_symbol": symbol, "issuer_label": "评价机构名称", "issuer_name": d["institution_name"],
                 "query_lines": [*SKILL_QUERY, verify_line]}
@@ -67,7 +71,7 @@ def context_for(certificate, *, photo=None):
             ("专　　业", d["major"]), ("资格名称", d["qualification"]), ("级　　别", d["grade"]),
             ("取得方式", d["method"]), ("评  委  会", d["committee"]), ("批准文号", d["approval_no"]),
             ("取得时间", _cn_date(d["obtained_on"])), ("证书编号", d["number"])]
-    return {"d": d, "rows": rows, "subtitle": "Professional Title Certificate · Engineering Series",
+    return {"d": d, **texts, "rows": rows, "subtitle": "Professional Title Certificate · Engineering Series",
             "show_photo": bool(photo), "photo_uri": photo_uri, "photo": photo,
             "qr_uri": qr_uri, "qr_mm": qr_mm, "qr_symbol": symbol, "issuer_label": "发证单位", "issuer_name": d["issuer_name"],
             "query_lines": [f"发证日期：{_cn_date(d['issue_date'])}", verify_line]}
@@ -157,15 +161,20 @@ def resources(contexts):
     return images, _fetcher_class()(photos)
 
 
-def render_certificate(certificate, *, photo=None):
-    """The certificate rendered, unsigned (``portal.pdf.Rendered``; many per process: fonts and stylesheets are
-    loaded once)."""
-    context = context_for(certificate, photo=photo)
+def render_document(context):
+    """The certificate of ``context`` laid out by WeasyPrint: (``Document``, image cache, URL fetcher)."""
     html = render_to_string(TEMPLATE, context)
     _ua, author = _stylesheets()
     images, fetcher = resources([context])
     document = _HTML().from_xml(html, fetcher).render(
         stylesheets=[author], font_config=pdf.font_config(), cache=images, **pdf.WRITE_OPTIONS)
+    return document, images, fetcher
+
+
+def render_certificate(certificate, *, photo=None):
+    """The certificate rendered, unsigned (``portal.pdf.Rendered``; many per process: fonts and stylesheets are
+    loaded once). A batch renders through ``certificates.restamp``, which gives the same bytes."""
+    document, images, _fetcher = render_document(context_for(certificate, photo=photo))
     return pdf.rendered(document, cache=images)
 
 

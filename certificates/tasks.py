@@ -22,14 +22,16 @@ from .filing import filing_of
 from .models import AssessmentResult, Certificate, IssuanceBatch
 from .render import render_certificate as render_unsigned
 from .render import seals_for
+from .restamp import BatchRenderer
 from .services import IssuanceError, holder_users_for, issue_from_result
 
 logger = logging.getLogger(__name__)
 
 
-def ensure_pdf(certificate, *, force=False):
+def ensure_pdf(certificate, *, force=False, render=render_unsigned):
     """Renders, seals and stores the certificate's PDF unless a stored one matches its hash (or is the same
-    rendering, sealed: ``portal.pdf.store_rendered``). Returns True if a new file was stored."""
+    rendering, sealed: ``portal.pdf.store_rendered``). Returns True if a new file was stored. ``render``: a
+    batch's ``BatchRenderer.render`` (the same bytes, laid out once per layout)."""
     if certificate.pdf and certificate.pdf_sha256 and not force:
         try:
             with certificate.pdf.open("rb") as handle:
@@ -37,7 +39,7 @@ def ensure_pdf(certificate, *, force=False):
                     return False
         except FileNotFoundError:
             pass
-    return pdf.store_rendered(certificate, "pdf", f"{certificate.number}.pdf", render_unsigned(certificate),
+    return pdf.store_rendered(certificate, "pdf", f"{certificate.number}.pdf", render(certificate),
                               seals_for(certificate), sha_field="pdf_sha256")
 
 
@@ -98,6 +100,7 @@ def _run_batch(batch_id):
     errors = []
     filing = filing_of(batch.institution)
     progress = _Progress(batch.pk)
+    renderer = BatchRenderer()  # one layout per institution, level and QR size; each certificate its own PDF
     for done, result_id in enumerate(batch.result_ids, start=1):
         result = results.get(result_id)
         try:
@@ -107,7 +110,7 @@ def _run_batch(batch_id):
                     certificate = issue_from_result(result, issued_by=batch.created_by, issue_date=batch.issue_date,
                                                     batch=batch, render=False, filing=filing, fresh=True,
                                                     holder_user=holders.get(result.id_number), holder_known=True)
-                ensure_pdf(certificate)
+                ensure_pdf(certificate, render=renderer.render)
         except (IssuanceError, SigningUnavailable) as exc:
             errors.append(str(exc))
         progress.report(done)
