@@ -42,21 +42,32 @@ def key_set_json():
 _key_set = (None, b"", "")
 
 
-def _page_key(verification_id, language):
-    return f"certpage:{verification_id.lower()}:{language}"
+def page_key(verification_id, language=None):
+    return f"certpage:{verification_id.lower()}:{language or get_language()}"
 
 
 def get(request, verification_id):
     """The cached page as a response for this visitor, or None."""
     if request.user.is_authenticated:
         return None
-    entry = cache.get(_page_key(verification_id, get_language()))
-    if entry is None or entry["keys"] != key_set_json()[1]:
+    return serve(request, cache.get(page_key(verification_id)))
+
+
+def serve(request, entry):
+    """The response serving ``entry`` (a cached page, as read from the cache) to this anonymous visitor, or None
+    when there is none or it embeds another key set. ``get_token`` gives the visitor a CSRF token (and marks the
+    CSRF cookie to be set, as rendering ``{% csrf_token %}`` would)."""
+    if not fresh(entry):
         return None
-    response = HttpResponse(entry["body"].replace(PLACEHOLDER, get_token(request)), status=200)
+    served = HttpResponse(entry["body"].replace(PLACEHOLDER, get_token(request)), status=200)
     for header, value in entry["headers"].items():
-        response[header] = value
-    return response
+        served[header] = value
+    return served
+
+
+def fresh(entry):
+    """Whether a cached page may be served: present, and rendered under the key set published now."""
+    return entry is not None and entry["keys"] == key_set_json()[1]
 
 
 def put(request, verification_id, response):
@@ -65,13 +76,13 @@ def put(request, verification_id, response):
         return
     body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", response.content.decode("utf-8"))
     headers = {h: response[h] for h in ("Content-Type", "Cache-Control", "X-Robots-Tag") if h in response}
-    cache.set(_page_key(verification_id, get_language()),
+    cache.set(page_key(verification_id),
               {"body": body, "headers": headers, "keys": key_set_json()[1]}, TIMEOUT)
 
 
 def invalidate(verification_id):
     """Deletes the cached pages of a certificate in every language, now and again after the commit (a page
     rendered from the old row while the transaction ran must not survive it)."""
-    names = [_page_key(verification_id, code) for code, _name in settings.LANGUAGES]
+    names = [page_key(verification_id, code) for code, _name in settings.LANGUAGES]
     cache.delete_many(names)
     transaction.on_commit(lambda: cache.delete_many(names))

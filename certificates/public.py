@@ -25,6 +25,7 @@ from portal.signing import backend as signing_backend
 
 from . import keys, pagecache, pdfcheck, ratelimit, selectors
 from .forms import IdCheckForm, PdfCheckForm, VerifyForm
+from .middleware import COUNTED
 from .models import CertificateKind, CertificateStatus
 
 
@@ -67,8 +68,12 @@ def _key_set():
 
 @require_GET
 def verify_link(request, verification_id):
-    ip = audit.client_ip(request)
-    if not ratelimit.allow(ip=ip, certificate=verification_id.lower()):
+    counted = getattr(request, COUNTED, None)  # certificates.middleware counted it with its cache look-up
+    if counted is not None:
+        allowed = counted[1]
+    else:
+        allowed = ratelimit.allow(ip=audit.client_ip(request), certificate=verification_id.lower())
+    if not allowed:
         return _too_many(request)
     cached = pagecache.get(request, verification_id)  # anonymous visitors: rendered once, until the row changes
     if cached is not None:

@@ -5,7 +5,8 @@ proxy the forwarded address, never a header a client sets itself): a stranger ex
 allowance, never a holder's check of their own certificate (issue 14 #11). Fixed windows: a counter per
 (bucket, key) that expires with its window. With Redis (``REDIS_URL``) the counters are shared by every
 worker process and every bucket of a request is counted in ONE round trip (a pipeline of
-``SET key 0 EX window NX`` + ``INCR key`` per bucket); with the local-memory cache they are per process.
+``SET key 0 EX window NX`` + ``INCR key`` per bucket, and optionally a ``GET`` of a cache entry read along); with
+the local-memory cache they are per process.
 With the cache down the limiter fails open, with a logged warning: verification stays available.
 """
 
@@ -66,27 +67,49 @@ def _redis_client():
     return backend._cache.get_client(write=True)  # Django's RedisCacheClient (django.core.cache.backends.redis)
 
 
-def allow(*, ip, certificate=None, prefix=""):
-    """Counts the requester's buckets: ``{prefix}ip`` per address and ``{prefix}certificate`` per address and
-    certificate. True only if both are within their limits."""
+def _buckets(ip, certificate, prefix):
     requester = ip or "unknown"
     items = [(f"{prefix}ip", requester)]
     if certificate:
         items.append((f"{prefix}certificate", f"{requester}|{certificate}"))
+    return items
+
+
+def allow(*, ip, certificate=None, prefix=""):
+    """Counts the requester's buckets: ``{prefix}ip`` per address and ``{prefix}certificate`` per address and
+    certificate. True only if both are within their limits."""
+    return allow_and_get(ip=ip, certificate=certificate, prefix=prefix)[0]
+
+
+def allow_and_get(*, ip, certificate=None, prefix="", key=None):
+    """``allow``, and the value of cache entry ``key`` (or None) read in the SAME Redis round trip: the public
+    page's cached copy is fetched with its rate-limit counters (``certificates.middleware``)."""
+    items = _buckets(ip, certificate, prefix)
     try:
         client = _redis_client()
     except (RedisError, OSError) as exc:
-        return _fail_open(exc)
+        return _fail_open(exc), None
     if client is None:
-        return all([hit(bucket, value) for bucket, value in items])
+        return all([hit(bucket, value) for bucket, value in items]), (cache.get(key) if key else None)
     table = limits()
     try:
         pipe = client.pipeline(transaction=False)
         for bucket, value in items:
-            key = cache.make_and_validate_key(_key(bucket, value))
-            pipe.set(key, 0, ex=table[bucket][1], nx=True)
-            pipe.incr(key)
-        counts = pipe.execute()[1::2]
+            name = cache.make_and_validate_key(_key(bucket, value))
+            pipe.set(name, 0, ex=table[bucket][1], nx=True)
+            pipe.incr(name)
+        if key:
+            pipe.get(cache.make_and_validate_key(key))
+        replies = pipe.execute()
     except (RedisError, OSError) as exc:
-        return _fail_open(exc)
-    return all(count <= table[bucket][0] for (bucket, _value), count in zip(items, counts, strict=True))
+        return _fail_open(exc), None
+    counts = replies[1:2 * len(items):2]
+    allowed = all(count <= table[bucket][0] for (bucket, _value), count in zip(items, counts, strict=True))
+    if not key or replies[-1] is None:
+        return allowed, None
+    try:  # decoded as Django's Redis backend stores values (an int as digits, anything else pickled)
+        return allowed, caches["default"]._cache._serializer.loads(replies[-1])
+    except Exception as exc:  # noqa: BLE001 - an unreadable entry is a miss, never an error page
+        logger.warning("cache entry %s unreadable (%s): treated as a miss", key, exc)
+        return allowed, None
+

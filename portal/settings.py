@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Static files through WhiteNoise everywhere (gunicorn in production, runserver for the demo with DEBUG
     # off), so that the demo is served as production is.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous visitor's cached /v/<id> page, served without the session and sign-in layers below.
+    "certificates.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
