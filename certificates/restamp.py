@@ -59,10 +59,10 @@ class Prototype:
     """A laid-out certificate page and where its changing texts and images are. ``usable`` is False when the page
     does not look as expected (then every certificate of its layout is rendered in full)."""
 
-    def __init__(self, document, context):
+    def __init__(self, document, fetcher, context):
         from weasyprint.formatting_structure import boxes
 
-        self.document, self.slots, self.usable = document, [], False
+        self.document, self.fetcher, self.slots, self.usable = document, fetcher, [], False
         if len(document.pages) != 1:
             return
         page_box = document.pages[0]._page_box
@@ -132,9 +132,12 @@ class Prototype:
         from weasyprint.images import get_image_from_uri
 
         measured = self._measure(slot_texts(context))
-        if measured is None or render.QRCodeImage(context["qr_symbol"]).extent != self.qr.replacement.extent:
+        if measured is None:
             return None
-        images, fetcher = render.resources([context])
+        qr_image = render.QRCodeImage(context["qr_symbol"])
+        if qr_image.extent != self.qr.replacement.extent:
+            return None
+        images = {context["qr_uri"]: qr_image}
         for slot, text, (layout, width) in zip(self.slots, slot_texts(context), measured):
             box, line, parent = slot["box"], slot["line"], slot["parent"]
             shift = width - box.width
@@ -144,11 +147,12 @@ class Prototype:
                 parent.width += shift
             if slot["centred"]:
                 box.position_x = line.position_x = slot["left"] + (slot["available"] - width) / 2
-        self.qr.replacement = images[context["qr_uri"]]
+        self.qr.replacement = qr_image
         if self.photo is not None:
+            self.fetcher.photos = {context["photo_uri"]: context["photo"]}
             options = {**DEFAULT_OPTIONS, **pdf.WRITE_OPTIONS, "cache": images}
             self.photo.replacement = get_image_from_uri(
-                cache=images, url_fetcher=fetcher, options=options, url=context["photo_uri"],
+                cache=images, url_fetcher=self.fetcher, options=options, url=context["photo_uri"],
                 orientation=self.photo.style["image_orientation"])
         document = self.document.copy()
         document.metadata = copy.copy(self.document.metadata)
@@ -173,11 +177,11 @@ class BatchRenderer:
             if result is not None:
                 self.restamped += 1
                 return result
-        document, images, _fetcher = render.render_document(context)
+        document, images, fetcher = render.render_document(context)
         result = pdf.rendered(document, cache=images)  # written before the page's boxes are re-stamped
         self.full += 1
         if prototype is None or not prototype.usable:  # a usable page stays the model after one that did not fit
-            self.prototypes[key] = Prototype(document, context)
+            self.prototypes[key] = Prototype(document, fetcher, context)
         self.prototypes.move_to_end(key)
         while len(self.prototypes) > self.limit:
             self.prototypes.popitem(last=False)
