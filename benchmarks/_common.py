@@ -20,27 +20,63 @@ def pg_available():
         return False
 
 
-@contextmanager
-def fresh_pg_database(name):
-    """Creates database ``name`` (dropping a leftover one), yields its URL, drops it afterwards.
+TEMPLATE_ENV = "BENCH_TEMPLATE_DB"  # a migrated database that fresh_pg_database(..., migrated=True) clones
 
-    ``BENCH_DB_SUFFIX`` (or ``CACHE_KEY_PREFIX``) is appended so that runs from several checkouts on one server
-    do not drop each other's database."""
+
+def _admin(sql):
     import psycopg
 
-    suffix = os.environ.get("BENCH_DB_SUFFIX") or os.environ.get("CACHE_KEY_PREFIX") or ""
-    if suffix:
-        name = f"{name}_{suffix}"
-
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(sql)
+
+
+def _suffixed(name):
+    """``BENCH_DB_SUFFIX`` (or ``CACHE_KEY_PREFIX``) appended, so that runs from several checkouts on one server do
+    not drop each other's database."""
+    suffix = os.environ.get("BENCH_DB_SUFFIX") or os.environ.get("CACHE_KEY_PREFIX") or ""
+    return f"{name}_{suffix}" if suffix else name
+
+
+def migrate_env(url):
+    """What ``manage.py migrate`` runs with: the caller's environment, the development settings, ``url``."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING", "DJANGO_ENV", "SECRET_KEY")}
+    return {**env, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+
+
+@contextmanager
+def fresh_pg_database(name, *, migrated=False):
+    """Creates database ``name`` (dropping a leftover one), yields its URL, drops it afterwards.
+
+    ``migrated``: with every migration applied — a copy of the migrated template (``migrated_template``: one per
+    ``make bench`` run or smoke-test session, ``CREATE DATABASE … TEMPLATE``, ~1 s) when there is one, else
+    migrated here (~45 s of CPU)."""
+    name = _suffixed(name)
+    template = os.environ.get(TEMPLATE_ENV) if migrated else None
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     try:
+        if migrated and not template:
+            manage("migrate", "--noinput", env=migrate_env(url))
         yield url
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def migrated_template():
+    """A database with every migration applied, for the benchmarks run meanwhile to copy (``TEMPLATE_ENV`` names
+    it in this process's environment, which they inherit); dropped afterwards. Nothing is cached across runs: a
+    template built from other migrations can never be copied."""
+    if os.environ.get(TEMPLATE_ENV):
+        yield os.environ[TEMPLATE_ENV]
+        return
+    with fresh_pg_database(f"bench_template_{os.getpid()}", migrated=True) as url:
+        os.environ[TEMPLATE_ENV] = url.rsplit("/", 1)[1]
+        try:
+            yield os.environ[TEMPLATE_ENV]
+        finally:
+            os.environ.pop(TEMPLATE_ENV, None)
 
 
 def manage(*args, env):

@@ -271,11 +271,12 @@ def main():
     ctx = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
         use_pg = pg_available()
-        database = fresh_pg_database("portal_bench_certificates") if use_pg else nullcontext(
+        database = fresh_pg_database("portal_bench_certificates", migrated=True) if use_pg else nullcontext(
             f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         with database as url:
             env = _env(url, tmp)
-            manage("migrate", "--noinput", env={**os.environ, **env})
+            if not use_pg:
+                manage("migrate", "--noinput", env={**os.environ, **env})
             with ctx.Pool(1) as pool:
                 first, second = pool.apply(seed, (env, N))
             if "--profile" in sys.argv:

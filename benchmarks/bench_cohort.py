@@ -97,10 +97,9 @@ def main(n: int = 100_000) -> None:
     if not pg_available():
         print("SKIPPED: PostgreSQL not reachable (set BENCH_PG_ADMIN_URL)")
         return
-    with fresh_pg_database("bench_cohort") as url:
+    with fresh_pg_database("bench_cohort", migrated=True) as url:
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
         env.pop("PORTAL_TESTING", None)
-        manage("migrate", "--noinput", env=env)
         manage("shell", "-c", "from portal.demo import load_demo; load_demo()", env=env)
         setup_django({"DATABASE_URL": url})
         from django.contrib.auth import get_user_model

@@ -245,10 +245,9 @@ def figures(rows: int | None = None) -> dict:
     if not pg_available():
         raise RuntimeError("PostgreSQL not reachable (set BENCH_PG_ADMIN_URL)")
     label = "100k" if rows == 100_000 else f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)
-    with tempfile.TemporaryDirectory() as tmp, fresh_pg_database(f"bench_import_{os.getpid()}") as url:
+    with tempfile.TemporaryDirectory() as tmp, fresh_pg_database(f"bench_import_{os.getpid()}", migrated=True) as url:
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings", "MEDIA_ROOT": tmp}
         env.pop("PORTAL_TESTING", None)
-        manage("migrate", "--noinput", env=env)
         manage("shell", "-c", "from portal.demo import load_demo; load_demo()", env=env)
         manage("shell", "-c", "from evaluation.models import Graduate; Graduate.objects.all().delete()", env=env)
         from benchmarks._common import setup_django

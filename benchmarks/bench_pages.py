@@ -173,14 +173,13 @@ def main():
     if not pg_available() or not shutil.which("wrk"):
         print("bench_pages: needs PostgreSQL on 127.0.0.1:5432 and wrk (apt-get install wrk); skipped")
         return
-    with fresh_pg_database("bench_pages") as url, tempfile.TemporaryDirectory() as static_root:
+    with fresh_pg_database("bench_pages", migrated=True) as url, tempfile.TemporaryDirectory() as static_root:
         env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "bench-" + "k" * 60, "DATABASE_URL": url,
                "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
                "CACHE_KEY_PREFIX": f"benchpages{os.getpid()}", "STATIC_ROOT": static_root,
                "ALLOWED_HOSTS": "127.0.0.1,testserver,localhost", "DJANGO_SETTINGS_MODULE": "portal.settings",
                "TRUSTED_PROXIES": "127.0.0.1"}
         env.pop("PORTAL_TESTING", None)
-        manage("migrate", "--noinput", env=env)
         manage("collectstatic", "--noinput", env=env)
         # Every app's demo records (rounds, filings, certificates…) through the services, as `make demo` loads them
         # (its settings: the demo's signing keys seal the PDFs); then the server runs with production settings.

@@ -34,11 +34,10 @@ def main():
         print("SKIPPED: PostgreSQL not reachable")
         return
     graduates = 200 if SMOKE else 5_000 * SCALE
-    with fresh_pg_database("bench_explain") as url:
+    with fresh_pg_database("bench_explain", migrated=True) as url:
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
         env.pop("PORTAL_TESTING", None)
         env.pop("REDIS_URL", None)
-        manage("migrate", "--noinput", env=env)
         manage("shell", "-c", "from portal.demo import load_demo; load_demo()", env=env)
         setup_django({"DATABASE_URL": url, "ALLOWED_HOSTS": "testserver"})
         from django.contrib.auth import get_user_model

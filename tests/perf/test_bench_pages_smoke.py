@@ -17,7 +17,8 @@ from benchmarks.bench_pages import PAGES
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.skipif(not pg_available(), reason="the benchmark needs PostgreSQL"),
-              pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the benchmark serves with Redis")]
+              pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the benchmark serves with Redis"),
+              pytest.mark.usefixtures("bench_template")]
 
 
 def test_bench_pages_runs_and_records_every_page(tmp_path):

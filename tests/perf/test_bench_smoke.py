@@ -12,15 +12,16 @@ import pytest
 from benchmarks._common import pg_available
 
 ROOT = Path(__file__).resolve().parents[2]
-# script -> figures it must record (bench_import is measured and smoke-tested by the import path's own change;
-# bench_pages has its own module, test_bench_pages_smoke.py).
+# script -> figures it must record (bench_pages has its own module, test_bench_pages_smoke.py).
 EXPECTED = {
     "bench_certificates": {"certificate_cpu_ms", "certificate_pdf_kb", "certificate_worker_mb", "certificate_signing_cpu_ms"},
     "bench_cohort": {"cohort_first_run_s", "cohort_rerun_time_ratio", "cohort_rerun_table_ratio"},
     "bench_engine": set(),
+    "bench_import": {"import_confirm_2k", "import_http_2k", "import_peak_rss"},
 }
 
-pytestmark = pytest.mark.skipif(not pg_available(), reason="the benchmarks need PostgreSQL")
+pytestmark = [pytest.mark.skipif(not pg_available(), reason="the benchmarks need PostgreSQL"),
+              pytest.mark.usefixtures("bench_template")]
 
 
 @pytest.mark.parametrize("script", sorted(EXPECTED))
