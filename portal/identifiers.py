@@ -43,7 +43,7 @@ def normalize_ric(value):
 
 
 @lru_cache(maxsize=8192)
-def _place_warning(place_code, birth_year):
+def place_warning(place_code, birth_year):
     """A warning for a place code not valid in the birth year, worded as what it is; None when valid. Cached.
 
     stdnum's table (from the 行政区划代码 lists) gives each county code the years it was in use: a code set
@@ -93,7 +93,7 @@ def check_ric(value):
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return RicResult(number, _("身份证号中的出生日期无效"))
-    return RicResult(number, None, _place_warning(number[:6], birth.year))
+    return RicResult(number, None, place_warning(number[:6], birth.year))
 
 
 def validate_ric(value):
