@@ -195,13 +195,15 @@ class Checker(RowCheck):
         people.update(persons)
         return True
 
-    def check(self, rows, first_row=2, *, sink=None, progress=None) -> CheckResult:
+    def check(self, rows, first_row=2, *, sink=None, sink_many=None, progress=None) -> CheckResult:
         """Checks every row (empty rows and the template's example row are skipped); records are kept
         only while there is no error.
 
         With ``sink``, each good record (while the file has had no error) is handed to it instead of
         being kept — the writer streams them to the database as the check goes, and rolls back if an
-        error turns up later. ``progress(rows done)`` is called every ``PROGRESS_EVERY`` rows and at the end.
+        error turns up later. ``sink_many(records, lines)``, when given with ``sink``, takes a whole chunk of good
+        records at once (one call instead of one per row). ``progress(rows done)`` is called every
+        ``PROGRESS_EVERY`` rows and at the end.
         """
         res = CheckResult()
         if self.header_problems:
@@ -252,6 +254,8 @@ class Checker(RowCheck):
                         if sink is None:
                             records.extend(chunk_records)
                             numbers.extend(lines)
+                        elif sink_many is not None:
+                            sink_many(chunk_records, lines)
                         else:
                             for record, at in zip(chunk_records, lines, strict=True):
                                 sink(record, at)

@@ -62,7 +62,7 @@ class Recorder:
         self.hash.update(data)
         self.handle.write(data)
 
-    def check(self, rows, first_row=2, *, sink=None, progress=None) -> CheckResult:
+    def check(self, rows, first_row=2, *, sink=None, sink_many=None, progress=None) -> CheckResult:
         if sink is None:
             result = self.checker.check(rows, first_row, progress=progress)
             for start in range(0, len(result.records), FRAME):
@@ -79,7 +79,20 @@ class Recorder:
                 records, lines = [], []
             sink(record, line)
 
-        result = self.checker.check(rows, first_row, sink=tee, progress=progress)
+        def tee_many(chunk, chunk_lines):
+            nonlocal records, lines
+            records.extend(chunk)
+            lines.extend(chunk_lines)
+            while len(records) >= FRAME:
+                self._dump(records[:FRAME], lines[:FRAME])
+                records, lines = records[FRAME:], lines[FRAME:]
+            if sink_many is None:
+                for record, line in zip(chunk, chunk_lines, strict=True):
+                    sink(record, line)
+            else:
+                sink_many(chunk, chunk_lines)
+
+        result = self.checker.check(rows, first_row, sink=tee, sink_many=tee_many, progress=progress)
         if records:
             self._dump(records, lines)
         return result
@@ -111,7 +124,7 @@ class Replay:
     def __getattr__(self, name):
         return getattr(self.checker, name)
 
-    def check(self, rows=None, first_row=2, *, sink=None, progress=None) -> CheckResult:
+    def check(self, rows=None, first_row=2, *, sink=None, sink_many=None, progress=None) -> CheckResult:
         result = CheckResult(total=self.batch.rows, examples_skipped=self.batch.examples_skipped)
         done = 0
         with self.batch.checked_rows.open("rb") as handle:
@@ -124,6 +137,8 @@ class Replay:
                 if sink is None:
                     result.records.extend(records)
                     result.rows.extend(lines)
+                elif sink_many is not None:
+                    sink_many(records, lines)
                 else:
                     for record, line in zip(records, lines, strict=True):
                         sink(record, line)

@@ -130,7 +130,12 @@ def _run(checker, rows, first_row, *, institution_ids, write, progress):
                     if not is_new(record):
                         append((record, line))
 
-                result = checker.check(rows, first_row, sink=sink, progress=progress)
+                def sink_many(records, lines):
+                    if index.keys or index.people:  # else every row is new, and a preview only counts them
+                        for record, line in zip(records, lines, strict=True):
+                            sink(record, line)
+
+                result = checker.check(rows, first_row, sink=sink, sink_many=sink_many, progress=progress)
                 if not result.ok:
                     raise CheckFailed(result)
         new_count = result.total - len(pending)
