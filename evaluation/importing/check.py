@@ -43,7 +43,7 @@ MAX_ERRORS_KEPT = 1000  # errors stored and shown; the count is always complete
 MAX_LINES_PER_WARNING = 20  # lines listed under one grouped warning; the count is always complete
 EXAMPLE_MARK = "示例"
 PROGRESS_EVERY = 5000  # rows between two progress reports
-CHUNK = 1000  # rows read ahead and checked a column at a time (``RowCheck.rows``)
+CHUNK = 250  # rows read ahead and checked a column at a time (``RowCheck.rows``)
 _PICKED = (*COLUMNS, *SOURCE_COLUMNS)
 
 
