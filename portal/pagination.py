@@ -22,10 +22,15 @@ class CappedPaginator(Paginator):
         return order_by() if order_by is not None else self.object_list
 
     @cached_property
+    def _counted(self):
+        """Rows counted up to ``cap + 1``: one query tells both the count and whether there are more."""
+        return self._unordered[: self.cap + 1].count()
+
+    @cached_property
     def count(self):
-        return min(self._unordered[: self.cap + 1].count(), self.cap)
+        return min(self._counted, self.cap)
 
     @cached_property
     def capped(self):
         """True when there are more rows than counted."""
-        return self._unordered[self.cap: self.cap + 1].exists() if self.count >= self.cap else False
+        return self._counted > self.cap

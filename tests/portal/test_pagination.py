@@ -20,8 +20,11 @@ def test_capped_count(world):
     with CaptureQueriesContext(connection) as ctx:
         assert (paginator.count, paginator.capped, paginator.num_pages) == (5, True, 3)
     assert "LIMIT 6" in ctx.captured_queries[0]["sql"]  # never counts past the cap
+    assert len(ctx.captured_queries) == 1  # the same count tells that there are more: no second scan
     exact = CappedPaginator(rows.filter(action="test.a0"), 2, cap=5)
     assert (exact.count, exact.capped) == (4, False)
+    at_cap = CappedPaginator(rows.filter(action__in=["test.a0", "test.a1"]), 2, cap=8)  # exactly the cap's rows
+    assert (at_cap.count, at_cap.capped) == (8, False)
 
 
 def test_distinct_actions_by_index_probes(world):
