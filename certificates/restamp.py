@@ -14,6 +14,11 @@ a page whose boxes do not look as expected — the certificate is rendered in fu
 model. The bytes are those of ``render.render_certificate`` (tests/certificates/test_batch_render.py compares
 them), so a batch's PDF and a re-issued one are the same file, and ``portal.pdf.store_rendered`` keeps either.
 Relies on WeasyPrint's box tree (pinned < 71, like ``render.QRCodeImage``).
+
+WeasyPrint is imported inside the methods that use it, as in ``portal.pdf`` and ``render``, and not to dodge an
+import circle: this module is imported with ``certificates.tasks``, which the views import, and WeasyPrint costs
+~0.7 s and ~50 MB to import (measured), which a web process or a management command pays only when it makes a PDF.
+Every method that imports it runs after a WeasyPrint document exists, so the import is then a dictionary lookup.
 """
 
 import copy
