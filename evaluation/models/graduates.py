@@ -130,6 +130,8 @@ class Graduate(models.Model):
             # and not a sort of every record: one school's, and the province's (all schools).
             models.Index(fields=["institution", "-graduation_year", "student_number"], name="graduate_list_school_idx"),
             models.Index(fields=["-graduation_year", "institution", "student_number"], name="graduate_list_all_idx"),
+            # The majors of all schools (selectors.majors_of): a walk from one (year, major) to the next.
+            models.Index(fields=["graduation_year", "major"], name="graduate_year_major_idx"),
         ]
 
     def __str__(self):
