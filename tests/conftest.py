@@ -19,8 +19,11 @@ from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 import pytest  # noqa: E402
+from celery import Task  # noqa: E402
+from kombu.exceptions import OperationalError  # noqa: E402
 
 from benchmarks.signin import pass_second_step  # noqa: E402
+from portal.celery import app as celery_app  # noqa: E402
 from portal.demo import make_uscc  # noqa: E402
 from portal.models import Institution, Role, RoleAssignment, User  # noqa: E402
 
@@ -88,6 +91,33 @@ def build_world():
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+class BrokerSwitch:
+    """``down()``: publishing raises as with Redis unreachable (what PortalTask turns into "not sent");
+    ``up()``: back, tasks run in-process again."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def down(self):
+        def refuse(self, *args, **kwargs):
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        self.monkeypatch.setattr(Task, "apply_async", refuse)
+        celery_app.conf.task_always_eager = False
+
+    def up(self):
+        self.monkeypatch.undo()
+        celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """The Celery broker, switchable down and up within a test (tests/deploy takes a real one down)."""
+    switch = BrokerSwitch(monkeypatch)
+    yield switch
+    switch.up()
 
 
 @pytest.fixture(scope="session")

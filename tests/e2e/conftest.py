@@ -6,8 +6,13 @@ Playwright's own browser download cannot work on these machines. Screenshots go 
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
+
+from portal.models import Role
+from tests.conftest import make_institution, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves (fixtures, assertions) are still synchronous and safe here.
@@ -39,6 +44,21 @@ def phone(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pilot_school(settings, tmp_path):
+    """安徽工业大学 (马鞍山, 省属) with its staff and the city and provincial offices, uploads in a temporary
+    MEDIA_ROOT. The cities are loaded again: a transactional test before this one flushed them."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("loaddata", "cities", verbosity=0)
+    inst = make_institution("安徽工业大学", city="3405", uscc_body="12340000485960317")
+    w = SimpleNamespace(inst=inst)
+    w.staff = make_user("staff", Role.UNIVERSITY_STAFF, institution=inst)
+    w.city_hrss = make_user("city_hrss", Role.CITY_HRSS, city_id="3405")
+    w.city_edu = make_user("city_edu", Role.CITY_EDUCATION, city_id="3405")
+    w.prov_edu = make_user("prov_edu", Role.PROVINCIAL_EDUCATION)
+    w.prov_hrss = make_user("prov_hrss", Role.PROVINCIAL_HRSS)
+    return w
 
 
 def shot(page, name):

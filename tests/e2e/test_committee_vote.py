@@ -5,10 +5,8 @@ The secretary never sees who voted how; a member of another committee gets 404 o
 work on a 390 px phone."""
 
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 
 from applications.track_a.models import CommitteeMember
 from evaluation.rounds import clock, services
@@ -16,8 +14,8 @@ from evaluation.rounds.models import Meeting, SecretBallot, Tally, VoteCast
 from evaluation.rules import DEFAULT_STANDARD
 from evaluation.services.standards import publish_standard
 from portal.models import Role
-from tests.conftest import PASSWORD, make_institution, make_user
-from tests.e2e.conftest import shot, sign_in
+from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import pilot_school, shot, sign_in
 from tests.rounds import factories as f
 from tests.track_a import factories as ta
 
@@ -29,15 +27,8 @@ def meeting_world(transactional_db, settings, tmp_path, monkeypatch):
     """安徽工业大学 with its approved committee of five (周正高 chair; 吴副高 works for 奇瑞), three candidates at
     待评委会评审 — 李 works for 奇瑞 too — and, for scoping, another school's round whose committee has its own
     member."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("loaddata", "cities", verbosity=0)
-    inst = make_institution("安徽工业大学", city="3405", uscc_body="12340000485960317")
-    w = SimpleNamespace(inst=inst)
-    w.staff = make_user("staff", Role.UNIVERSITY_STAFF, institution=inst)
-    w.city_hrss = make_user("city_hrss", Role.CITY_HRSS, city_id="3405")
-    w.city_edu = make_user("city_edu", Role.CITY_EDUCATION, city_id="3405")
-    w.prov_edu = make_user("prov_edu", Role.PROVINCIAL_EDUCATION)
-    w.prov_hrss = make_user("prov_hrss", Role.PROVINCIAL_HRSS)
+    w = pilot_school(settings, tmp_path)
+    inst = w.inst
     w.student = make_user("student", Role.STUDENT, institution=inst)
     w.expert = make_user("expert", Role.EXPERT)
     ta.committee(w, "approved")

@@ -3,14 +3,11 @@ expert group (proposed by the provincial education department, confirmed by the 
 visits; both provincial offices recognise it; the city HRSS grants the authority; the school files its committee
 and, the school being 省属, the provincial HRSS approves it (附件2 二(三))."""
 
-from types import SimpleNamespace
-
 import pytest
-from django.core.management import call_command
 
 from portal.models import ExpertProfile, Role
-from tests.conftest import PASSWORD, make_institution, make_user
-from tests.e2e.conftest import shot, sign_in
+from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import pilot_school, shot, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 POOL = [("周正高", "教授", "senior"), ("吴副高", "高级工程师", "deputy_senior"), ("郑副高", "副教授", "deputy_senior"),
@@ -19,15 +16,7 @@ POOL = [("周正高", "教授", "senior"), ("吴副高", "高级工程师", "dep
 
 @pytest.fixture
 def pilot(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("loaddata", "cities", verbosity=0)  # a transactional test before this one flushed them
-    inst = make_institution("安徽工业大学", city="3405", uscc_body="12340000485960317")
-    w = SimpleNamespace(inst=inst)
-    w.staff = make_user("staff", Role.UNIVERSITY_STAFF, institution=inst)
-    w.city_hrss = make_user("city_hrss", Role.CITY_HRSS, city_id="3405")
-    w.city_edu = make_user("city_edu", Role.CITY_EDUCATION, city_id="3405")
-    w.prov_edu = make_user("prov_edu", Role.PROVINCIAL_EDUCATION)
-    w.prov_hrss = make_user("prov_hrss", Role.PROVINCIAL_HRSS)
+    w = pilot_school(settings, tmp_path)
     for i, (name, title, level) in enumerate(POOL):
         user = make_user(f"pool{i}", Role.EXPERT, organisation="合作企业")
         user.full_name = name

@@ -5,29 +5,18 @@ opinion, the leader reports the document review and every expert signs (an edit 
 education department acts on the signed report; the group visits, the leader records what was seen, all sign; both
 provincial offices then recognise the school. The expert's pages also work on a 390 px phone."""
 
-from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 
 from applications.track_a.models import State
-from portal.models import Role
-from tests.conftest import PASSWORD, make_institution, make_user
-from tests.e2e.conftest import shot, sign_in
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import pilot_school, shot, sign_in
 from tests.track_a import factories as f
 
 
 @pytest.fixture
 def at_province(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("loaddata", "cities", verbosity=0)  # a transactional test before this one flushed them
-    inst = make_institution("安徽工业大学", city="3405", uscc_body="12340000485960317")
-    w = SimpleNamespace(inst=inst)
-    w.staff = make_user("staff", Role.UNIVERSITY_STAFF, institution=inst)
-    w.city_hrss = make_user("city_hrss", Role.CITY_HRSS, city_id="3405")
-    w.city_edu = make_user("city_edu", Role.CITY_EDUCATION, city_id="3405")
-    w.prov_edu = make_user("prov_edu", Role.PROVINCIAL_EDUCATION)
-    w.prov_hrss = make_user("prov_hrss", Role.PROVINCIAL_HRSS)
+    w = pilot_school(settings, tmp_path)
     w.pool = f.expert_pool(w)  # pool0 周正高, pool1 吴副高, pool2 郑副高, pool3 王正高, pool4 冯中级 …
     w.app = f.application_in(w, State.AT_PROVINCE)
     return w

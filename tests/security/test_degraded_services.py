@@ -8,12 +8,10 @@ import logging
 from datetime import timedelta
 
 import pytest
-from celery import Task
 from django.conf import settings as live_settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from certificates import leases, services, tasks
 from certificates.models import Certificate, IssuanceBatch
@@ -28,31 +26,6 @@ DEAD_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing answers
 def redis_down(settings):
     settings.CACHES = {"default": {"BACKEND": "portal.cache.FailOpenRedisCache", "LOCATION": DEAD_REDIS,
                                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
-
-
-class BrokerSwitch:
-    """``down()``: publishing raises as with Redis unreachable (what PortalTask calls); ``up()``: back."""
-
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-
-    def down(self):
-        def refuse(self, *args, **kwargs):
-            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-        self.monkeypatch.setattr(Task, "apply_async", refuse)
-        app.conf.task_always_eager = False
-
-    def up(self):
-        self.monkeypatch.undo()
-        app.conf.task_always_eager = True
-
-
-@pytest.fixture
-def broker(monkeypatch):
-    switch = BrokerSwitch(monkeypatch)
-    yield switch
-    switch.up()
 
 
 class Warnings(logging.Handler):
