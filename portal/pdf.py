@@ -18,7 +18,7 @@ import pydyf
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
-from portal import signing
+from portal import fontsubset, signing
 from portal.signing import seal as seal_drawing
 
 # Tagged PDF (issue 18, WCAG 1.3.1 / GB/T 37668): a structure tree for screen readers, the <title> as the document
@@ -56,6 +56,7 @@ pydyf.zlib = _PydyfZlib()
 def font_config():
     from weasyprint.text.fonts import FontConfiguration
 
+    fontsubset.install()  # one HarfBuzz pass per embedded font subset, the same bytes (checked per font)
     return FontConfiguration()
 
 

@@ -131,6 +131,27 @@ def test_rare_characters_print_from_a_font_that_has_them(make_result, filed, tmp
     shutil.copy(f"{png}.png", ARTIFACTS / f"rare-{rare}.png")
 
 
+def test_font_subsets_in_one_pass_are_weasyprints_bytes(make_result, filed, monkeypatch):
+    """``portal.fontsubset``: one HarfBuzz pass per embedded font gives the font files WeasyPrint's two passes
+    give — the GB2312 subset (regular, bold) and the full Noto Sans CJK SC a 生僻字 falls back to; checked per
+    face, and a face whose one pass differs keeps WeasyPrint's bytes."""
+    from certificates import render
+    from portal import fontsubset
+
+    cert = services.issue_from_result(make_result(name="王堃", id_number=ric(6)), issued_by=filed.staff, render=False)
+    monkeypatch.setattr(fontsubset, "_verdicts", {})
+    one_pass = render.render_certificate(cert).data
+    assert len(fontsubset._verdicts) >= 3 and all(fontsubset._verdicts.values()), fontsubset._verdicts
+    calls = []
+    monkeypatch.setattr(fontsubset, "single_pass", lambda *args: calls.append(args))  # None: WeasyPrint's two passes
+    assert render.render_certificate(cert).data == one_pass
+    assert len(calls) == len(fontsubset._verdicts)
+    monkeypatch.setattr(fontsubset, "_verdicts", {})
+    monkeypatch.setattr(fontsubset, "single_pass", lambda *args: b"not that font")
+    assert render.render_certificate(cert).data == one_pass  # the one pass differed: WeasyPrint's bytes kept
+    assert fontsubset._verdicts and not any(fontsubset._verdicts.values())
+
+
 def test_the_fast_xml_parse_gives_the_same_pdf_as_the_html5_parser(skill_cert, filed):
     """The certificate template is well-formed XML, parsed by expat (issue 16); the PDF is byte for byte the one
     WeasyPrint's own HTML5 parser gives, for both kinds."""
