@@ -26,7 +26,7 @@ from collections import OrderedDict
 
 from portal import pdf
 
-from . import render
+from . import drawcache, render
 
 SLOT_CLASSES = ("value", "version")  # elements whose text changes: the row values, the 核验码 line
 PROTOTYPES = 8  # layouts kept per batch renderer (a batch has one or two: one institution, a QR size or two)
@@ -72,18 +72,24 @@ class Prototype:
             return
         page_box = document.pages[0]._page_box
         floats = [box for box, _ in _walk(page_box) if box.style["float"] != "none"]
-        images = {}
+        images, static = {}, []
         for box, ancestors in _walk(page_box):
             if isinstance(box, boxes.ReplacedBox) and box.element is not None:
                 images[box.element.get("src")] = box
             elif isinstance(box, boxes.TextBox) and set(_classes(box)) & set(SLOT_CLASSES):
                 self.slots.append(self._slot(box, ancestors, floats))
+            elif isinstance(box, boxes.TextBox):
+                static.append(box)
         self.qr, self.photo = images.get(context["qr_uri"]), images.get(context["photo_uri"])
         texts = slot_texts(context)
         self.usable = (self.qr is not None and (self.photo is not None) == bool(context["photo_uri"])
                        and len(self.slots) == len(texts) and all(slot is not None for slot in self.slots)
                        and [slot["box"].text for slot in self.slots] == texts
                        and self._measure(texts) is not None)
+        if self.usable:  # the texts every certificate of the layout prints: drawn once, then replayed
+            drawcache.install()
+            for box in static:
+                drawcache.mark(box)
 
     @staticmethod
     def _slot(text_box, ancestors, floats):

@@ -109,6 +109,31 @@ def test_restamped_pages_are_byte_for_byte_the_full_rendering(make_result, filed
     assert "阿卜杜热合曼" in _text_of(renderer.render(long_name).data)
 
 
+def test_static_texts_are_drawn_once_then_replayed(make_result, filed, monkeypatch):
+    """``certificates.drawcache``: on a re-stamped page the texts every certificate prints are not drawn again but
+    replayed — byte for byte the full rendering, also around a 生僻字 in the fallback font, after which the
+    static texts draw and replay again."""
+    from certificates import drawcache
+
+    drawcache.install()
+    draws = []
+    real = drawcache._original["draw_text"]
+    monkeypatch.setitem(drawcache._original, "draw_text", lambda *args: draws.append(args[1].text) or real(*args))
+    certs = _issued(make_result, filed, ["赵五", "钱六", "孙七", "王堃", "李八", "周九"])
+    renderer = restamp.BatchRenderer()
+    drawn = []
+    for cert in certs:
+        before = len(draws)
+        data = renderer.render(cert).data
+        drawn.append(draws[before:])
+        assert data == render.render_certificate(cert).data, cert.data["name"]
+    assert renderer.restamped == len(certs) - 1
+    assert "证书编号" in drawn[0] and "证书编号" in drawn[1]  # laid out, then recorded while drawn
+    for page in (drawn[2], drawn[-1]):  # replayed: WeasyPrint draws the values and few else
+        assert "证书编号" not in page and "赵五" not in page and certs[drawn.index(page)].data["name"] in page
+        assert len(page) < len(drawn[0]) / 2, page
+
+
 def _text_of(data):
     return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
