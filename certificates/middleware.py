@@ -43,7 +43,7 @@ VIEW = "certificate_verify_link"
 
 
 def _serve_cached(request):
-    return pagecache.serve(request, request._certificate_page)
+    return pagecache.respond(request, request._certificate_page)  # found fresh by the middleware
 
 
 class PublicPageCacheMiddleware:

@@ -57,8 +57,12 @@ def serve(request, entry):
     """The response serving ``entry`` (a cached page, as read from the cache) to this anonymous visitor, or None
     when there is none or it embeds another key set. ``get_token`` gives the visitor a CSRF token (and marks the
     CSRF cookie to be set, as rendering ``{% csrf_token %}`` would)."""
-    if not fresh(entry):
-        return None
+    return respond(request, entry) if fresh(entry) else None
+
+
+def respond(request, entry):
+    """``serve`` for an entry the caller has just found ``fresh`` (``certificates.middleware``: not checked twice,
+    each check reads the key ring's modification time)."""
     served = HttpResponse(entry["body"].replace(PLACEHOLDER, get_token(request)), status=200)
     for header, value in entry["headers"].items():
         served[header] = value

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from redis.connection import Connection
 
-from certificates import middleware, services
+from certificates import keys, middleware, services
 from tests.certificates.conftest import ric
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
@@ -72,6 +72,16 @@ def test_a_hit_costs_one_redis_round_trip_and_no_sql(cert, round_trips):
     assert hit.status_code == 200 and hit_queries == 0
     assert len(round_trips) == 1  # counters of both buckets and the page: one pipeline
     assert "有效" in hit.content.decode() and cert.number in hit.content.decode()
+
+
+def test_a_hit_reads_the_key_ring_once(cert, monkeypatch):
+    visit(link(cert))
+    reads = []
+    ring = keys.ring
+    monkeypatch.setattr(keys, "ring", lambda: (reads.append(1), ring())[1])
+    hit, queries = visit(link(cert))
+    assert hit.status_code == 200 and queries == 0
+    assert len(reads) == 1  # is the page fresh: checked by the middleware, not again when served
 
 
 def _headers(response):
