@@ -92,33 +92,32 @@ def cohort_years(institution_ids):
         return [row[0] for row in cursor.fetchall()]
 
 
-def majors_of(institution_ids, year=None):
-    """Majors with records (of one graduation year when given), sorted, for the filters and the run form.
+def majors_of(institution_ids, years):
+    """Majors with records of the given graduation years, sorted, for the filters and the run form.
 
-    A loose index scan like ``cohort_years``: each step asks an index for the next (year, major) after the last
-    one found — one probe per distinct pair, however many records share it — instead of a DISTINCT over up to
-    hundreds of thousands of records. Given schools walk ``graduate_cohort_idx`` (institution, year, major), one
-    walk per school; all schools walk ``graduate_year_major_idx`` (year, major)."""
-    if institution_ids is not None:
-        institution_ids = [int(pk) for pk in institution_ids]
-        if not institution_ids:
-            return []
-    table = connection.ops.quote_name(Graduate._meta.db_table)
-    year_only, year_params = ("AND graduation_year = %s ", [int(year)]) if year else ("", [])
+    A loose index scan like ``cohort_years``: for each school and year (or each year, for all schools) one index
+    probe finds the smallest major after the last one found — one probe per distinct major, however many records
+    share it — instead of a DISTINCT over up to hundreds of thousands of records. Given schools walk
+    ``graduate_cohort_idx`` (institution, year, major); all schools walk ``graduate_year_major_idx`` (year, major).
+    Plain SQL that PostgreSQL and SQLite (``make demo``) both run."""
+    years = [int(y) for y in years]
     if institution_ids is None:
-        columns, seed, seed_params, first_scope, next_scope = "graduation_year, major", "(SELECT 1) AS s", [], "", ""
-    else:  # each walk carries its school along
-        columns, seed, seed_params = "institution_id, graduation_year, major", "unnest(%s::bigint[]) AS s(i)", [
-            institution_ids]
-        first_scope, next_scope = "AND institution_id = s.i ", "AND institution_id = t.institution_id "
-    first = f"SELECT {columns} FROM {table} WHERE 1 = 1 {first_scope}{year_only}ORDER BY {columns} LIMIT 1"
-    following = (f"SELECT {columns} FROM {table} WHERE (graduation_year, major) > (t.graduation_year, t.major) "
-                 f"{next_scope}{year_only}ORDER BY {columns} LIMIT 1")
+        columns, seeds = "y", [(y,) for y in years]
+        scope = "graduation_year = {t}.y"
+    else:
+        columns, seeds = "i, y", [(int(pk), y) for pk in institution_ids for y in years]
+        scope = "institution_id = {t}.i AND graduation_year = {t}.y"
+    if not seeds:
+        return []
+    table = connection.ops.quote_name(Graduate._meta.db_table)
+    row = "(" + ", ".join(["%s"] * len(seeds[0])) + ")"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE t AS (SELECT f.* FROM {seed} CROSS JOIN LATERAL ({first}) f "
-            f"UNION ALL SELECT f.* FROM t CROSS JOIN LATERAL ({following}) f) "
-            "SELECT DISTINCT major FROM t ORDER BY major", seed_params + year_params + year_params)
+            f"WITH RECURSIVE s({columns}) AS (VALUES {', '.join([row] * len(seeds))}), "
+            f"t({columns}, m) AS (SELECT {columns}, (SELECT MIN(major) FROM {table} WHERE {scope.format(t='s')}) "
+            f"FROM s UNION ALL SELECT {columns}, (SELECT MIN(major) FROM {table} WHERE {scope.format(t='t')} "
+            "AND major > t.m) FROM t WHERE t.m IS NOT NULL) "
+            "SELECT DISTINCT m FROM t WHERE m IS NOT NULL ORDER BY m", [v for seed in seeds for v in seed])
         return [row[0] for row in cursor.fetchall()]
 
 

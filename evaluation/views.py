@@ -82,7 +82,7 @@ def graduate_list(request):
     ids = selectors.managed_institution_ids(request.user)
     years = selectors.cohort_years(ids)
     year = request.GET.get("year")
-    majors = selectors.majors_of(ids, int(year) if year and year.isdigit() else None)
+    majors = selectors.majors_of(ids, [int(year)] if year and year.isdigit() else years)
     form = GraduateFilterForm(request.GET or None, years=years, majors=majors)
     filters = form.cleaned_data if form.is_valid() else {}
     page = CappedPaginator(selectors.graduates_managed_by(request.user, **filters), PAGE_SIZE).get_page(
@@ -179,7 +179,7 @@ def _cohort_form(request, user, form_class=CohortForm):
     institution = _staff_institution(user)
     years = selectors.cohort_years([institution.pk])
     year = request.POST.get("graduation_year") or (years[0] if years else None)
-    majors = selectors.majors_of([institution.pk], int(year) if str(year or "").isdigit() else None)
+    majors = selectors.majors_of([institution.pk], [int(year)] if str(year or "").isdigit() else years)
     return institution, form_class(request.POST or None, years=years, majors=majors)
 
 
