@@ -62,6 +62,7 @@ def write_doc(results):
 
 def main(only):
     failed = []
+    started, host = datetime.now(UTC), machine()  # the machine's load before the benchmarks add theirs
     # One migrated database for every benchmark of the run to copy, instead of each running the migrations.
     template = migrated_template() if pg_available() else nullcontext()
     with tempfile.TemporaryDirectory() as tmp, template:
@@ -79,7 +80,7 @@ def main(only):
             figures.update(json.loads(line))
     previous = json.loads(RESULTS.read_text(encoding="utf-8")).get("figures", {}) if only and RESULTS.exists() else {}
     results = {"scale": int(os.environ.get("SCALE", "1")),
-               "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+               "date": started.strftime("%Y-%m-%d %H:%M UTC"), "machine": host,
                "figures": {**previous, **figures}}
     if os.environ.get("BENCH_SMOKE") != "1":
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
