@@ -100,7 +100,9 @@ def majors_of(institution_ids, years):
     share it — instead of a DISTINCT over up to hundreds of thousands of records. Given schools walk
     ``graduate_cohort_idx`` (institution, year, major); all schools walk ``graduate_year_major_idx`` (year, major).
     Plain SQL that PostgreSQL and SQLite (``make demo``) both run."""
-    years = [int(y) for y in years]
+    # A year typed into the query string may be any size: one out of the column's range has no records (and
+    # SQLite could not even bind it).
+    years = [y for y in map(int, years) if 0 < y < 2**15]
     if institution_ids is None:
         columns, seeds = "y", [(y,) for y in years]
         scope = "graduation_year = {t}.y"

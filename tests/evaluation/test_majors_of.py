@@ -57,6 +57,7 @@ def test_the_answers_themselves(schools):
     assert selectors.majors_of([a.pk], []) == []
     assert len(selectors.majors_of(None, YEARS)) == 6
     assert selectors.majors_of([a.pk], [10**12]) == []  # a year typed in the query string, far out of range
+    assert selectors.majors_of(None, [10**30, 2026]) == ["电气工程及其自动化"]
 
 
 def test_the_years_are_those_cohort_years_lists(schools):
