@@ -29,7 +29,9 @@ pytestmark = [pytest.mark.deploy,
               pytest.mark.skipif(os.environ.get("PORTAL_DEPLOY_TESTS") != "1",
                                  reason="the production stack runs when PORTAL_DEPLOY_TESTS=1 (.ci/run sets it)")]
 
-RESULTS = 10
+# Enough that the batch is still running when the test kills the worker: the state is polled every 0.3 s and a
+# certificate takes ~20 ms of the worker's time (10 finished between two polls once batches got faster).
+RESULTS = 80
 
 
 @pytest.fixture(scope="module")
