@@ -1,6 +1,7 @@
-"""A real Celery worker (Redis broker, PostgreSQL) whose pool process is killed with SIGKILL mid-batch: the
-batch task is redelivered (late acknowledgement, reject on worker lost) and finishes with no duplicate
-certificate and no gap in the serials. Needs REDIS_URL and PostgreSQL (CI has both)."""
+"""A real Celery worker (Redis broker, PostgreSQL) whose pool process is killed with SIGKILL mid-batch — held
+at a gate in PostgreSQL (tests/gate.py) after three certificates, so the kill cannot come too late: the batch
+task is redelivered (late acknowledgement, reject on worker lost) and finishes with no duplicate certificate
+and no gap in the serials. Needs REDIS_URL and PostgreSQL (CI has both)."""
 
 import os
 import signal
@@ -20,6 +21,7 @@ from certificates import tasks
 from certificates.models import Certificate, IssuanceBatch
 from portal.celery import app
 from tests.certificates.conftest import ric
+from tests.gate import certificate_gate
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis,
@@ -72,15 +74,16 @@ def test_killed_worker_redoes_the_batch_without_duplicates(cities, filed, make_r
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     app.conf.task_always_eager = False
     try:
-        tasks.run_batch.apply_async((batch.pk,), queue=queue)
-        issued = Certificate.objects.filter(batch=batch)
-        _wait(lambda: issued.count() >= 3, 120, "the first certificates")
-        children = _children(worker.pid)
-        assert children, "no pool process"
-        for pid in children:
-            os.kill(pid, signal.SIGKILL)  # the pool process dies mid-task, before acknowledging
-        killed_at = issued.count()
-        _wait(lambda: IssuanceBatch.objects.get(pk=batch.pk).status == "done", 180, "the redelivered batch")
+        with certificate_gate(_database_url(), after=3) as gate:
+            tasks.run_batch.apply_async((batch.pk,), queue=queue)
+            gate.wait_until_held(120)
+            children = _children(worker.pid)
+            assert children, "no pool process"
+            for pid in children:
+                os.kill(pid, signal.SIGKILL)  # the pool process dies mid-task, before acknowledging
+            killed_at = Certificate.objects.filter(batch=batch).count()
+            gate.release()
+            _wait(lambda: IssuanceBatch.objects.get(pk=batch.pk).status == "done", 180, "the redelivered batch")
     finally:
         app.conf.task_always_eager = True
         worker.terminate()
@@ -89,7 +92,7 @@ def test_killed_worker_redoes_the_batch_without_duplicates(cities, filed, make_r
         except subprocess.TimeoutExpired:
             worker.kill()
     certificates = list(Certificate.objects.order_by("number"))
-    assert killed_at < len(results), "the batch finished before the kill: nothing was tested"
+    assert killed_at == 3, "the worker was not killed at the gate"
     assert len(certificates) == len(results)
     assert len({c.source_key for c in certificates}) == len(results)
     assert [c.number[-6:] for c in certificates] == [f"{n:06d}" for n in range(1, len(results) + 1)]

@@ -22,6 +22,7 @@ import pytest
 from django.db import connection
 
 from tests.deploy.stack import CLIENT_ADDRESS, ROOT, Stack, children, wait_for
+from tests.gate import certificate_gate
 from tests.otp import code_for
 
 pytestmark = [pytest.mark.deploy,
@@ -29,9 +30,9 @@ pytestmark = [pytest.mark.deploy,
               pytest.mark.skipif(os.environ.get("PORTAL_DEPLOY_TESTS") != "1",
                                  reason="the production stack runs when PORTAL_DEPLOY_TESTS=1 (.ci/run sets it)")]
 
-# Enough that the batch is still running when the test kills the worker: the state is polled every 0.3 s and a
-# certificate takes ~20 ms of the worker's time (10 finished between two polls once batches got faster).
-RESULTS = 80
+# The batch is held at a gate after KILLED_AT certificates (tests/gate.py), so the kill is always mid-batch.
+RESULTS = 12
+KILLED_AT = 2
 
 
 @pytest.fixture(scope="module")
@@ -85,22 +86,22 @@ def test_the_portal_in_production_behind_nginx(stack):
     assert stack.request("GET", "/", cookies=cookies).status == 200
 
     # 2. a batch on the worker, the worker killed mid-batch, the batch finished after a restart -----------
-    response = stack.request("POST", "/certificates/batches/new/", cookies=cookies,
-                             data={"result": ids, "csrfmiddlewaretoken": cookies["csrftoken"]})
-    assert response.status == 302, response.text[:300]
-    batch_id = int(re.search(r"/batches/(\d+)/", response.getheader("Location")).group(1))
-
     def issued():
         return query(stack, "SELECT count(*) FROM certificates_certificate WHERE batch_id = %s", batch_id)[0][0]
 
-    wait_for(lambda: issued() >= 2, 90, "the first certificates of the batch")
-    worker = stack.processes["worker"]
-    for pid in [worker.pid, *children(worker.pid)]:
-        os.kill(pid, signal.SIGKILL)  # the worker and its pool process die mid-batch, nothing acknowledged
-    worker.wait(timeout=10)
-    stack.stop("worker")
-    killed_at = issued()
-    assert killed_at < RESULTS, "the batch finished before the kill: nothing was tested"
+    with certificate_gate(stack.url("admin"), after=KILLED_AT) as gate:
+        response = stack.request("POST", "/certificates/batches/new/", cookies=cookies,
+                                 data={"result": ids, "csrfmiddlewaretoken": cookies["csrftoken"]})
+        assert response.status == 302, response.text[:300]
+        batch_id = int(re.search(r"/batches/(\d+)/", response.getheader("Location")).group(1))
+        gate.wait_until_held(90)
+        worker = stack.processes["worker"]
+        for pid in [worker.pid, *children(worker.pid)]:
+            os.kill(pid, signal.SIGKILL)  # the worker and its pool process die mid-batch, nothing acknowledged
+        worker.wait(timeout=10)
+        stack.stop("worker")
+        gate.release()
+    assert issued() == KILLED_AT
     stack.start_worker()
     wait_for(lambda: query(stack, "SELECT status FROM certificates_issuancebatch WHERE id = %s", batch_id)[0][0]
              == "done", 120, "the batch to finish after the restart")
