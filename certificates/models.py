@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal import identifiers
+from portal.choicelabels import ChoiceLabels
 from portal.models import Institution, Occupation
 from portal.uploads import IMAGES, UploadValidator
 
@@ -50,7 +51,7 @@ class IdType(models.TextChoices):
     RIC = "ric", _("居民身份证")
 
 
-class AssessmentResult(models.Model):
+class AssessmentResult(ChoiceLabels, models.Model):
     """One candidate's 认定结果, copied from the session when its results are reported (认定结果报备).
 
     Created only by ``assessment.services`` (never typed or imported): it points to its candidate, whose
@@ -135,7 +136,7 @@ class SerialCounter(models.Model):
         return f"{self.scope}: {self.last}"
 
 
-class IssuanceBatch(models.Model):
+class IssuanceBatch(ChoiceLabels, models.Model):
     """A batch issuance (a result list, later a whole evaluation round), run as a Celery task.
 
     Re-running it issues only what is still missing: certificates are unique per source and version.
@@ -197,7 +198,7 @@ class RevocationReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Certificate(ConcurrentTransitionMixin, models.Model):
+class Certificate(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     """An issued certificate. ``data`` holds every printed field, frozen when it was issued; nothing here is
     read live from the records it came from. Never deleted: a number is never reused, even after revocation.
     """

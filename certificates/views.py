@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications import workflow
 from applications.workflow import WorkflowError
 from evaluation.rounds.selectors import rounds_visible_to
-from portal import access, audit
+from portal import access, audit, links
 from portal.models import Institution
 
 from . import imports, selectors, services
@@ -55,6 +55,7 @@ def certificate_list(request):
     if status in CertificateStatus.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-issue_date", "-id"), 50).get_page(request.GET.get("page"))
+    page.object_list = links.link_rows(page.object_list, "certificates:detail")
     return render(request, "certificates/certificate_list.html", {
         "page": page, "q": q, "status": status, "statuses": CertificateStatus.choices,
         "own": selectors.own_certificates(request.user) if access.has_role(request.user, "student") else None,

@@ -36,7 +36,7 @@ from evaluation.profiles import graduate_profile
 from evaluation.rules import evaluate
 from evaluation.services import accounts, cohort, records, standards
 from evaluation.verdicts import VerdictView
-from portal import access, exports
+from portal import access, exports, links
 from portal.audit import client_ip
 from portal.models import Role
 from portal.pagination import CappedPaginator
@@ -87,6 +87,7 @@ def graduate_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     page = CappedPaginator(selectors.graduates_managed_by(request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    page.object_list = links.link_rows(page.object_list, "evaluation:graduate_detail")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "evaluation/graduate_list.html", {

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import identifiers
+from portal.choicelabels import ChoiceLabels
 
 
 class User(AbstractUser):
@@ -83,7 +84,7 @@ class IndustryCollegeLevel(models.TextChoices):
     PROVINCIAL = "provincial", _("省级")
 
 
-class Institution(models.Model):
+class Institution(ChoiceLabels, models.Model):
     """A university or college. Its affiliation and city decide where its applications go (DOMAIN §4.2)."""
 
     name = models.CharField(_("全称"), max_length=100, unique=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import access, audit_labels, dashboard, lockouts, routing, selectors
+from portal import access, audit_labels, dashboard, links, lockouts, routing, selectors
 from portal.auth import PortalAuthenticationForm
 from portal.forms import AuditFilterForm
 from portal.middleware import touch
@@ -54,6 +54,7 @@ def institution_list(request):
     access.require(request.user, "portal.list_institutions")
     institutions = selectors.institutions_visible_to(request.user).order_by("name", "pk")
     page = Paginator(institutions, 50).get_page(request.GET.get("page"))
+    page.object_list = links.link_rows(page.object_list, "institution_detail")
     return render(request, "portal/institution_list.html", {"institutions": page, "page": page})
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal import access
+from portal.choicelabels import ChoiceLabels
 from portal.models import City, Institution, Occupation
 
 
@@ -53,7 +54,7 @@ def _may_answer(plan, user):
     return access.can(user, "assessment.plan_answer", plan)
 
 
-class AnnualPlan(ConcurrentTransitionMixin, models.Model):
+class AnnualPlan(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="assessment_plans",
                                     verbose_name=_("评价机构（院校）"))
     filing = models.ForeignKey("track_b.FilingApplication", on_delete=models.PROTECT, related_name="annual_plans",

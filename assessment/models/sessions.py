@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal import access
+from portal.choicelabels import ChoiceLabels
 from portal.models import Institution, Occupation
 
 
@@ -43,7 +44,7 @@ def _may_oversee(session, user):
     return access.can(user, "assessment.session_oversee", session)
 
 
-class Session(ConcurrentTransitionMixin, models.Model):
+class Session(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="assessment_sessions",
                                     verbose_name=_("评价机构（院校）"))
     filing = models.ForeignKey("track_b.FilingApplication", on_delete=models.PROTECT, related_name="sessions",

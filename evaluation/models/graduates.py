@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal import identifiers
+from portal.choicelabels import ChoiceLabels
 from portal.models import Institution
 from portal.uploads import UploadValidator
 
@@ -47,7 +48,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_PRACTICE_MONTHS = 120
 
 
-class Graduate(models.Model):
+class Graduate(ChoiceLabels, models.Model):
     """One graduate of an institution in a graduation year, as the registrar's transcript gives it.
 
     The student number is unique per institution; the 公民身份号码 is checked with

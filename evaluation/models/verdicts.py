@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.choicelabels import ChoiceLabels
 from portal.models import Institution
 
 from .graduates import Graduate
@@ -18,7 +19,7 @@ class TitleLevel(models.TextChoices):
     NONE = "none", _("未达到技术员条件")
 
 
-class EvaluationRun(models.Model):
+class EvaluationRun(ChoiceLabels, models.Model):
     """One cohort evaluation (a graduation year, optionally one major), run as a Celery task.
 
     Progress (``done`` of ``total``) is written as the task goes, outside the transaction that
@@ -71,7 +72,7 @@ class EvaluationRun(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class StoredVerdict(models.Model):
+class StoredVerdict(ChoiceLabels, models.Model):
     """The engine's verdict for one graduate, with the standard version it was decided by.
 
     ``result`` is the verdict contract (eligibility-verdict.schema.json) as the engine returned it.

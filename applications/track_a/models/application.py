@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.track_a import rules
 from portal.access import permission as may
+from portal.choicelabels import ChoiceLabels
 from portal.uploads import UploadValidator
 
 
@@ -60,7 +61,7 @@ def text_field(label, **kwargs):
     return models.TextField(label, blank=True, **kwargs)
 
 
-class PilotApplication(ConcurrentTransitionMixin, models.Model):
+class PilotApplication(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     """One school's 立项申请表 (附件1) and where it stands in the procedure."""
 
     institution = models.ForeignKey("portal.Institution", on_delete=models.PROTECT, related_name="pilot_applications",

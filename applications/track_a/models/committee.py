@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.track_a import rules
 from portal.access import permission as may
+from portal.choicelabels import ChoiceLabels
 from portal.uploads import DOCUMENTS, UploadValidator
 
 
@@ -47,7 +48,7 @@ class CommitteeLevel(models.TextChoices):
     JUNIOR = rules.COMMITTEE_JUNIOR, _("初级职称评审委员会")
 
 
-class EvaluationCommittee(ConcurrentTransitionMixin, models.Model):
+class EvaluationCommittee(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     institution = models.ForeignKey("portal.Institution", on_delete=models.PROTECT, related_name="pilot_committees",
                                     verbose_name=_("组建单位"))
     authority = models.ForeignKey("track_a.GrantedAuthority", on_delete=models.PROTECT, related_name="committees",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal import access
+from portal.choicelabels import ChoiceLabels
 from portal.models import City, Institution, Occupation
 from portal.uploads import DOCUMENTS, UploadValidator
 
@@ -65,7 +66,7 @@ def _may_sign(instance, user):
     return access.can(user, "track_b.sign_report", instance)
 
 
-class FilingApplication(ConcurrentTransitionMixin, models.Model):
+class FilingApplication(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     """A university's application to be filed as a skill-level evaluation institution (附件3 + 附件4)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="filing_applications",

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.choicelabels import ChoiceLabels
+
 from .base import may
 
 
@@ -30,7 +32,7 @@ ROUND_STEPS = [RoundState.OPEN, RoundState.CANDIDATES_NOTICE, RoundState.AWAITIN
                RoundState.RESULTS_NOTICE, RoundState.FINALISED]
 
 
-class EvaluationRound(ConcurrentTransitionMixin, models.Model):
+class EvaluationRound(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     """One school, one graduation year, within its granted authority (majors, levels) and under its
     published standard; evaluated by its approved committee; finished by 31 December of that year."""
 
