@@ -52,6 +52,18 @@ class _PydyfZlib:
 pydyf.zlib = _PydyfZlib()
 
 
+def _classic_xref(_document, pdf_object):
+    """WeasyPrint's ``finisher``: the file is written with its objects in the open and a classic cross-reference
+    table, not packed into an object stream with an xref stream (pydyf's ``compress``; every content, font and
+    image stream stays deflated). Sealing reads the file back (pyHanko's incremental writer): an object stream
+    has to be inflated and parsed in Python to reach the catalog, the page and the fields, ~2 ms of a
+    certificate's 6 ms seal, and pydyf no longer builds and deflates the object stream. A certificate grows from
+    ~44 to ~52 KB (goal ≤ 150 KB). Measured on 60 certificates: seal 5.8–6.2 → 4.4–4.7 ms CPU."""
+    write = type(pdf_object).write
+    pdf_object.write = lambda output, version=b"1.7", identifier=False, compress=False: write(
+        pdf_object, output, version, identifier, False)
+
+
 @lru_cache(maxsize=1)
 def font_config():
     from weasyprint.text.fonts import FontConfiguration
@@ -80,7 +92,7 @@ def rendered(document, **write_options):
                 anchors[name] = (index, ((x1 + x2) / 2 * PT_PER_PX, height - (y1 + y2) / 2 * PT_PER_PX))
     token = _zlib_level.set(ZLIB_LEVEL)
     try:
-        data = document.write_pdf(**{**WRITE_OPTIONS, **write_options})
+        data = document.write_pdf(finisher=_classic_xref, **{**WRITE_OPTIONS, **write_options})
     finally:
         _zlib_level.reset(token)
     return Rendered(data, pages, anchors)

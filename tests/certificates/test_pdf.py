@@ -185,7 +185,7 @@ def test_the_fast_xml_parse_gives_the_same_pdf_as_the_html5_parser(skill_cert, f
 
 
 def test_streams_are_deflated_at_the_portal_level(skill_cert):
-    """Every stream of the rendering (content, font subsets, object and xref streams) is deflated at
+    """Every stream of the rendering (content, font subsets, ToUnicode maps) is deflated at
     ``pdf.ZLIB_LEVEL`` (6: its zlib header is 78 9C), not at pydyf's hard-coded 9 (78 DA), which cost ~2 ms more
     per certificate; each inflates whole."""
     import zlib
@@ -194,11 +194,29 @@ def test_streams_are_deflated_at_the_portal_level(skill_cert):
 
     data = render.render_certificate(skill_cert).data
     streams = re.findall(rb"/FlateDecode/Length (\d+)>>\nstream\n", data)
-    assert len(streams) >= 5, len(streams)  # content, 2 font files, 2 ToUnicode maps, object and xref streams
+    assert len(streams) >= 5, len(streams)  # content, 2 font files, 2 ToUnicode maps
     for match in re.finditer(rb"/FlateDecode/Length (\d+)>>\nstream\n", data):
         raw = data[match.end():match.end() + int(match.group(1))]
         assert raw[:2] == b"\x78\x9c", raw[:2]
         assert zlib.decompress(raw)
+
+
+def test_objects_are_written_in_the_open_with_a_classic_xref_table(skill_cert):
+    """``pdf._classic_xref``: no object stream and no xref stream (sealing would inflate and parse them in Python),
+    one classic table covering every object; the sealed file keeps it and its signature still verifies."""
+    from certificates import render
+
+    data = render.render_certificate(skill_cert).data
+    assert b"/ObjStm" not in data and b"/XRef" not in data
+    table = re.search(rb"\nxref\n0 (\d+)\n", data)
+    assert table, data[-300:]
+    assert data.count(b" 0 obj\n") == int(table.group(1)) - 1  # every object but the free head is listed
+    sealed = render.render_certificate_pdf(skill_cert)
+    assert sealed.startswith(data) and b"/ObjStm" not in sealed
+    from tests.sealing import seals_of
+
+    (seal,) = seals_of(sealed)
+    assert seal.intact and seal.valid and seal.trusted and seal.whole_file
 
 
 def test_regenerating_gives_the_same_pdf(skill_cert):
