@@ -27,11 +27,12 @@ WRITE_OPTIONS = {"pdf_tags": True}
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in points (1/72 in)
 
-# The deflate level of every stream ``rendered`` writes (content, fonts, object and xref streams). pydyf, which
-# WeasyPrint writes with, hard-codes level 9; for a certificate's streams (the QR's ~1,600 rectangles, two font
-# subsets) level 9 cost ~3.3 ms of CPU per PDF and level 6 ~1.3 ms, for files 0.6 % larger (measured on 10
-# certificates: 28,708 → 28,879 bytes of compressed streams). The same level as the seal's form XObject.
-ZLIB_LEVEL = 6
+# The deflate level of every stream ``rendered`` writes (content, font subsets, ToUnicode maps). pydyf, which
+# WeasyPrint writes with, hard-codes level 9. A certificate's streams (the QR's ~1,500 rectangles in the content
+# stream, two font subsets: ~128 KB before deflating) measured in one process, CPU per certificate and bytes:
+# level 9 4.9 ms / 29,835; level 6 2.0 ms / 29,932; level 1 0.9 ms / 32,307. Level 1 saves ~1 ms of a
+# certificate's ~25 for 2.4 KB more in a ~52 KB file (goal ≤ 150 KB).
+ZLIB_LEVEL = 1
 _zlib_level = ContextVar("pdf_zlib_level", default=None)
 
 
