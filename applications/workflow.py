@@ -7,8 +7,8 @@ and that the actor may make it, calls the ``@transition`` method, saves (the mod
 after commit. Two officials acting at once: the second finds the state moved on and gets
 ``WorkflowError`` with a message in Chinese; nothing of theirs is written.
 
-Models using it declare ``state = FSMField(protected=True, ...)`` and ``ConcurrentTransitionMixin``,
-and write each transition out as a method — no generated transitions.
+Models using it declare ``state = StateField(protected=True, ...)`` (``portal.fields``, an ``FSMField``) and
+``ConcurrentTransitionMixin``, and write each transition out as a method — no generated transitions.
 """
 
 from django.contrib.contenttypes.models import ContentType

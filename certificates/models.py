@@ -15,10 +15,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from portal import identifiers
 from portal.choicelabels import ChoiceLabels
+from portal.fields import StateField
 from portal.models import Institution, Occupation
 from portal.uploads import IMAGES, UploadValidator
 
@@ -228,7 +229,7 @@ class Certificate(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     qr_signature = models.CharField(_("二维码签名"), max_length=100)
     pdf = models.FileField(_("证书PDF"), upload_to="certificates/pdf/%Y/", blank=True, storage=private_storage)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
-    status = FSMField(_("状态"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.VALID,
+    status = StateField(_("状态"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.VALID,
                       protected=True)
     revocation_reason = models.CharField(_("撤销原因"), max_length=20, choices=RevocationReason.choices, blank=True)
     revocation_note = models.TextField(_("撤销说明"), blank=True)

@@ -150,6 +150,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests (and the in-process task runner) share one file: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+if TESTING and env("BENCH_TEMPLATE_DB") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A parallel test run migrates once (tests/conftest.py) and each worker's database is a copy of that one.
+    DATABASES["default"]["TEST"] = {"TEMPLATE": env("BENCH_TEMPLATE_DB")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ---------------------------------------------------------------

@@ -15,19 +15,43 @@ import os
 os.environ.setdefault("PORTAL_TESTING", "1")
 
 import shutil  # noqa: E402
+from contextlib import ExitStack  # noqa: E402
 from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 import pytest  # noqa: E402
 from celery import Task  # noqa: E402
 from kombu.exceptions import OperationalError  # noqa: E402
 
+from benchmarks._common import PG_ADMIN_URL, migrated_template  # noqa: E402
 from benchmarks.signin import pass_second_step  # noqa: E402
 from portal.celery import app as celery_app  # noqa: E402
 from portal.demo import make_uscc  # noqa: E402
 from portal.models import Institution, Role, RoleAssignment, User  # noqa: E402
 
 PASSWORD = "Test@Passw0rd"
+
+
+def pytest_configure(config):
+    """A parallel run (``-n N``) on PostgreSQL migrates once, here in the controller, before the workers start: each
+    worker's test database is a copy of this template (``TEST["TEMPLATE"]``, portal/settings.py), as is each
+    benchmark smoke run's (``BENCH_TEMPLATE_DB``), instead of each running every migration (~33 s of CPU each)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    database = urlsplit(os.environ.get("DATABASE_URL", ""))
+    admin = urlsplit(PG_ADMIN_URL)
+    if not database.scheme.startswith("postgres") or (database.hostname, database.port) != (admin.hostname,
+                                                                                            admin.port):
+        return
+    config._migrated_template = ExitStack()
+    config._migrated_template.enter_context(migrated_template())
+
+
+def pytest_unconfigure(config):
+    template = getattr(config, "_migrated_template", None)
+    if template is not None:
+        template.close()
 
 ROLE_USERS = {
     "university_staff": "staff",

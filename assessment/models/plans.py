@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from portal import access
 from portal.choicelabels import ChoiceLabels
+from portal.fields import StateField
 from portal.models import City, Institution, Occupation
 
 
@@ -61,7 +62,7 @@ class AnnualPlan(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
                                verbose_name=_("备案"))
     year = models.PositiveSmallIntegerField(_("年度"))
     version = models.PositiveSmallIntegerField(_("第几次报告"), default=1)
-    state = FSMField(_("状态"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT, protected=True)
+    state = StateField(_("状态"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT, protected=True)
     note = models.TextField(_("说明"), blank=True)
     office_comment = models.TextField(_("备案部门意见"), blank=True)
     reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)

@@ -16,10 +16,11 @@ editable (issue #12 item 5).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from portal import access
 from portal.choicelabels import ChoiceLabels
+from portal.fields import StateField
 from portal.models import Institution, Occupation
 
 
@@ -65,7 +66,7 @@ class Session(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
                                               blank=True, editable=False)
     supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="supervised_sessions", verbose_name=_("质量督导员"))
-    state = FSMField(_("状态"), max_length=20, choices=SessionState.choices, default=SessionState.DRAFT,
+    state = StateField(_("状态"), max_length=20, choices=SessionState.choices, default=SessionState.DRAFT,
                      protected=True, db_index=True)
     objection = models.TextField(_("备案部门异议"), blank=True)
     answer = models.TextField(_("评价机构答复"), blank=True)

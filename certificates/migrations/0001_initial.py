@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
                 ('qr_signature', models.CharField(max_length=100, verbose_name='二维码签名')),
                 ('pdf', models.FileField(blank=True, storage=certificates.storage.private_storage, upload_to='certificates/pdf/%Y/', verbose_name='证书PDF')),
                 ('pdf_sha256', models.CharField(blank=True, max_length=64, verbose_name='PDF SHA-256')),
-                ('status', django_fsm.FSMField(choices=[('valid', '有效'), ('revoked', '已撤销'), ('superseded', '已更正（已被新版本替代）')], default='valid', max_length=12, protected=True, verbose_name='状态')),
+                ('status', models.CharField(choices=[('valid', '有效'), ('revoked', '已撤销'), ('superseded', '已更正（已被新版本替代）')], default='valid', max_length=12, verbose_name='状态')),
                 ('revocation_reason', models.CharField(blank=True, choices=[('fraud', '以不正当手段取得'), ('not_eligible', '不符合条件或评价结果无效'), ('issued_in_error', '误发'), ('holder_request', '持证人申请注销'), ('other', '其他')], max_length=20, verbose_name='撤销原因')),
                 ('revocation_note', models.TextField(blank=True, verbose_name='撤销说明')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),

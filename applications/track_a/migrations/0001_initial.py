@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name='EvaluationCommittee',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('draft', '组建中'), ('filed', '已报送核准备案，待审核'), ('returned', '退回修改'), ('approved', '已核准备案')], db_index=True, default='draft', max_length=12, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('draft', '组建中'), ('filed', '已报送核准备案，待审核'), ('returned', '退回修改'), ('approved', '已核准备案')], db_index=True, default='draft', max_length=12, verbose_name='状态')),
                 ('name', models.CharField(max_length=100, verbose_name='评委会名称')),
                 ('level', models.CharField(choices=[('intermediate', '中级职称评审委员会'), ('junior', '初级职称评审委员会')], max_length=16, verbose_name='评委会级别')),
                 ('by_provincial_department', models.BooleanField(default=False, help_text='试点学校自行组建的评委会向属地市人社局申请核准备案；省直主管部门（单位）组建的向省人社厅申请。', verbose_name='由省直主管部门（单位）组建')),
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             name='PilotApplication',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('submitted', '已提交，待市人社局、市教育局审核'), ('city_hrss_approved', '市人社局已同意，待市教育局审核'), ('city_edu_approved', '市教育局已同意，待市人社局审核'), ('returned_city', '市级退回修改'), ('city_approved', '市级审定通过，待拟定共建协议'), ('agreement_signed', '已拟定共建协议，待报省教育厅'), ('at_province', '已报省教育厅，待专家论证'), ('returned_province', '省级退回修改'), ('document_reviewed', '专家论证通过，待实地评估'), ('site_evaluated', '实地评估完成，待省教育厅、省人社厅认定'), ('prov_edu_recognised', '省教育厅已认定，待省人社厅认定'), ('prov_hrss_recognised', '省人社厅已认定，待省教育厅认定'), ('recognised', '已认定为试点单位，待授予自主评审权'), ('not_recognised', '未予认定'), ('authorised', '已授予中初级职称自主评审权')], db_index=True, default='draft', max_length=24, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交，待市人社局、市教育局审核'), ('city_hrss_approved', '市人社局已同意，待市教育局审核'), ('city_edu_approved', '市教育局已同意，待市人社局审核'), ('returned_city', '市级退回修改'), ('city_approved', '市级审定通过，待拟定共建协议'), ('agreement_signed', '已拟定共建协议，待报省教育厅'), ('at_province', '已报省教育厅，待专家论证'), ('returned_province', '省级退回修改'), ('document_reviewed', '专家论证通过，待实地评估'), ('site_evaluated', '实地评估完成，待省教育厅、省人社厅认定'), ('prov_edu_recognised', '省教育厅已认定，待省人社厅认定'), ('prov_hrss_recognised', '省人社厅已认定，待省教育厅认定'), ('recognised', '已认定为试点单位，待授予自主评审权'), ('not_recognised', '未予认定'), ('authorised', '已授予中初级职称自主评审权')], db_index=True, default='draft', max_length=24, verbose_name='状态')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='最后修改时间')),
                 ('submission_count', models.PositiveSmallIntegerField(default=0, verbose_name='提交次数')),

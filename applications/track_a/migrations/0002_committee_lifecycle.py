@@ -3,7 +3,6 @@
 import datetime
 
 import django.db.models.deletion
-import django_fsm
 from django.conf import settings
 from django.db import migrations, models
 
@@ -125,7 +124,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='evaluationcommittee',
             name='state',
-            field=django_fsm.FSMField(choices=[('draft', '组建中'), ('filed', '已报送核准备案，待审核'), ('returned', '退回修改'), ('approved', '已核准备案'), ('change_filed', '调整（续期）已报送，待审核'), ('revocation_filed', '撤销已报送，待审核'), ('revoked', '已撤销')], db_index=True, default='draft', max_length=20, protected=True, verbose_name='状态'),
+            field=models.CharField(choices=[('draft', '组建中'), ('filed', '已报送核准备案，待审核'), ('returned', '退回修改'), ('approved', '已核准备案'), ('change_filed', '调整（续期）已报送，待审核'), ('revocation_filed', '撤销已报送，待审核'), ('revoked', '已撤销')], db_index=True, default='draft', max_length=20, verbose_name='状态'),
         ),
         migrations.AddConstraint(
             model_name='evaluationcommittee',

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('submission_number', models.PositiveSmallIntegerField(verbose_name='论证的提交版本')),
-                ('state', django_fsm.FSMField(choices=[('proposed', '省教育厅已提出，待省人社厅确认'), ('confirmed', '省人社厅已确认，专家论证中')], default='proposed', max_length=12, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('proposed', '省教育厅已提出，待省人社厅确认'), ('confirmed', '省人社厅已确认，专家论证中')], default='proposed', max_length=12, verbose_name='状态')),
                 ('proposed_at', models.DateTimeField(auto_now_add=True, verbose_name='提出时间')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='确认时间')),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expert_groups', to='track_a.pilotapplication', verbose_name='试点立项申请')),

@@ -15,11 +15,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from applications.track_a import rules
 from portal.access import permission as may
 from portal.choicelabels import ChoiceLabels
+from portal.fields import StateField
 from portal.uploads import UploadValidator
 
 
@@ -66,7 +67,7 @@ class PilotApplication(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
 
     institution = models.ForeignKey("portal.Institution", on_delete=models.PROTECT, related_name="pilot_applications",
                                     verbose_name=_("申报单位"))
-    state = FSMField(_("状态"), max_length=24, choices=State.choices, default=State.DRAFT, protected=True,
+    state = StateField(_("状态"), max_length=24, choices=State.choices, default=State.DRAFT, protected=True,
                      db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("创建人"))

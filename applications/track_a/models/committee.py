@@ -16,11 +16,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from applications.track_a import rules
 from portal.access import permission as may
 from portal.choicelabels import ChoiceLabels
+from portal.fields import StateField
 from portal.uploads import DOCUMENTS, UploadValidator
 
 
@@ -53,7 +54,7 @@ class EvaluationCommittee(ChoiceLabels, ConcurrentTransitionMixin, models.Model)
                                     verbose_name=_("组建单位"))
     authority = models.ForeignKey("track_a.GrantedAuthority", on_delete=models.PROTECT, related_name="committees",
                                   verbose_name=_("职称自主评审权"))
-    state = FSMField(_("状态"), max_length=20, choices=CommitteeState.choices, default=CommitteeState.DRAFT,
+    state = StateField(_("状态"), max_length=20, choices=CommitteeState.choices, default=CommitteeState.DRAFT,
                      protected=True, db_index=True)
     name = models.CharField(_("评委会名称"), max_length=100)
     level = models.CharField(_("评委会级别"), max_length=16, choices=CommitteeLevel.choices)

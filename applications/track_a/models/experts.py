@@ -17,10 +17,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from applications.track_a.models.application import PilotApplication
 from portal.access import permission as may
+from portal.fields import StateField
 
 
 class GroupState(models.TextChoices):
@@ -34,7 +35,7 @@ class ExpertGroup(ConcurrentTransitionMixin, models.Model):
     application = models.ForeignKey(PilotApplication, on_delete=models.CASCADE, related_name="expert_groups",
                                     verbose_name=_("试点立项申请"))
     submission_number = models.PositiveSmallIntegerField(_("论证的提交版本"))
-    state = FSMField(_("状态"), max_length=12, choices=GroupState.choices, default=GroupState.PROPOSED,
+    state = StateField(_("状态"), max_length=12, choices=GroupState.choices, default=GroupState.PROPOSED,
                      protected=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("提出人（省教育厅）"))

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='ExemptionRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('submitted', '已提交，待决定'), ('granted', '同意免试'), ('partially_granted', '部分同意免试'), ('refused', '不同意免试'), ('withdrawn', '已撤回')], default='submitted', max_length=20, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('submitted', '已提交，待决定'), ('granted', '同意免试'), ('partially_granted', '部分同意免试'), ('refused', '不同意免试'), ('withdrawn', '已撤回')], default='submitted', max_length=20, verbose_name='状态')),
                 ('name', models.CharField(max_length=50, verbose_name='姓名')),
                 ('id_number', models.CharField(max_length=18, verbose_name='身份证号')),
                 ('major', models.CharField(max_length=100, verbose_name='所学专业')),
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             name='FilingApplication',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('submitted', '已提交，待受理'), ('returned', '退回修改'), ('accepted', '已受理'), ('under_evaluation', '专家评估论证中'), ('report_signed', '评估论证报告已签署'), ('filed', '已备案'), ('not_filed', '不予备案'), ('withdrawn', '已撤回')], db_index=True, default='draft', max_length=24, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交，待受理'), ('returned', '退回修改'), ('accepted', '已受理'), ('under_evaluation', '专家评估论证中'), ('report_signed', '评估论证报告已签署'), ('filed', '已备案'), ('not_filed', '不予备案'), ('withdrawn', '已撤回')], db_index=True, default='draft', max_length=24, verbose_name='状态')),
                 ('authority_role', models.CharField(max_length=24, verbose_name='受理部门')),
                 ('revision', models.PositiveSmallIntegerField(default=0, verbose_name='提交次数')),
                 ('unit_name', models.CharField(blank=True, max_length=100, verbose_name='单位名称')),
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
             name='Entrustment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('reported', '已报备，待确认'), ('acknowledged', '已确认报备'), ('returned', '退回补充')], default='draft', max_length=16, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('draft', '草稿'), ('reported', '已报备，待确认'), ('acknowledged', '已确认报备'), ('returned', '退回补充')], default='draft', max_length=16, verbose_name='状态')),
                 ('authority_role', models.CharField(max_length=24, verbose_name='受理部门')),
                 ('plan', models.TextField(blank=True, help_text='开展职业技能等级认定的专业、职业（工种）、等级、组织方式和质量保障措施。', verbose_name='实施方案')),
                 ('plan_file', models.FileField(blank=True, upload_to=applications.track_b.models.requests._upload_path, validators=[portal.uploads.UploadValidator(kinds=['pdf', 'jpg', 'jpeg', 'png', 'docx', 'doc'], max_mb=10)], verbose_name='实施方案文件')),

@@ -2,7 +2,6 @@
 
 import applications.track_b.models.exemptions
 import django.db.models.deletion
-import django_fsm
 import portal.uploads
 from django.conf import settings
 from django.db import migrations, models
@@ -49,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='exemptionrequest',
             name='state',
-            field=django_fsm.FSMField(choices=[('prepared', '已填报，待学校报送'), ('submitted', '学校已报送，待省人社厅、省教育厅决定'), ('one_agreed', '已有部门同意，待其余部门决定'), ('granted', '同意免试'), ('refused', '不予免试'), ('withdrawn', '已撤回')], default='prepared', max_length=20, protected=True, verbose_name='状态'),
+            field=models.CharField(choices=[('prepared', '已填报，待学校报送'), ('submitted', '学校已报送，待省人社厅、省教育厅决定'), ('one_agreed', '已有部门同意，待其余部门决定'), ('granted', '同意免试'), ('refused', '不予免试'), ('withdrawn', '已撤回')], default='prepared', max_length=20, verbose_name='状态'),
         ),
         migrations.CreateModel(
             name='ExemptionBatch',

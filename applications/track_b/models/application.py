@@ -15,10 +15,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from portal import access
 from portal.choicelabels import ChoiceLabels
+from portal.fields import StateField
 from portal.models import City, Institution, Occupation
 from portal.uploads import DOCUMENTS, UploadValidator
 
@@ -71,7 +72,7 @@ class FilingApplication(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="filing_applications",
                                     verbose_name=_("申报单位"))
-    state = FSMField(_("状态"), max_length=24, choices=FilingState.choices, default=FilingState.DRAFT,
+    state = StateField(_("状态"), max_length=24, choices=FilingState.choices, default=FilingState.DRAFT,
                      protected=True, db_index=True)
     # The receiving authority (DOMAIN §4.2), derived from the institution when created and at each submission.
     authority_role = models.CharField(_("受理部门"), max_length=24)

@@ -14,9 +14,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from portal import access
+from portal.fields import StateField
 from portal.models import Institution, Occupation
 from portal.uploads import IMAGES, UploadValidator
 
@@ -74,7 +75,7 @@ class ExemptionRequest(ConcurrentTransitionMixin, models.Model):
                                 verbose_name=_("申请人账号"))
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("所在高校"))
-    state = FSMField(_("状态"), max_length=20, choices=ExemptionState.choices, default=ExemptionState.PREPARED,
+    state = StateField(_("状态"), max_length=20, choices=ExemptionState.choices, default=ExemptionState.PREPARED,
                      protected=True)
     batch = models.ForeignKey(ExemptionBatch, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="requests", verbose_name=_("报送批次"))

@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from portal import access
+from portal.fields import StateField
 from portal.models import City, Institution, Occupation
 from portal.uploads import DOCUMENTS, UploadValidator
 
@@ -55,7 +56,7 @@ class Entrustment(ConcurrentTransitionMixin, models.Model):
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="track_b_entrustments",
                                     verbose_name=_("报备单位"))
-    state = FSMField(_("状态"), max_length=16, choices=EntrustmentState.choices, default=EntrustmentState.DRAFT,
+    state = StateField(_("状态"), max_length=16, choices=EntrustmentState.choices, default=EntrustmentState.DRAFT,
                      protected=True)
     authority_role = models.CharField(_("受理部门"), max_length=24)
     authority_city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('held_on', models.DateField(verbose_name='会议日期')),
                 ('place', models.CharField(max_length=100, verbose_name='会议地点')),
                 ('size', models.PositiveSmallIntegerField(verbose_name='本次会议评委会人数')),
-                ('state', django_fsm.FSMField(choices=[('convened', '已召集，表决进行中'), ('closed', '表决已结束，待主任委员签署纪要'), ('signed', '会议纪要已签署')], db_index=True, default='convened', max_length=10, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('convened', '已召集，表决进行中'), ('closed', '表决已结束，待主任委员签署纪要'), ('signed', '会议纪要已签署')], db_index=True, default='convened', max_length=10, verbose_name='状态')),
                 ('draw_seed', models.CharField(blank=True, max_length=64, verbose_name='抽取随机种子')),
                 ('draw_pool', models.JSONField(default=list, verbose_name='抽取范围（委员编号）')),
                 ('draw_result', models.JSONField(default=list, verbose_name='抽取结果（委员编号）')),

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField(verbose_name='复查理由')),
                 ('requested_role', models.CharField(max_length=32, verbose_name='提出人身份')),
                 ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='提出时间')),
-                ('state', django_fsm.FSMField(choices=[('pending', '待评委会复查（列入下次评审会议）'), ('concluded', '已复查，作出新的决定')], db_index=True, default='pending', max_length=10, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('pending', '待评委会复查（列入下次评审会议）'), ('concluded', '已复查，作出新的决定')], db_index=True, default='pending', max_length=10, verbose_name='状态')),
                 ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='track_a.evaluationcommittee', verbose_name='复查的评审委员会')),
                 ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rereview_requests', to='rounds.decision', verbose_name='原评审结果决定')),
                 ('outcome', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rereview', to='rounds.decision', verbose_name='复查后的决定')),

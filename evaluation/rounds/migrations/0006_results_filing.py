@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='ResultsFiling',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('submitted', '已报送，待人社部门备案'), ('recorded', '人社部门已备案')], default='submitted', max_length=10, protected=True, verbose_name='状态')),
+                ('state', models.CharField(choices=[('submitted', '已报送，待人社部门备案'), ('recorded', '人社部门已备案')], default='submitted', max_length=10, verbose_name='状态')),
                 ('submitted_at', models.DateTimeField(verbose_name='报送时间')),
                 ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='备案时间')),
                 ('comment', models.TextField(blank=True, verbose_name='备案意见')),

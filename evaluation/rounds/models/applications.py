@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from applications.track_a.rules import TITLE_LEVELS
 from evaluation.storage import private_storage
+from portal.fields import StateField
 from portal.uploads import UploadValidator
 
 from .base import may
@@ -52,7 +53,7 @@ class TitleApplication(ConcurrentTransitionMixin, models.Model):
     verdict_may_apply = models.BooleanField(_("可以参评"), default=False)
     verdict = models.JSONField(_("资格评价详情"), default=dict, blank=True)
     public_summary = models.CharField(_("公示材料摘要"), max_length=400, blank=True)
-    state = FSMField(_("状态"), max_length=16, choices=ApplicationState.choices, default=ApplicationState.DRAFT,
+    state = StateField(_("状态"), max_length=16, choices=ApplicationState.choices, default=ApplicationState.DRAFT,
                      protected=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("填报人"))

@@ -9,7 +9,9 @@ issues for that candidate. A decision made later (复查) needs the results to b
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
+
+from portal.fields import StateField
 
 from .base import may
 from .decisions import Decision
@@ -24,7 +26,7 @@ class FilingState(models.TextChoices):
 class ResultsFiling(ConcurrentTransitionMixin, models.Model):
     round = models.OneToOneField(EvaluationRound, on_delete=models.PROTECT, related_name="results_filing",
                                  verbose_name=_("职称评审工作"))
-    state = FSMField(_("状态"), max_length=10, choices=FilingState.choices, default=FilingState.SUBMITTED,
+    state = StateField(_("状态"), max_length=10, choices=FilingState.choices, default=FilingState.SUBMITTED,
                      protected=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("报送人"))

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from evaluation.rounds import rules
 from evaluation.storage import private_storage
+from portal.fields import StateField
 
 from .applications import TitleApplication
 from .base import may
@@ -54,7 +55,7 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     size = models.PositiveSmallIntegerField(_("本次会议评委会人数"))
     purpose = models.CharField(_("会议事项"), max_length=10, choices=MeetingPurpose.choices,
                                default=MeetingPurpose.EVALUATION)
-    state = FSMField(_("状态"), max_length=10, choices=MeetingState.choices, default=MeetingState.CONVENED,
+    state = StateField(_("状态"), max_length=10, choices=MeetingState.choices, default=MeetingState.CONVENED,
                      protected=True, db_index=True)
     # The draw (随机抽取), kept so that anyone may re-run it: random.Random(seed).sample(sorted(pool), size - 1).
     draw_seed = models.CharField(_("抽取随机种子"), max_length=64, blank=True)

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from applications.track_a.rules import TITLE_LEVELS
+from portal.fields import StateField
 
 from .applications import TitleApplication
 from .base import may
@@ -134,7 +135,7 @@ class Objection(ConcurrentTransitionMixin, models.Model):
     contact = models.CharField(_("联系方式（可不填）"), max_length=100, blank=True)
     receipt = models.CharField(_("受理编号"), max_length=16, unique=True, default=new_receipt)
     lodged_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    state = FSMField(_("处理状态"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN,
+    state = StateField(_("处理状态"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN,
                      protected=True, db_index=True)
     answer = models.TextField(_("书面答复"), blank=True)
     revoked = models.BooleanField(_("已取消所涉人员的评审资格或结果"), default=False)

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
+
+from portal.fields import StateField
 
 from .base import may
 from .decisions import Decision
@@ -52,7 +54,7 @@ class RereviewRequest(ConcurrentTransitionMixin, models.Model):
                                      verbose_name=_("提出人"))
     requested_role = models.CharField(_("提出人身份"), max_length=32)
     requested_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    state = FSMField(_("状态"), max_length=10, choices=RereviewState.choices, default=RereviewState.PENDING,
+    state = StateField(_("状态"), max_length=10, choices=RereviewState.choices, default=RereviewState.PENDING,
                      protected=True, db_index=True)
     meeting = models.ForeignKey("rounds.Meeting", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="rereviews", verbose_name=_("复查会议"))

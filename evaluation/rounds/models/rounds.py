@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from portal.choicelabels import ChoiceLabels
+from portal.fields import StateField
 
 from .base import may
 
@@ -49,7 +50,7 @@ class EvaluationRound(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     majors = models.JSONField(_("评审专业"))
     levels = models.JSONField(_("评审级别"))
     application_deadline = models.DateField(_("申报截止日期"), null=True, blank=True)
-    state = FSMField(_("状态"), max_length=20, choices=RoundState.choices, default=RoundState.OPEN,
+    state = StateField(_("状态"), max_length=20, choices=RoundState.choices, default=RoundState.OPEN,
                      protected=True, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("发起人"))
