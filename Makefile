@@ -78,9 +78,10 @@ $(VNU_JAR):
 	  tar -xzf vnu-jar-$(VNU_VERSION).tgz --strip-components=3 package/build/dist/vnu.jar && rm vnu-jar-$(VNU_VERSION).tgz
 
 # Two workers by default (CI machines have 2 cores); whole files go to one worker, so a module's browser and
-# production-stack fixtures start once. TEST_WORKERS=0 runs in one process; PYTEST_ARGS replaces both.
+# production-stack fixtures start once, in the order tests/conftest.py gives (the slowest files first).
+# TEST_WORKERS=0 runs in one process; PYTEST_ARGS replaces both.
 TEST_WORKERS ?= 2
-PYTEST_ARGS ?= $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+PYTEST_ARGS ?= $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 test: $(VENV)/.installed-dev sysdeps-test $(VNU_JAR)
 	PORTAL_TESTING=1 VNU_JAR=$(VNU_JAR) $(PY) -m pytest $(PYTEST_ARGS)
 

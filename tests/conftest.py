@@ -48,6 +48,27 @@ def pytest_configure(config):
     config._migrated_template.enter_context(migrated_template())
 
 
+# Worker-seconds of the slowest test files in one `make test` (2 workers, --durations; 2026-12-07). `make test` runs
+# with --no-loadscope-reorder, and the files are handed out in this order, longest first: left to xdist's default
+# (files with the most tests first), the one-test files that take minutes (the production stack, the benchmark
+# smoke runs, the newcomer's walk through the demo) came last, and one worker finished them alone for minutes.
+# Only the order uses these figures; a file not listed keeps its place after them.
+SLOW_FILES = {
+    "tests/a11y/test_axe.py": 263, "tests/portal/test_access_matrix.py": 191, "tests/e2e/test_newcomer.py": 152,
+    "tests/perf/test_flat_pages.py": 142, "tests/deploy/test_production_stack.py": 127,
+    "tests/perf/test_bench_pages_smoke.py": 108, "tests/rounds/test_queries.py": 94, "tests/e2e/test_certificates.py": 90,
+    "tests/perf/test_bench_smoke.py": 81, "tests/e2e/test_login.py": 73, "tests/e2e/test_track_b.py": 72,
+    "tests/e2e/test_rounds.py": 69, "tests/e2e/test_track_a_experts.py": 64, "tests/a11y/test_html_valid.py": 54,
+    "tests/e2e/test_track_a.py": 52, "tests/track_b/test_workflow.py": 52, "tests/e2e/test_committee_vote.py": 42,
+    "tests/portal/test_settings.py": 42, "tests/portal/test_daily_use.py": 37, "tests/e2e/test_rereview.py": 36,
+    "tests/e2e/test_skill_assessment.py": 36, "tests/rounds/test_round_flow.py": 29,
+}
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: -SLOW_FILES.get(item.nodeid.split("::", 1)[0], 0))  # stable: a file stays whole
+
+
 def pytest_unconfigure(config):
     template = getattr(config, "_migrated_template", None)
     if template is not None:
@@ -214,6 +235,10 @@ def _reference_data(request):
     if not (request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)):
         return
     request.getfixturevalue("_django_db_helper")
+    load_reference_data()
+
+
+def load_reference_data():
     from django.core.management import call_command
 
     from portal.models import City, Occupation

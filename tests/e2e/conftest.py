@@ -5,14 +5,17 @@ Playwright's own browser download cannot work on these machines. Screenshots go 
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.test.utils import override_settings
+from pytest_django.live_server_helper import LiveServer
 
 from portal.models import Role
-from tests.conftest import make_institution, make_user
+from tests.conftest import load_reference_data, make_institution, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves (fixtures, assertions) are still synchronous and safe here.
@@ -28,8 +31,14 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+def base_url(live_server):
+    """Where ``page`` and ``phone`` browse: pytest-django's live server (a module serving its own overrides it)."""
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page
@@ -37,8 +46,8 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
+def phone(browser, base_url):
+    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 390, "height": 844},
                                   is_mobile=True, device_scale_factor=2)
     context.set_default_timeout(15000)
     page = context.new_page()
@@ -59,6 +68,30 @@ def pilot_school(settings, tmp_path):
     w.prov_edu = make_user("prov_edu", Role.PROVINCIAL_EDUCATION)
     w.prov_hrss = make_user("prov_hrss", Role.PROVINCIAL_HRSS)
     return w
+
+
+@contextmanager
+def served_once(django_db_blocker, media_root, load, **settings):
+    """A live server of the module's own over data that ``load()`` writes once for the whole module, committed, with
+    uploads and PDFs under ``media_root`` (and ``settings`` overridden meanwhile); the database is flushed
+    afterwards, as after a transactional test. The module's tests get the server's URL as ``base_url`` (so that
+    ``page`` and ``phone`` do not bring pytest-django's ``live_server``, whose tests are flushed one by one) and
+    reach the database through ``django_db_blocker.unblock()``, in autocommit as the server sees it. For modules
+    whose tests read what ``load`` made, or change it in ways the later ones do not mind: the whole demo, loaded
+    for each test of tests/e2e/test_certificates.py, took 25–45 s each time.
+
+    ``load(server)`` runs once the server is up (the data may need its URL); yields the server."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, **settings):
+        load_reference_data()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            load(server)
+            yield server
+        finally:
+            server.stop()
+            server._live_server_modified_settings.disable()
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def shot(page, name):

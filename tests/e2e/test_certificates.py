@@ -15,33 +15,52 @@ from certificates import keys, qr
 from certificates.models import Certificate
 from evaluation.demo import STUDENT_NUMBER
 from portal.demo import DEMO_PASSWORD
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import served_once, shot, sign_in
 
 ANY_VALUE = re.compile(".+")  # the offline check has finished when its verdict carries a result
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo (its certificates come from its round and filing), loaded once for the module and served by a
+    live server of its own (``served_once``). The tests below only read it, except the first, which revokes 张明's
+    skill certificate — one that no later test relies on being valid."""
+    tmp = tmp_path_factory.mktemp("e2e-certificates")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CERTIFICATE_KEYS_FILE", str(tmp / "keys.json"))
+        env.setenv("CERTIFICATE_FONT_DIR", os.path.join(ROOT, "media", "cache", "fonts"))
+
+        def load(server):
+            env.setenv("CERTIFICATE_BASE_URL", server.url)
+            keys._cache.clear()
+            call_command("load_demo", stdout=io.StringIO())
+
+        cache = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e2e-cert"}}
+        with served_once(django_db_blocker, tmp / "media", load, CACHES=cache) as server:
+            yield server
+    keys._cache.clear()
+
+
 @pytest.fixture
-def demo(transactional_db, live_server, settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setenv("CERTIFICATE_KEYS_FILE", str(tmp_path / "keys.json"))
-    monkeypatch.setenv("CERTIFICATE_BASE_URL", live_server.url)
-    monkeypatch.setenv("CERTIFICATE_FONT_DIR", os.path.join(ROOT, "media", "cache", "fonts"))
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e2e-cert"}}
-    keys._cache.clear()
-    call_command("load_demo", stdout=io.StringIO())  # the whole demo: certificates come from its round and filing
-    yield
-    keys._cache.clear()
+def base_url(demo):
+    return demo.url
 
 
-def test_download_verify_revoke_verify(demo, browser, live_server, tmp_path):
+@pytest.fixture(autouse=True)
+def _database(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_download_verify_revoke_verify(demo, browser, tmp_path):
     cert = Certificate.objects.get(kind="skill", holder_name="张明")
     link = qr.qr_text(cert)
-    assert link.startswith(f"{live_server.url}/v/{cert.verification_id}#")
+    assert link.startswith(f"{demo.url}/v/{cert.verification_id}#")
 
     # 1. The student downloads their certificate from the dashboard.
-    student = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
+    student = browser.new_context(base_url=demo.url, locale="zh-CN", accept_downloads=True)
     page = student.new_page()
     sign_in(page, STUDENT_NUMBER, DEMO_PASSWORD)  # 张明's own account, named by his 学号
     page.wait_for_url("**/")
@@ -58,7 +77,7 @@ def test_download_verify_revoke_verify(demo, browser, live_server, tmp_path):
     student.close()
 
     # 2. An employer scans the QR code: the link opens the status page, the signature is checked locally.
-    employer = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    employer = browser.new_context(base_url=demo.url, locale="zh-CN")
     epage = employer.new_page()
     epage.goto(link)
     status = epage.locator('[data-testid="certificate-status"]')
@@ -70,7 +89,7 @@ def test_download_verify_revoke_verify(demo, browser, live_server, tmp_path):
     shot(epage, "certificates-employer-valid")
 
     # 3. The issuer revokes it.
-    issuer = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    issuer = browser.new_context(base_url=demo.url, locale="zh-CN")
     ipage = issuer.new_page()
     sign_in(ipage, "univ", DEMO_PASSWORD)
     ipage.wait_for_url("**/")
@@ -95,7 +114,7 @@ def test_download_verify_revoke_verify(demo, browser, live_server, tmp_path):
     employer.close()
 
 
-def test_offline_verifier_both_engines_and_tampering(demo, page, live_server):
+def test_offline_verifier_both_engines_and_tampering(page):
     cert = Certificate.objects.filter(kind="title").order_by("id").first()
     text = qr.qr_text(cert)
     page.goto("/certificates/verify/offline/")
@@ -126,7 +145,7 @@ def test_offline_verifier_both_engines_and_tampering(demo, page, live_server):
     assert results["noble"] == [True, "@noble/ed25519", False, cert.number]
 
 
-def test_verification_pages_fit_a_phone(demo, phone):
+def test_verification_pages_fit_a_phone(phone):
     cert = Certificate.objects.filter(status="revoked").first()
     phone.goto(qr.qr_text(cert))
     assert "已撤销" in phone.locator('[data-testid="certificate-status"]').inner_text()
@@ -145,7 +164,7 @@ def tampered_link(certificate, **changes):
     return f"{qr.base_url()}/v/{certificate.verification_id}#{forged}.{certificate.qr_signature}"
 
 
-def test_a_tampered_qr_turns_the_whole_status_red(demo, page):
+def test_a_tampered_qr_turns_the_whole_status_red(page):
     """Issue 15 §14: no green "有效" above a forged QR; the system's record beside what the QR claims."""
     cert = Certificate.objects.filter(kind="title", status="valid").order_by("id").first()
     page.goto(tampered_link(cert, level="工程师" if cert.level_label != "工程师" else "助理工程师"))

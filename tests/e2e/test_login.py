@@ -1,11 +1,12 @@
 """Each demo role signs in and sees its own dashboard; a wrong password and the lockout say why."""
 
 import pytest
+from axes.models import AccessAttempt
 
 from evaluation import demo as evaluation_demo
 from portal.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from portal.models import Role
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import served_once, shot, sign_in
 
 EXPECTED_PANEL = {
     Role.SITE_ADMIN: "系统管理", Role.UNIVERSITY_STAFF: "本校申请", Role.CITY_HRSS: "待办审核",
@@ -17,11 +18,27 @@ ONE_PER_ROLE = list({role: username for username, _name, role, _scope in ACCOUNT
     (Role.STUDENT, evaluation_demo.STUDENT_NUMBER)]
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The accounts and 张明's record, loaded once for the module (``served_once``); each test signs in and out."""
+    def load(server):
+        load_demo()
+        evaluation_demo.load_demo()
+
+    with served_once(django_db_blocker, tmp_path_factory.mktemp("e2e-login") / "media", load) as server:
+        yield server
+
+
 @pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo()
-    evaluation_demo.load_demo()
+def base_url(demo):
+    return demo.url
+
+
+@pytest.fixture(autouse=True)
+def _database(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield
+        AccessAttempt.objects.all().delete()  # the lockout test's failures: no lock is left for the next test
 
 
 @pytest.mark.parametrize("role, username", ONE_PER_ROLE, ids=[r for r, _u in ONE_PER_ROLE])
