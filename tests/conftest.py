@@ -54,14 +54,14 @@ def pytest_configure(config):
 # smoke runs, the newcomer's walk through the demo) came last, and one worker finished them alone for minutes.
 # Only the order uses these figures; a file not listed keeps its place after them.
 SLOW_FILES = {
-    "tests/a11y/test_axe.py": 263, "tests/portal/test_access_matrix.py": 191, "tests/e2e/test_newcomer.py": 152,
-    "tests/perf/test_flat_pages.py": 142, "tests/deploy/test_production_stack.py": 127,
-    "tests/perf/test_bench_pages_smoke.py": 108, "tests/rounds/test_queries.py": 94, "tests/e2e/test_certificates.py": 90,
-    "tests/perf/test_bench_smoke.py": 81, "tests/e2e/test_login.py": 73, "tests/e2e/test_track_b.py": 72,
-    "tests/e2e/test_rounds.py": 69, "tests/e2e/test_track_a_experts.py": 64, "tests/a11y/test_html_valid.py": 54,
-    "tests/e2e/test_track_a.py": 52, "tests/track_b/test_workflow.py": 52, "tests/e2e/test_committee_vote.py": 42,
-    "tests/portal/test_settings.py": 42, "tests/portal/test_daily_use.py": 37, "tests/e2e/test_rereview.py": 36,
-    "tests/e2e/test_skill_assessment.py": 36, "tests/rounds/test_round_flow.py": 29,
+    "tests/portal/test_access_matrix.py": 223, "tests/a11y/test_axe.py": 216, "tests/perf/test_flat_pages.py": 155,
+    "tests/deploy/test_production_stack.py": 127, "tests/e2e/test_newcomer.py": 108,
+    "tests/perf/test_bench_smoke.py": 102, "tests/perf/test_bench_pages_smoke.py": 92, "tests/e2e/test_track_b.py": 84,
+    "tests/portal/test_settings.py": 66, "tests/a11y/test_html_valid.py": 63, "tests/e2e/test_track_a_experts.py": 61,
+    "tests/e2e/test_rounds.py": 56, "tests/e2e/test_track_a.py": 50, "tests/rounds/test_queries.py": 47,
+    "tests/portal/test_daily_use.py": 46, "tests/track_b/test_workflow.py": 43, "tests/e2e/test_certificates.py": 39,
+    "tests/e2e/test_committee_vote.py": 37, "tests/rounds/test_round_flow.py": 34, "tests/e2e/test_rereview.py": 34,
+    "tests/e2e/test_skill_assessment.py": 32, "tests/e2e/test_login.py": 31,
 }
 
 
