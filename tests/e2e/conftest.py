@@ -94,6 +94,14 @@ def served_once(django_db_blocker, media_root, load, **settings):
             call_command("flush", interactive=False, verbosity=0)
 
 
+@pytest.fixture
+def served(demo, django_db_blocker):
+    """For a module served once (``served_once`` in its fixture ``demo``): the server's URL, with the database open to
+    the test in autocommit, as the server sees it. The module makes it its ``base_url``, autouse."""
+    with django_db_blocker.unblock():
+        yield demo.url
+
+
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -43,15 +43,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     keys._cache.clear()
 
 
-@pytest.fixture
-def base_url(demo):
-    return demo.url
-
-
 @pytest.fixture(autouse=True)
-def _database(demo, django_db_blocker):
-    with django_db_blocker.unblock():
-        yield
+def base_url(served):
+    return served
 
 
 def test_download_verify_revoke_verify(demo, browser, tmp_path):

@@ -29,16 +29,15 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         yield server
 
 
-@pytest.fixture
-def base_url(demo):
-    return demo.url
+@pytest.fixture(autouse=True)
+def base_url(served):
+    return served
 
 
 @pytest.fixture(autouse=True)
-def _database(demo, django_db_blocker):
-    with django_db_blocker.unblock():
-        yield
-        AccessAttempt.objects.all().delete()  # the lockout test's failures: no lock is left for the next test
+def _no_lock_left(base_url):
+    yield
+    AccessAttempt.objects.all().delete()  # the lockout test's failures: no lock is left for the next test
 
 
 @pytest.mark.parametrize("role, username", ONE_PER_ROLE, ids=[r for r, _u in ONE_PER_ROLE])
