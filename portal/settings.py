@@ -152,7 +152,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Test databases are thrown away: a commit need not wait for its WAL to reach the disk (0.2 ms a commit here).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f'{_options.get("options", "")} -c synchronous_commit=off'.strip()
     if env("BENCH_TEMPLATE_DB"):
         # A parallel test run migrates once (tests/conftest.py) and each worker's database is a copy of that one.
         DATABASES["default"]["TEST"] = {"TEMPLATE": env("BENCH_TEMPLATE_DB")}
@@ -369,27 +370,8 @@ LOGGING = {
 
 PORTAL_NAME = _("一试三证 试点工作平台")
 
-# --- Track A: the evaluation committee (附件2 二(二)) -------------------------------------
-# How long a committee's 核准备案 lasts before it must be renewed: at most 3 years (national rule).
-COMMITTEE_FILING_VALID_YEARS = int(env("COMMITTEE_FILING_VALID_YEARS", "3"))
-
-# --- 评价实施 (assessment app, issue #13) ------------------------------------------------------------
-# A session plan reaches the filing office at least this many working days before the session (DOMAIN §4.2).
-ASSESSMENT_REPORT_WORKING_DAYS = int(env("ASSESSMENT_REPORT_WORKING_DAYS", "5"))
-# 视同应届 (正文 一): graduates who left within this many years and are not employed.
-ASSESSMENT_UNEMPLOYED_YEARS = 2
-# 1+X 免试 (通知 三(二)1) — provisional until "具体细则另行发布": who must decide (both provincial offices),
-# which subjects a request may exempt, and the wording of a refusal. Kept here so the published rules can change them.
-EXEMPTION_DECIDERS = ("provincial_hrss", "provincial_education")
-EXEMPTION_SUBJECTS = ("theory", "practice")
-EXEMPTION_REFUSAL_LABEL = "不予免试"
-
-# Issue 12 — what the notice leaves to the school or the office (docs/fidelity.md names each):
-# the heading printed on a title certificate (the notice says 工程技术人员职称证书 and prescribes no layout);
-TITLE_CERTIFICATE_HEADING = env("TITLE_CERTIFICATE_HEADING", "职称证书（工程系列）")
-# who may read a round's results 公示 — "school" (signed-in members of the school and the offices concerned, the
-# default) or "public" (anyone); candidates' materials are always within the unit (单位内部公示).
-ROUNDS_RESULTS_NOTICE_VISIBILITY = env("ROUNDS_RESULTS_NOTICE_VISIBILITY", "school")
+# --- What the notice leaves to be set: Track A, assessment, 1+X, certificates, rounds (portal/settings_rules.py) --
+from portal.settings_rules import *  # noqa: E402, F403
 
 # --- Signed PDFs (issue 17 §1; portal.signing, docs/signing.md) ------------------------------------------------
 # PDF_SIGNERS (JSON, environment) names each issuing body's PKCS#12 file or PKCS#11 token; PDF_SIGNING_CA_FILE the
