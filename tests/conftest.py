@@ -74,6 +74,7 @@ def pytest_unconfigure(config):
     if template is not None:
         template.close()
 
+
 ROLE_USERS = {
     "university_staff": "staff",
     "city_hrss": "city_hrss",

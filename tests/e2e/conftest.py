@@ -76,7 +76,7 @@ def served_once(django_db_blocker, media_root, load, **settings):
     uploads and PDFs under ``media_root`` (and ``settings`` overridden meanwhile); the database is flushed
     afterwards, as after a transactional test. The module's tests get the server's URL as ``base_url`` (so that
     ``page`` and ``phone`` do not bring pytest-django's ``live_server``, whose tests are flushed one by one) and
-    reach the database through ``django_db_blocker.unblock()``, in autocommit as the server sees it. For modules
+    the database in autocommit, as the server sees it, both through the fixture ``served``. For modules
     whose tests read what ``load`` made, or change it in ways the later ones do not mind: the whole demo, loaded
     for each test of tests/e2e/test_certificates.py, took 25–45 s each time.
 
