@@ -77,7 +77,11 @@ def checklist(app, *, majors, partners, teachers, documents):
             if not majors:
                 check.problems.append(_("至少填写一个试点专业。"))
             for m in majors:
-                if m.practice_ok is False:
+                if m.practice_ok is None:  # unknown is never met: no total hours, no ratio to check
+                    check.problems.append(
+                        _("%(name)s未填写总学时或实践教学学时，无法核对实践教学学时不低于30%%（通知 三(一)1(2)）。")
+                        % {"name": m.name})
+                elif m.practice_ok is False:
                     check.problems.append(
                         _("%(name)s实践教学学时占总学时%(p)s%%，低于30%%（通知 三(一)1(2)）。")
                         % {"name": m.name, "p": m.practice_percent})

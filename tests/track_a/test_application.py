@@ -146,6 +146,19 @@ def test_practice_below_thirty_percent_is_flagged_and_blocks_submission(world, l
         services.submit(application=app, actor=world.staff)
 
 
+def test_a_major_without_its_hours_is_not_taken_as_thirty_percent(world):
+    """Unknown is never met: a major saved (by any caller of the service) with 0 total hours has no ratio to check,
+    so submission is refused until its hours are recorded."""
+    app = f.complete_application(world)
+    PilotMajor.objects.filter(application=app, name="车辆工程").update(total_hours=0, practice_hours=0)
+    majors = next(c for c in services.checklist_for(app) if c.key == "majors")
+    assert majors.problems == ["车辆工程未填写总学时或实践教学学时，无法核对实践教学学时不低于30%（通知 三(一)1(2)）。"]
+    with pytest.raises(ValidationError, match="车辆工程未填写总学时"):
+        services.submit(application=app, actor=world.staff)
+    PilotMajor.objects.filter(application=app, name="车辆工程").update(total_hours=2500, practice_hours=750)
+    assert next(c for c in services.checklist_for(app) if c.key == "majors").ok
+
+
 def test_six_partner_enterprises_are_refused(world, login):
     client = login(world.staff)
     app = services.start_application(institution=world.inst, actor=world.staff)
