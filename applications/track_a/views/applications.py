@@ -17,7 +17,7 @@ from applications.workflow import WorkflowError
 from portal import access, signing
 from portal.models import Institution
 
-from .common import _application, _can, _detail, _error_list, _history, _pending, _serve
+from .common import _application, _can, _detail, _error_list, _form_action, _history, _pending, _serve
 
 # --- lists ------------------------------------------------------------------------------------------------------
 
@@ -212,17 +212,9 @@ def _decision_view(request, app, *, rule, form, service, template_title, extra=N
     """Shared shape of the offices' action pages: GET shows the form, POST calls the service."""
     access.require(request.user, rule, app)
     if request.method == "POST" and form.is_valid():
-        try:
-            service(form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return _detail(app)
-        else:
-            messages.success(request, _("已办理。"))
-            return _detail(app)
+        done = _form_action(request, form, lambda: service(form.cleaned_data), success=_("已办理。"), back=_detail(app))
+        if done is not None:
+            return done
     return render(request, "track_a/action.html", {"app": app, "form": form, "title": template_title,
                                                    **(extra or {})})
 

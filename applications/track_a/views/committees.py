@@ -17,7 +17,7 @@ from evaluation import selectors as evaluation_selectors
 from portal import access
 from portal.models import Institution
 
-from .common import _committee, _error_list, _history, _serve
+from .common import _committee, _error_list, _form_action, _history, _serve
 
 # --- the committee --------------------------------------------------------------------------------------------------
 
@@ -133,18 +133,12 @@ def committee_review(request, pk):
     form = forms.CommitteeReviewForm(request.POST or None, initial={"expected_state": committee.state},
                                      state=committee.state)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.review_committee(committee=committee, actor=request.user, decision=form.cleaned_data["decision"],
-                                      reasons=form.cleaned_data["reasons"],
-                                      expected_state=form.cleaned_data["expected_state"])
-        except ValidationError as exc:
-            form.add_error(None, "；".join(exc.messages))
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("track_a:committee_detail", pk=committee.pk)
-        else:
-            messages.success(request, _("已办理。"))
-            return redirect("track_a:committee_detail", pk=committee.pk)
+        done = _form_action(request, form, lambda: services.review_committee(
+            committee=committee, actor=request.user, decision=form.cleaned_data["decision"],
+            reasons=form.cleaned_data["reasons"], expected_state=form.cleaned_data["expected_state"]),
+            success=_("已办理。"), back=redirect("track_a:committee_detail", pk=committee.pk))
+        if done is not None:
+            return done
     return render(request, "track_a/committee_review.html", {
         "committee": committee, "form": form, "filing": committee.filings.order_by("-number").first()})
 
@@ -187,17 +181,12 @@ def committee_revoke(request, pk):
     access.require(request.user, "track_a.file_committee", committee)
     form = forms.RevocationForm(request.POST or None, initial={"expected_state": committee.state})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.file_revocation(committee=committee, actor=request.user, reason=form.cleaned_data["reason"],
-                                     expected_state=form.cleaned_data["expected_state"])
-        except ValidationError as exc:
-            form.add_error(None, "；".join(exc.messages))
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("track_a:committee_detail", pk=committee.pk)
-        else:
-            messages.success(request, _("已报送撤销，待核准备案部门同意后生效。"))
-            return redirect("track_a:committee_detail", pk=committee.pk)
+        done = _form_action(request, form, lambda: services.file_revocation(
+            committee=committee, actor=request.user, reason=form.cleaned_data["reason"],
+            expected_state=form.cleaned_data["expected_state"]),
+            success=_("已报送撤销，待核准备案部门同意后生效。"), back=redirect("track_a:committee_detail", pk=committee.pk))
+        if done is not None:
+            return done
     return render(request, "track_a/committee_revoke.html", {"committee": committee, "form": form})
 
 

@@ -1,7 +1,9 @@
-"""Helpers shared by the Track A views: scoped lookups (404 when the user may not see), the log, files."""
+"""Helpers shared by the Track A views: scoped lookups (404 when the user may not see), an action form's POST, the
+log, files."""
 
 import mimetypes
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,7 @@ from django_fsm import has_transition_perm
 from applications import workflow
 from applications.track_a import selectors
 from applications.track_a.models import TRANSITION_LABELS
+from applications.workflow import WorkflowError
 from portal import access
 from portal.models import Role
 
@@ -31,6 +34,24 @@ def _committee(request, pk):
 
 def _error_list(exc):
     return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+def _form_action(request, form, call, *, success, back):
+    """The POST of a valid action form: ``call()`` runs the service. Values the service refuses (a
+    ``ValidationError``) are shown on the form, each message on its own: returns None and the caller renders the
+    page again. A workflow refusal (the state moved on: someone acted first) is a message and ``back``; success is
+    the message ``success`` (or ``success(result)``) and ``back``."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return back
+    messages.success(request, success(result) if callable(success) else success)
+    return back
 
 
 def _detail(app):

@@ -19,7 +19,7 @@ from applications.workflow import WorkflowError
 from portal import access
 from portal.models import Role
 
-from .common import _application, _detail, _error_list
+from .common import _application, _detail, _form_action
 
 
 def _group(request, pk):
@@ -60,18 +60,11 @@ def group_propose(request, pk):
                    "leader": next((m.expert for m in members if m.is_leader), None)}
     form = forms.ProposeGroupForm(request.POST or None, application=app, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.propose_group(application=app, actor=request.user, experts=list(form.cleaned_data["experts"]),
-                                   leader=form.cleaned_data["leader"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return _to_group(app)
-        else:
-            messages.success(request, _("已提出论证专家组，待省人社厅确认。"))
-            return _to_group(app)
+        done = _form_action(request, form, lambda: services.propose_group(
+            application=app, actor=request.user, experts=list(form.cleaned_data["experts"]),
+            leader=form.cleaned_data["leader"]), success=_("已提出论证专家组，待省人社厅确认。"), back=_to_group(app))
+        if done is not None:
+            return done
     return render(request, "track_a/group_form.html", {"app": app, "form": form, "title": _("提出论证专家组"),
                                                         "button": _("提交省人社厅确认")})
 
@@ -85,18 +78,12 @@ def group_confirm(request, pk):
     form = forms.ConfirmGroupForm(request.POST or None, application=app, group=group,
                                   initial={"expected_state": group.state})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.confirm_group(group=group, actor=request.user, add=list(form.cleaned_data["add"]),
-                                   expected_state=form.cleaned_data["expected_state"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return _to_group(app)
-        else:
-            messages.success(request, _("已确认论证专家组，专家可以开始论证。"))
-            return _to_group(app)
+        done = _form_action(request, form, lambda: services.confirm_group(
+            group=group, actor=request.user, add=list(form.cleaned_data["add"]),
+            expected_state=form.cleaned_data["expected_state"]),
+            success=_("已确认论证专家组，专家可以开始论证。"), back=_to_group(app))
+        if done is not None:
+            return done
     return render(request, "track_a/group_form.html", {
         "app": app, "form": form, "title": _("确认论证专家组"), "button": _("确认专家组"),
         "members": group.members.select_related("expert__user")})
@@ -119,18 +106,11 @@ def expert_opinion(request, pk):
     form = forms.OpinionForm(request.POST or None, initial={"score": getattr(existing, "score", None),
                                                             "opinion": getattr(existing, "opinion", "")})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_opinion(group=group, actor=request.user, score=form.cleaned_data["score"],
-                                  opinion=form.cleaned_data["opinion"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return _to_group(app)
-        else:
-            messages.success(request, _("个人论证意见已保存。"))
-            return _to_group(app)
+        done = _form_action(request, form, lambda: services.save_opinion(
+            group=group, actor=request.user, score=form.cleaned_data["score"], opinion=form.cleaned_data["opinion"]),
+            success=_("个人论证意见已保存。"), back=_to_group(app))
+        if done is not None:
+            return done
     return render(request, "track_a/group_form.html", {"app": app, "form": form, "title": _("个人论证意见"),
                                                         "button": _("保存"), "read_application": True})
 
@@ -156,18 +136,13 @@ def group_report(request, pk, kind):
                              initial={"expected_version": report.version})
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in report.fields}
-        try:
-            _report, cleared = services.save_report(group=group, actor=request.user, kind=kind, fields=fields,
-                                                    expected_version=form.cleaned_data["expected_version"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            return _to_group(app)
-        else:
-            messages.success(request, _("报告已保存。") + (_("原有签字已清除，请专家重新签字。") if cleared else ""))
-            return _to_group(app)
+        done = _form_action(request, form, lambda: services.save_report(
+            group=group, actor=request.user, kind=kind, fields=fields,
+            expected_version=form.cleaned_data["expected_version"]),
+            success=lambda saved: _("报告已保存。") + (_("原有签字已清除，请专家重新签字。") if saved[1] else ""),
+            back=_to_group(app))
+        if done is not None:
+            return done
     return render(request, "track_a/group_form.html", {
         "app": app, "form": form, "title": GroupReport.Kind(kind).label, "button": _("保存报告"),
         "read_application": True})
@@ -205,17 +180,11 @@ def _act(request, pk, *, kind, service, title):
     report = services.report_of(group, kind)
     form = forms.ActOnReportForm(request.POST or None, initial={"expected_state": app.state})
     if request.method == "POST" and form.is_valid():
-        try:
-            service(application=app, actor=request.user, expected_state=form.cleaned_data["expected_state"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except WorkflowError as exc:
-            messages.error(request, "；".join(_error_list(exc)))
-            return _detail(app)
-        else:
-            messages.success(request, _("已办理。"))
-            return _detail(app)
+        done = _form_action(request, form, lambda: service(
+            application=app, actor=request.user, expected_state=form.cleaned_data["expected_state"]),
+            success=_("已办理。"), back=_detail(app))
+        if done is not None:
+            return done
     return render(request, "track_a/group_act.html", {
         "app": app, "form": form, "title": title, "group": group, "report": report,
         "rows": services.report_rows(report), "complete": services.is_signed_by_all(report)})
