@@ -249,14 +249,17 @@ def decisions(request, pk):
     """The round's decisions in force, a page (``PAGE_SIZE``) at a time, with the totals of the whole round."""
     rnd = _round(request, pk)
     current = selectors.current_decisions(rnd)
-    page = Paginator(current, PAGE_SIZE).get_page(request.GET.get("page"))
-    earlier = list(selectors.superseded_decisions(rnd))
-    return render(request, "rounds/decisions.html", {
-        "round": rnd, "page": page, "decisions": list(page), "earlier": earlier,
-        "can_rereview": access.can(request.user, "rounds.manage_round", rnd),
-        "pending": set(RereviewRequest.objects.filter(decision__in=[d.pk for d in page])
-                       .exclude(state=RereviewState.CONCLUDED).values_list("decision_id", flat=True)),
-        "total": page.paginator.count, "passed": current.filter(passed=True).count()})
+    context = {"round": rnd, "total": current.count(), "passed": current.filter(passed=True).count()}
+    # Supervising offices get counts, not names: rounds.view_personal (issue 14 #10).
+    if access.can(request.user, "rounds.view_personal", rnd):
+        page = Paginator(current, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update({
+            "with_people": True, "page": page, "decisions": list(page),
+            "earlier": list(selectors.superseded_decisions(rnd)),
+            "can_rereview": access.can(request.user, "rounds.manage_round", rnd),
+            "pending": set(RereviewRequest.objects.filter(decision__in=[d.pk for d in page])
+                           .exclude(state=RereviewState.CONCLUDED).values_list("decision_id", flat=True))})
+    return render(request, "rounds/decisions.html", context)
 
 
 # --- applications --------------------------------------------------------------------------------------------------------
