@@ -20,6 +20,6 @@ class AssessmentConfig(AppConfig):
             "report": _("报送"), "acknowledge": _("备案部门已阅"), "comment": _("备案部门提出意见"),
             "raise_objection": _("备案部门提出异议"), "lift_objection": _("异议已解决"), "cancel": _("取消"),
             "publish_results": _("公示评价结果"), "report_results": _("报送评价结果"), "suspend": _("暂停"),
-            "lift_suspension": _("恢复"),
+            "lift_suspension": _("恢复"), "confirm": _("学校确认"), "reject": _("学校不予确认"),
         })
         diagrams.register(DOCUMENT)  # the workflow diagram in docs/ (manage.py workflow_diagrams)

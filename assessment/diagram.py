@@ -3,7 +3,7 @@
 
 from applications.diagrams import Document, Section
 
-from .models import AnnualPlan, Session
+from .models import AnnualPlan, Session, UnemployedDeclaration
 
 DOCUMENT = Document(
     name="assessment_workflow",
@@ -15,7 +15,9 @@ DOCUMENT = Document(
     sections=(
         Section(AnnualPlan, "年度计划报告"),
         Section(Session, "考务场次（报送、实施、结果公示与报送）"),
+        Section(UnemployedDeclaration, "离校未就业声明（视同应届：学生声明，学校确认）"),
     ),
     actors={"_may_edit": "认定机构（高校）经办人", "_may_oversee": "备案部门（派生）官员",
-            "_may_report": "认定机构（高校）经办人", "_may_answer": "备案部门（派生）官员"},
+            "_may_report": "认定机构（高校）经办人", "_may_answer": "备案部门（派生）官员",
+            "_may_decide": "毕业生所在学校经办人"},
 )

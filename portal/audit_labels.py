@@ -98,7 +98,7 @@ ACTIONS = {
     "assessment.attendance": _("登记考生到考情况"),
     "assessment.major_mapping": _("设置专业与职业对应"),
     "assessment.declare_unemployed": _("毕业生声明未就业"),
-    "assessment.decide_declaration": _("审核毕业生未就业声明"),
+    "assessment.decide_declaration": _("审核毕业生未就业声明"),  # before it became a transition (confirm / reject)
     "assessment.opt_in": _("学生报名参加评价"),
     "assessment.declare_conflict": _("考评人员申请回避"),
     "assessment.export_results": _("导出评价结果"),

@@ -8,7 +8,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, transition
 
+from portal import access
+from portal.fields import StateField
 from portal.models import Institution, Occupation
 
 SCORE = {"max_digits": 4, "decimal_places": 1, "null": True, "blank": True,
@@ -41,14 +44,21 @@ class DeclarationState(models.TextChoices):
     REJECTED = "rejected", _("学校不予确认")
 
 
-class UnemployedDeclaration(models.Model):
-    """离校2年内未就业 (视同应届, 正文 一): the graduate's own statement, confirmed or not by the school."""
+def _may_decide(declaration, user):
+    return access.can(user, "assessment.manage", declaration.graduate.institution)
+
+
+class UnemployedDeclaration(ConcurrentTransitionMixin, models.Model):
+    """离校2年内未就业 (视同应届, 正文 一): the graduate's own statement, confirmed or not by the school.
+
+    declared ──confirm──▶ confirmed;  declared ──reject──▶ rejected (with the school's reason). Decided once,
+    through ``applications.workflow.run_transition``; a new statement is a new declaration."""
 
     graduate = models.ForeignKey("evaluation.Graduate", on_delete=models.CASCADE, related_name="unemployed_declarations",
                                  verbose_name=_("毕业生"))
     statement = models.TextField(_("本人声明"), help_text=_("本人离校后至今未就业。"))
-    state = models.CharField(_("状态"), max_length=10, choices=DeclarationState.choices,
-                             default=DeclarationState.DECLARED)
+    state = StateField(_("状态"), max_length=10, choices=DeclarationState.choices, default=DeclarationState.DECLARED,
+                       protected=True)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("申报人"))
     declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
@@ -64,6 +74,18 @@ class UnemployedDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.graduate} · {self.get_state_display()}"
+
+    @transition(field=state, source=DeclarationState.DECLARED, target=DeclarationState.CONFIRMED,
+                permission=_may_decide)
+    def confirm(self, *, by, at, note=""):
+        """The school confirms the graduate has not been employed since leaving: 视同应届."""
+        self.decided_by, self.decided_at, self.school_note = by, at, note
+
+    @transition(field=state, source=DeclarationState.DECLARED, target=DeclarationState.REJECTED,
+                permission=_may_decide)
+    def reject(self, *, by, at, note):
+        """The school does not confirm, and says why."""
+        self.decided_by, self.decided_at, self.school_note = by, at, note
 
 
 class EntrustedOptIn(models.Model):

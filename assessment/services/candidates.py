@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.track_b.models import Entrustment, EntrustmentState, ExemptionRequest, ExemptionState
+from applications.workflow import run_transition
 from evaluation.models import Graduate
 from evaluation.rounds.models import WorkplaceChoice
 from portal import access, audit
@@ -200,20 +201,14 @@ def declare_unemployed(*, user, statement):
     return declaration
 
 
-def decide_declaration(declaration, *, user, confirm, note=""):
+def decide_declaration(declaration, *, user, confirm, note="", expected_state=None):
+    """The school confirms a graduate's 未就业 statement or, saying why, does not (``confirm`` / ``reject``)."""
     require(user, "assessment.manage", declaration.graduate.institution)
-    if declaration.state != DeclarationState.DECLARED:
-        raise AssessmentError(_("该申报已处理。"))
-    if not confirm and not (note or "").strip():
+    note = (note or "").strip()
+    if not confirm and not note:
         raise AssessmentError(_("不予确认须写明理由。"))
-    with transaction.atomic():
-        UnemployedDeclaration.objects.filter(pk=declaration.pk).update(
-            state=DeclarationState.CONFIRMED if confirm else DeclarationState.REJECTED, decided_by=user,
-            decided_at=timezone.now(), school_note=(note or "").strip())
-        audit.record(actor=user, action="assessment.decide_declaration", obj=declaration, role=Role.UNIVERSITY_STAFF,
-                     changes={"confirmed": confirm})
-    declaration.refresh_from_db()
-    return declaration
+    return run_transition(declaration, "confirm" if confirm else "reject", actor=user, role=Role.UNIVERSITY_STAFF,
+                          expected_state=expected_state, comment=note, by=user, at=timezone.now(), note=note)
 
 
 def opt_in(session, *, user):

@@ -17,7 +17,7 @@ from ..models import Candidate, DeclarationState, MajorMapping, UnemployedDeclar
 from ..services import candidates as service
 from ..services import scores
 from ..services.common import current_filing
-from .common import act, get_session, own_institution, to_session
+from .common import act, expected_state, get_session, own_institution, to_session
 
 
 @login_required
@@ -166,7 +166,8 @@ def declarations(request):
                                         graduate__institution=institution)
         confirm = request.POST.get("decision") == "confirm"
         act(request, service.decide_declaration, declaration, user=request.user, confirm=confirm,
-            note=request.POST.get("note", ""), success=_("已确认。") if confirm else _("已不予确认。"))
+            note=request.POST.get("note", ""), expected_state=expected_state(request),
+            success=_("已确认。") if confirm else _("已不予确认。"))
         return redirect("assessment:declarations")
     items = (UnemployedDeclaration.objects.filter(graduate__institution=institution)
              .select_related("graduate", "decided_by").order_by("state", "-declared_at")[:200])
