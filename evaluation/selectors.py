@@ -172,11 +172,12 @@ def runs_visible_to(user):
 
 
 def imports_visible_to(user):
-    """Staff see their institution's uploads; site admins see all. Nobody sees another's file."""
+    """Staff see their own uploads to a school they still serve (a registrar moved to another school no longer sees
+    the old school's previewed rows); site admins see all. Nobody sees another's file."""
     qs = ImportBatch.objects.select_related("institution", "uploaded_by")
     if access.is_site_admin(user):
         return qs
-    return qs.filter(uploaded_by=user)
+    return qs.filter(uploaded_by=user, institution_id__in=access.institution_ids(user))
 
 
 def verdicts_of(graduate_ids):

@@ -19,7 +19,7 @@ from evaluation.importing.columns import COLUMNS
 from evaluation.importing.read import TableError
 from evaluation.models import Graduate, ImportBatch
 from evaluation.services import imports
-from portal.models import AuditLog
+from portal.models import AuditLog, RoleAssignment
 from tests.evaluation.factories import GraduateFactory
 
 HEADERS = [c.header for c in COLUMNS]
@@ -363,6 +363,20 @@ def test_same_student_number_in_two_institutions(world):
     assert (batch.new, batch.unchanged) == (1, 0)
     imports.confirm_import(batch=batch, actor=world.staff)
     assert Graduate.objects.filter(student_number="2021000001").count() == 2
+
+
+def test_a_registrar_moved_to_another_school_no_longer_sees_the_old_schools_batch(world, client):
+    batch = upload(world.staff, csv_file([good_row()]))
+    client.force_login(world.staff)
+    assert client.get(reverse("evaluation:import_detail", args=[batch.pk])).status_code == 200
+    assert reverse("evaluation:import_detail", args=[batch.pk]) in client.get(
+        reverse("evaluation:import_start")).content.decode()
+    RoleAssignment.objects.filter(user=world.staff, institution=world.inst).update(institution=world.other_inst)
+    assert client.get(reverse("evaluation:import_detail", args=[batch.pk])).status_code == 404
+    recent = client.get(reverse("evaluation:import_start")).content.decode()
+    assert reverse("evaluation:import_detail", args=[batch.pk]) not in recent  # nor among the recent uploads
+    assert client.post(reverse("evaluation:import_confirm", args=[batch.pk])).status_code == 404
+    assert Graduate.objects.count() == 0
 
 
 def test_another_users_batch_is_hidden(world, client):
