@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.workflow import run_transition
+from evaluation.rounds.selectors import decision_for_source, decision_problem
 from portal import audit, identifiers, queue
 from portal.models import Role
 
@@ -42,9 +43,10 @@ TITLE_FIELDS = ("name", "gender", "birth_date", "id_number", "employer", "series
                 "grade", "method", "committee", "approval_no", "obtained_on", "issuer_name", "issuer_uscc")
 # What a correction may change (the rest is the certificate's substance: revoke and issue anew instead).
 ID_TYPE_LABELS = {IdType.RIC: "居民身份证"}  # printed in Chinese whatever the UI language
+# A title's major and 批准文号 are the committee's decision, not printed data: a change of them is a 复查's.
 CORRECTABLE = {
     CertificateKind.SKILL: ("name", "id_number", "job_type"),
-    CertificateKind.TITLE: ("name", "gender", "birth_date", "id_number", "employer", "major", "approval_no"),
+    CertificateKind.TITLE: ("name", "gender", "birth_date", "id_number", "employer"),
 }
 
 
@@ -284,23 +286,38 @@ def start_batch(*, institution, results, issued_by, issue_date=None):
 
 
 # --- revocation and correction ------------------------------------------------------------------------
-def revoke_certificate(certificate, *, actor, reason, note, expected_status=CertificateStatus.VALID):
-    """Revokes (irreversible, logged): the certificate verifies as revoked, with the reason category."""
+def revoke_certificate(certificate, *, actor, reason, note, expected_status=CertificateStatus.VALID,
+                       role=Role.UNIVERSITY_STAFF):
+    """Revokes (irreversible, logged): the certificate verifies as revoked, with the reason category. ``role``:
+    the issuer's staff, or the office whose refusal to record a title's result revokes it."""
     if reason not in RevocationReason.values:
         raise ValidationError(_("请选择撤销原因。"))
     if not (note or "").strip():
         raise ValidationError(_("请填写撤销说明。"))
     holder = [certificate.holder_user] if certificate.holder_user_id else []
     return run_transition(
-        certificate, "revoke", actor=actor, role=Role.UNIVERSITY_STAFF, comment=note, data={"reason": reason},
+        certificate, "revoke", actor=actor, role=role, comment=note, data={"reason": reason},
         expected_state=expected_status, state_field="status", reason=reason, note=note, at=timezone.now(),
         notify_users=holder, notice_title=_("您的证书 %(no)s 已被撤销") % {"no": certificate.number},
         notice_link="",
     )
 
 
+def source_problem(certificate):
+    """Why the record a certificate was issued from gives no certificate now (a Chinese sentence), or "": a
+    correction issues anew, so it is refused wherever issuing would be — a suspended session, a result no longer
+    reported or passed; a decision superseded by 复查, waiting for one, or not recorded by the office."""
+    if certificate.kind == CertificateKind.TITLE:
+        return decision_problem(decision_for_source(certificate.source_key))
+    result = certificate.assessment_result
+    if result is None:
+        return _("找不到该证书所依据的评价结果。")
+    return result_problem(result, filing_of(certificate.issuer))
+
+
 def correct_certificate(certificate, *, actor, changes, note, issue_date=None):
-    """Issues a corrected version (new number, new verification id); the old one verifies as superseded."""
+    """Issues a corrected version (new number, new verification id); the old one verifies as superseded. Only
+    printed data (``CORRECTABLE``), and only while the certificate's source still allows one (``source_problem``)."""
     allowed = CORRECTABLE[certificate.kind]
     unknown = set(changes) - set(allowed)
     if unknown:
@@ -321,6 +338,9 @@ def correct_certificate(certificate, *, actor, changes, note, issue_date=None):
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status != CertificateStatus.VALID:
             raise ValidationError(_("只有有效的证书可以更正。"))
+        problem = source_problem(old)
+        if problem:
+            raise ValidationError(_("不能更正换发：%(why)s") % {"why": problem})
         new = issue_certificate(kind=old.kind, frozen_fields=fields, issuer=old.issuer, source_key=old.source_key,
                                 issued_by=actor, issue_date=issue_date, photo=photo, holder_user=old.holder_user,
                                 assessment_result=old.assessment_result, replaces=old)

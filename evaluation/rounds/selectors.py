@@ -21,6 +21,7 @@ from .models import (
     PublicNotice,
     RereviewRequest,
     RereviewState,
+    ResultRefusal,
     ResultsFiling,
     RoundState,
     TitleApplication,
@@ -237,6 +238,31 @@ def decisions_under_rereview(rnd):
     """Ids of the round's decisions with a 复查 not yet concluded: their certificates wait for the committee."""
     return set(RereviewRequest.objects.filter(decision__round=rnd).exclude(state=RereviewState.CONCLUDED)
                .values_list("decision_id", flat=True))
+
+
+def decision_for_source(source_key):
+    """The decision a title certificate was issued from (its ``source_key``, ``title-decision:<pk>``), or None."""
+    prefix, _sep, pk = source_key.partition(":")
+    if prefix != "title-decision" or not pk.isdigit():
+        return None
+    return Decision.objects.select_related("round").filter(pk=int(pk)).first()
+
+
+def decision_problem(decision):
+    """Why ``decision`` gives no certificate now — nor a corrected one (a Chinese sentence) —, or "" when it does:
+    ``issuable_decisions`` for one decision, saying which condition fails."""
+    if decision is None:
+        return "找不到该证书所依据的评审结果决定。"
+    decisions, why_not = issuable_decisions(decision.round)
+    if why_not or any(d.pk == decision.pk for d in decisions):
+        return why_not
+    if Decision.objects.filter(supersedes=decision).exists():
+        return "该评审结果决定已被评委会复查后的新决定替代。"
+    if decision.pk in decisions_under_rereview(decision.round):
+        return "该评审结果正在复查，复查结束前不发证、不换发证书。"
+    if ResultRefusal.objects.filter(decision=decision).exists():
+        return "人社部门对该评审结果不予备案，不发证。"
+    return "该评审结果决定不是可以发证的通过决定（须为评审结果确定后、已备案的现行通过决定）。"
 
 
 def issuable_decisions(rnd):

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.track_a.routing import committee_filing_office
-from evaluation.rounds.models import FilingState, ResultRefusal, ResultsFiling, RoundState
+from evaluation.rounds.models import Decision, FilingState, ResultRefusal, ResultsFiling, RoundState
 from evaluation.rounds.selectors import current_decisions
+from evaluation.rounds.signals import result_refused
 from portal import access, audit
 from portal.models import Role
 from portal.notify import notify
@@ -65,6 +66,7 @@ def record_results(*, filing, actor, refusals=None, comment=""):
         for decision_id, reason in refusals.items():
             decision = current[decision_id]
             ResultRefusal.objects.create(filing=filing, decision=decision, reason=reason, refused_by=actor)
+            result_refused.send(sender=Decision, decision=decision, reason=reason, actor=actor, role=role)
             notify(graduate_user(decision.application), title=_("您的职称评审结果（%(level)s）未予备案，不发证书")
                    % {"level": decision.get_level_display()}, body=reason, link=application_link(decision.application))
         filing = transition(filing, "record", actor=actor, role=role, comment=comment,

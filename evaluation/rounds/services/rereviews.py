@@ -34,6 +34,7 @@ from evaluation.rounds.models import (
     RereviewState,
     Stage,
 )
+from evaluation.rounds.signals import decision_superseded
 from portal import access, audit
 from portal.models import Role
 from portal.notify import notify
@@ -155,6 +156,7 @@ def conclude_rereview(*, request, actor, approval_number, expected_state=None, t
                 "voters": tally.voters})
         transition(old.application, "rereview_pass" if tally.passed else "rereview_fail", actor=actor, role=role,
                    data={"rereview": request.pk, "decision": new.pk})
+        decision_superseded.send(sender=Decision, old=old, new=new, actor=actor)
         request = transition(request, "conclude", actor=actor, role=role, expected_state=expected_state, outcome=new,
                              data={"decision": new.pk, "supersedes": old.pk, "passed": new.passed},
                              tell=graduate_user(old.application), link=application_link(old.application),
