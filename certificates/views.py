@@ -77,7 +77,8 @@ def certificate_detail(request, pk):
     return render(request, "certificates/certificate_detail.html", {
         "c": certificate, "d": certificate.data,
         "history": workflow.readable_history(certificate, TRANSITION_LABELS, state_field="status"),
-        "may_download": access.can(request.user, "certificates.download", certificate),
+        "may_download": certificate.status == CertificateStatus.VALID
+        and access.can(request.user, "certificates.download", certificate),
         "may_revoke": may_revoke and certificate.status == CertificateStatus.VALID,
         "may_correct": access.can(request.user, "certificates.correct", certificate)
         and certificate.status == CertificateStatus.VALID,
@@ -90,6 +91,11 @@ def certificate_detail(request, pk):
 def certificate_pdf(request, pk):
     certificate = _visible_certificate(request, pk)
     access.require(request.user, "certificates.download", certificate)
+    if certificate.status != CertificateStatus.VALID:
+        # Its QR still verifies offline (by design, the signature cannot know): no fresh copy to hand around.
+        messages.error(request, _("该证书%(status)s，不再提供PDF下载；核验结果以在线核验为准。")
+                       % {"status": certificate.get_status_display()})
+        return redirect("certificates:detail", pk=certificate.pk)
     if not certificate.pdf:
         ensure_pdf(certificate)  # not rendered yet (queued): render now rather than make the holder wait
     services.record_pdf_download(certificate, actor=request.user)
@@ -224,7 +230,7 @@ def batch_zip(request, pk):
     access.require(request.user, "certificates.manage")
     batch = get_object_or_404(selectors.batches_managed_by(request.user), pk=pk)
     buffer = io.BytesIO()
-    certificates = list(batch.certificates.order_by("number"))
+    certificates = list(batch.certificates.filter(status=CertificateStatus.VALID).order_by("number"))  # not revoked
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
         for certificate in certificates:
             ensure_pdf(certificate)

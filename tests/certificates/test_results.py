@@ -3,12 +3,13 @@ panels, photos. (Results are no longer typed or imported: they come from reporte
 
 import io
 import zipfile
+from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certificates import services, tasks
-from certificates.models import Certificate
+from certificates.models import Certificate, IssuanceBatch
 from portal.models import AuditLog
 from tests.certificates.conftest import ric
 
@@ -50,6 +51,28 @@ def test_student_downloads_own_certificate_and_sees_it_on_the_dashboard(filed, l
     assert pdf["Content-Disposition"] == f'attachment; filename="{mine.number}.pdf"'
     assert AuditLog.objects.filter(action="certificates.download_pdf", actor=filed.student).exists()
     assert client.get(reverse("certificates:pdf", args=[other.pk])).status_code == 404
+
+
+def test_a_revoked_certificate_is_no_longer_handed_out_as_a_pdf(filed, login, make_result):
+    """Its QR still verifies offline (the signature cannot know): the holder and the school get no fresh copy, the
+    batch ZIP leaves it out, and the page says why."""
+    revoked, kept = (services.issue_from_result(make_result(name=name, id_number=ric(i)), issued_by=filed.staff)
+                     for i, name in ((1, "张明"), (2, "李华")))
+    Certificate.objects.filter(pk=revoked.pk).update(holder_user=filed.student)
+    services.revoke_certificate(revoked, actor=filed.staff, reason="issued_in_error", note="误发")
+    for user in (filed.student, filed.staff):
+        client = login(user)
+        response = client.get(reverse("certificates:pdf", args=[revoked.pk]), follow=True)
+        assert response.redirect_chain == [(reverse("certificates:detail", args=[revoked.pk]), 302)]
+        page = response.content.decode()
+        assert "该证书已撤销，不再提供PDF下载" in page and 'data-testid="download-pdf"' not in page
+    assert not AuditLog.objects.filter(action="certificates.download_pdf").exists()
+    batch = IssuanceBatch.objects.create(institution=filed.inst, result_ids=[], total=2, issue_date=date(2026, 7, 10),
+                                         created_by=filed.staff)
+    Certificate.objects.filter(pk__in=[revoked.pk, kept.pk]).update(batch=batch)
+    archive = zipfile.ZipFile(io.BytesIO(login(filed.staff).get(
+        reverse("certificates:batch_zip", args=[batch.pk])).content))
+    assert archive.namelist() == [f"{kept.number}.pdf"]
 
 
 def test_other_school_staff_see_nothing_of_ours(filed, login, make_result):
