@@ -109,7 +109,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["original_name", "uploaded_by", "institution", "path", "status", "rows", "new", "updated",
                     "unchanged", "error_count", "created_at"]
     list_filter = ["status", "path"]
-    exclude = ["file"]
+    exclude = ["file", "checked_rows"]  # private files (the upload, the checked rows): no public URL to show
 
 
 @admin.register(ActivationCode)

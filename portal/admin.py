@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import access, accounts
 from portal.auth import PortalAdminAuthenticationForm
+from portal.forms import posted_id
 from portal.models import (
     AuditLog,
     City,
@@ -33,6 +35,15 @@ class RoleForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
         fields = ["role", "institution", "city", "organisation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        key = self.add_prefix("institution")
+        if self.is_bound and self.data.get(key) and not posted_id(self.data, key):
+            # A garbled id ("abc") would reach the autocomplete widget's query when the page is shown again (a 500):
+            # it is no institution, so it is refused as none chosen.
+            self.data = self.data.copy()
+            self.data[key] = ""
 
     def clean(self):
         data = super().clean()
@@ -103,6 +114,14 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_filter = ["action", "outcome", "role"]
     search_fields = ["actor_name", "object_repr", "object_id"]
     date_hierarchy = "at"
+
+    def get_changelist_instance(self, request):
+        """A date beyond the calendar (``?at__year=99999999999999999999``) is a wrong filter like any other (the
+        admin's "invalid filter" page), not an OverflowError from Django's date hierarchy."""
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
     def has_add_permission(self, request):
         return False

@@ -115,6 +115,10 @@ class SerializedLoginMixin:
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
+        if len(username) > (self.fields["username"].max_length or 150):
+            # No account has a longer name (Django sets the field's max_length after the form is built, so nothing
+            # refused it and the lockout's 255-character record failed): the same message as any failure.
+            raise self.get_invalid_login_error()
         error = None
         with transaction.atomic():
             serialize_attempts(username, audit.client_ip(self.request) if self.request else "")

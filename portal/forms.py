@@ -6,6 +6,14 @@ from portal import audit_labels
 from portal.models import AuditLog
 
 
+def posted_id(data, name):
+    """The whole number a hand-built form posted as ``name`` (a row's id, a select's choice), else 0 — which no row
+    has, so a forged or garbled value ("abc", "1\x00") finds nothing (a 404, or "please choose") instead of
+    reaching ``int()`` in the ORM and answering 500."""
+    value = (data.get(name) or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
 def audit_actions():
     """The distinct actions of the audit log, by a loose index scan (one index probe per distinct value) instead
     of a DISTINCT over the whole table; exact, and fast while actions are few and rows many."""

@@ -1,5 +1,6 @@
-"""Request-wide duties: the client IP for the audit log, the idle-session timeout (DOMAIN §8), no caching
-of personal data (issue 14 #9), and a clear page when a PDF cannot be sealed (issue 17)."""
+"""Request-wide duties: a query string no field can hold answered 400, the client IP for the audit log, the
+idle-session timeout (DOMAIN §8), no caching of personal data (issue 14 #9), and a clear page when a PDF cannot be
+sealed (issue 17)."""
 
 import logging
 import time
@@ -7,6 +8,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -20,6 +22,21 @@ logger = logging.getLogger(__name__)
 
 # Writing the session on every request would cost a write per page view; a minute's precision is enough.
 _TOUCH_EVERY = 60
+
+
+class NulQueryMiddleware:
+    """A NUL character in the query string (``%00``) is a bad request (400, the Chinese page), not a search:
+    PostgreSQL text cannot hold one, so any list filtering on it — the portal's or the Django admin's — failed with
+    a 500. POSTed form fields refuse it already (Django's ``ProhibitNullCharactersValidator``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            raise BadRequest("NUL in the query string")
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

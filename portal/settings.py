@@ -94,6 +94,7 @@ MIDDLEWARE = [
     # Static files through WhiteNoise everywhere (gunicorn in production, runserver for the demo with DEBUG
     # off), so that the demo is served as production is.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.NulQueryMiddleware",  # ?q=%00 is a 400, never a database error
     # An anonymous visitor's cached /v/<id> page, served without the session and sign-in layers below.
     "certificates.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -177,6 +177,11 @@ def save_mapping(*, user, institution, occupation, majors):
     """The school's majors related to an occupation it is filed for or entrusts (replaces the list)."""
     require(user, "assessment.manage", institution)
     majors = sorted({m.strip() for m in majors if m.strip()})
+    limit = MajorMapping._meta.get_field("major").max_length
+    wrong = [m for m in majors if len(m) > limit or "\x00" in m]
+    if wrong:
+        raise AssessmentError([_("专业名称“%(m)s…”无效：每个专业一行，不超过%(n)d个字，不含控制字符。")
+                               % {"m": m.replace("\x00", "")[:20], "n": limit} for m in wrong])
     with transaction.atomic():
         MajorMapping.objects.filter(institution=institution, occupation=occupation).exclude(major__in=majors).delete()
         for major in majors:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from certificates.filing import from_application
 from evaluation.models import Graduate
 from portal import access
+from portal.forms import posted_id
 from portal.models import Occupation
 
 from ..forms import ConflictForm, ScoreImportForm
@@ -72,7 +73,7 @@ def score_sheet(request, pk):
     if not access.can(request.user, "assessment.score", session):
         raise Http404
     if request.method == "POST":
-        candidate = get_object_or_404(Candidate, pk=request.POST.get("candidate") or 0, session=session)
+        candidate = get_object_or_404(Candidate, pk=posted_id(request.POST, "candidate"), session=session)
         values = {}
         for key in ("theory", "practical"):
             try:
@@ -140,7 +141,8 @@ def mapping(request):
     ids |= set(institution.track_b_entrustments.filter(state="acknowledged").values_list("occupations", flat=True))
     occupations = list(Occupation.objects.filter(pk__in=[i for i in ids if i]).order_by("code"))
     if request.method == "POST":
-        occupation = get_object_or_404(Occupation, pk=request.POST.get("occupation") or 0, pk__in=[o.pk for o in occupations])
+        occupation = get_object_or_404(Occupation, pk=posted_id(request.POST, "occupation"),
+                                       pk__in=[o.pk for o in occupations])
         majors = request.POST.get("majors", "").replace("，", "\n").replace("、", "\n").splitlines()
         act(request, service.save_mapping, user=request.user, institution=institution, occupation=occupation,
             majors=majors, success=_("已保存“%(occ)s”的相关专业。") % {"occ": occupation.name})
@@ -162,7 +164,7 @@ def declarations(request):
     if institution is None or not access.can(request.user, "assessment.manage", institution):
         raise Http404
     if request.method == "POST":
-        declaration = get_object_or_404(UnemployedDeclaration, pk=request.POST.get("declaration") or 0,
+        declaration = get_object_or_404(UnemployedDeclaration, pk=posted_id(request.POST, "declaration"),
                                         graduate__institution=institution)
         confirm = request.POST.get("decision") == "confirm"
         act(request, service.decide_declaration, declaration, user=request.user, confirm=confirm,

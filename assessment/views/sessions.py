@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.track_b.models import Examiner
 from portal import access
+from portal.forms import posted_id
 from portal.models import Occupation
 
 from .. import selectors
@@ -161,7 +162,7 @@ def session_supervisor(request, pk):
     session = get_session(request, pk)
     if not access.can(request.user, "assessment.session_oversee", session):
         raise Http404
-    chosen = sessions.supervisor_choices(session).filter(pk=request.POST.get("supervisor") or 0).first()
+    chosen = sessions.supervisor_choices(session).filter(pk=posted_id(request.POST, "supervisor")).first()
     if chosen is None:
         messages.error(request, _("请选择质量督导员。"))
         return to_session(session)

@@ -141,7 +141,9 @@ def add_cooperation_document(*, application, actor, title, file):
 def remove_cooperation_document(*, application, actor, document_id):
     with transaction.atomic():
         locked = _locked_editable(application, actor)
-        doc = CooperationDocument.objects.get(application=locked, pk=document_id)
+        doc = CooperationDocument.objects.filter(application=locked, pk=document_id).first()
+        if doc is None:
+            raise ValidationError(_("该附件不存在或已删除。"))
         audit.record(actor=actor, action="track_a.remove_document", obj=locked, role=Role.UNIVERSITY_STAFF,
                      changes={"title": doc.title})
         doc.file.delete(save=False)

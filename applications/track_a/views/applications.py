@@ -15,6 +15,7 @@ from applications.track_a import forms, rules, sections, selectors, services, ta
 from applications.track_a.models import ApplicationPdf, CooperationDocument, Office, State
 from applications.workflow import WorkflowError
 from portal import access, signing
+from portal.forms import posted_id
 from portal.models import Institution
 
 from .common import _application, _can, _detail, _error_list, _form_action, _history, _pending, _serve
@@ -44,7 +45,7 @@ def index(request):
 @login_required
 @require_POST
 def start(request):
-    institution = get_object_or_404(Institution, pk=request.POST.get("institution") or 0) \
+    institution = get_object_or_404(Institution, pk=posted_id(request.POST, "institution")) \
         if request.POST.get("institution") else None
     if institution is None:
         ids = access.institution_ids(request.user)
@@ -142,7 +143,7 @@ def edit_section(request, pk, section):
                     messages.success(request, _("附件已上传。"))
                     return redirect("track_a:edit_section", pk=app.pk, section=section)
             elif section == "cooperation" and request.POST.get("action", "").startswith("delete:"):
-                doc_id = int(request.POST["action"].split(":", 1)[1])
+                doc_id = posted_id({"id": request.POST["action"].split(":", 1)[1]}, "id")
                 services.remove_cooperation_document(application=app, actor=request.user, document_id=doc_id)
                 messages.success(request, _("附件已删除。"))
                 return redirect("track_a:edit_section", pk=app.pk, section=section)
@@ -160,7 +161,7 @@ def edit_section(request, pk, section):
                     return _saved(request, app, section)
         except ValidationError as exc:
             errors = _error_list(exc)
-        except (WorkflowError, CooperationDocument.DoesNotExist, ValueError) as exc:
+        except WorkflowError as exc:
             messages.error(request, str(exc))
             return _detail(app)
         app.refresh_from_db()
