@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -85,6 +86,13 @@ def session_new(request, pk=None):
     return render(request, "assessment/session_form.html", {"form": form, "session": session, "filing": filing})
 
 
+def _certificates_of(candidate):
+    try:
+        return candidate.result.certificates.all()
+    except ObjectDoesNotExist:  # no result yet
+        return []
+
+
 @login_required
 @require_GET
 def session_detail(request, pk):
@@ -95,9 +103,14 @@ def session_detail(request, pk):
     candidates = list(session.candidates.select_related("graduate", "confirmed_by", "first_by", "exemption")
                       .prefetch_related("result__certificates"))
     examiner = access.can(user, "assessment.score", session) or session.examiners.filter(user=user).exists()
+    # Links only to what this user may open (an examiner sees the session, not the plan or the certificates). Every
+    # certificate of the session has the same issuer, so one answer serves them all.
+    issued = next((c for candidate in candidates for c in _certificates_of(candidate)), None)
     return render(request, "assessment/session_detail.html", {
         "session": session, "candidates": candidates, "examiners": session.examiners.select_related("examiner", "user"),
         "own": own, "office": office, "examiner": examiner,
+        "plan_link": access.can(user, "assessment.plan_view", session.plan_line.plan),
+        "certificate_links": issued is not None and access.can(user, "certificates.view", issued),
         "supervisor": access.can(user, "assessment.supervise", session),
         "may_score": access.can(user, "assessment.score", session),
         "show_ids": own, "today": timezone.localdate(), "history": readable_history(session),

@@ -108,9 +108,11 @@ def detail(request, pk):
     }
     if actions["edit"] or app.state == State.DRAFT:
         context["checklist"] = sections.checklist(app, **rows)
-    if app.state == State.AUTHORISED:
-        context["committees"] = list(app.institution.pilot_committees.all())
+    if app.state == State.AUTHORISED:  # links only to what this user may open (an expert reads the application)
+        context["committees"] = [c for c in app.institution.pilot_committees.all()
+                                 if access.can(request.user, "track_a.view_committee", c)]
         context["can_start_committee"] = access.can(request.user, "track_a.start_committee", app.institution)
+        context["can_view_standards"] = access.can(request.user, "evaluation.view_standard", None)
     return render(request, "track_a/detail.html", context)
 
 
