@@ -287,4 +287,5 @@ class Certificate(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=CertificateStatus.VALID, target=CertificateStatus.SUPERSEDED)
     def supersede(self):
-        """A corrected version was issued; this one now points to it (``replaced_by``)."""
+        """A corrected version was issued — or, for a title, the certificate of the decision a 复查 put in place of
+        this one's — and this one now points to it (``replaced_by``)."""
