@@ -315,6 +315,18 @@ def source_problem(certificate):
     return result_problem(result, filing_of(certificate.issuer))
 
 
+def source_id_number(certificate):
+    """The ID number of the person the certificate's source evaluated: the graduate's record (a title's decision, a
+    skill result's candidate), else the result's own."""
+    if certificate.kind == CertificateKind.TITLE:
+        decision = decision_for_source(certificate.source_key)
+        return decision.graduate.id_number if decision is not None else ""
+    result = certificate.assessment_result
+    if result is None:
+        return ""
+    return result.candidate.graduate.id_number if result.candidate_id else result.id_number
+
+
 def correct_certificate(certificate, *, actor, changes, note, issue_date=None):
     """Issues a corrected version (new number, new verification id); the old one verifies as superseded. Only
     printed data (``CORRECTABLE``), and only while the certificate's source still allows one (``source_problem``)."""
@@ -328,6 +340,12 @@ def correct_certificate(certificate, *, actor, changes, note, issue_date=None):
     fields.update({k: v for k, v in changes.items() if v not in (None, "")})
     if "id_number" in changes:
         fields["id_number"] = identifiers.normalize_ric(fields["id_number"])
+        recorded = identifiers.normalize_ric(source_id_number(certificate) or "")
+        if fields["id_number"] != certificate.data["id_number"] and fields["id_number"] != recorded:
+            # A wrong digit is a clerical error; another number is another person. The number comes from the
+            # record of the person evaluated: correct that record first (it is the school's register, logged).
+            raise ValidationError(_("证件号码只能更正为被评价人记录中的号码（%(id)s）；如该记录有误，请先更正学籍记录。")
+                                  % {"id": identifiers.mask_id(recorded) if recorded else "—"})
     if fields == {k: certificate.data[k] for k in fields}:
         raise ValidationError(_("没有需要更正的内容。"))
     photo = None

@@ -7,6 +7,8 @@
 - A 复查 that ends in 未通过, or the office's refusal to record a result, revokes the title certificate at once.
 - A 复查 that ends in 通过 is followed by a certificate from the new decision, which supersedes the earlier one:
   the graduate never holds two.
+- A correction cannot hand the certificate to another person: the ID number is corrected only to the one on the
+  record of the person evaluated (that record is corrected first, in the school's register).
 
 An audit found each of these open on the code before this change (a correction re-issued a valid certificate
 while a 复查 was pending, after one ended in 未通过, after a refusal and in a suspended session; a passing 复查
@@ -25,6 +27,7 @@ from certificates.models import Certificate, CertificateStatus, RevocationReason
 from certificates.titles import issue_round_titles
 from evaluation.rounds import selectors, services
 from evaluation.rounds.models import Decision, ResultsFiling, RoundState
+from portal import identifiers
 from portal.models import Occupation
 from tests.certificates.chain import filed_application, reported_result, session_for
 from tests.rounds import factories as f
@@ -133,6 +136,23 @@ def test_a_titles_major_and_approval_number_are_not_corrections(world):
         with pytest.raises(ValidationError, match="不能更正"):
             certificates.correct_certificate(certificate, actor=world.staff, changes={field: value}, note="更正")
     assert _correct(certificate, world.staff).data["employer"] == "另一家公司"  # printed data still is
+
+
+def test_a_correction_cannot_hand_the_certificate_to_another_person(world):
+    _rnd, certificate, decision = _issued(world)
+    someone_else = "340104199905050011"
+    with pytest.raises(ValidationError, match="只能更正为被评价人记录中的号码"):
+        certificates.correct_certificate(certificate, actor=world.staff, changes={"id_number": someone_else},
+                                         note="更正")
+    # the register had a wrong digit, corrected there: the certificate follows it
+    graduate = decision.graduate
+    wrong = identifiers.normalize_ric(graduate.id_number)
+    body = wrong[:16] + str((int(wrong[16]) + 2) % 10)  # another sequence digit, the same sex
+    right = body + identifiers.ric_check_digit(body)
+    type(graduate).objects.filter(pk=graduate.pk).update(id_number=right)
+    corrected = certificates.correct_certificate(certificate, actor=world.staff, changes={"id_number": right},
+                                                 note="身份证号录入错误，学籍记录已更正")
+    assert corrected.holder_id_number == right and corrected.status == CertificateStatus.VALID
 
 
 def test_no_corrected_skill_certificate_from_a_suspended_session(world):
