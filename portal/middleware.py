@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -25,9 +26,11 @@ _TOUCH_EVERY = 60
 
 
 class NulQueryMiddleware:
-    """A NUL character in the query string (``%00``) is a bad request (400, the Chinese page), not a search:
-    PostgreSQL text cannot hold one, so any list filtering on it — the portal's or the Django admin's — failed with
-    a 500. POSTed form fields refuse it already (Django's ``ProhibitNullCharactersValidator``)."""
+    """A NUL character in the query string (``%00``) is a bad request (400, the Chinese page; for the open API its
+    JSON error), not a search: PostgreSQL text cannot hold one, so any list filtering on it — the portal's or the
+    Django admin's — failed with a 500. POSTed form fields refuse it already (``ProhibitNullCharactersValidator``)."""
+
+    API_PREFIX = "/api/"  # portal/urls.py: the open API answers ``{"detail": "中文说明"}`` (api/main.py)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,6 +38,8 @@ class NulQueryMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
+            if request.path_info.startswith(self.API_PREFIX):
+                return JsonResponse({"detail": _("请求参数含有无效字符（NUL）。")}, status=400)
             raise BadRequest("NUL in the query string")
         return self.get_response(request)
 

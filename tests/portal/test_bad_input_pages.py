@@ -28,6 +28,12 @@ def test_a_nul_in_the_query_string_is_a_bad_request(world, client, path):
         assert "请求有误" in response.content.decode()
 
 
+def test_the_open_api_answers_a_nul_in_its_own_json(client):
+    response = client.get("/api/v1/public/certificates/verify?text=%00")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "请求参数含有无效字符（NUL）。"}
+
+
 def test_a_username_longer_than_any_account_is_refused_like_any_failure(world, client):
     response = client.post(reverse("login"), {"username": "x" * 300, "password": "wrong-password"})
     assert response.status_code == 200
