@@ -41,9 +41,9 @@ SKILL_FIELDS = ("name", "id_type", "id_number", "occupation", "occupation_code",
                 "level_digit", "institution_name", "institution_code")
 TITLE_FIELDS = ("name", "gender", "birth_date", "id_number", "employer", "series", "major", "qualification",
                 "grade", "method", "committee", "approval_no", "obtained_on", "issuer_name", "issuer_uscc")
-# What a correction may change (the rest is the certificate's substance: revoke and issue anew instead).
 ID_TYPE_LABELS = {IdType.RIC: "居民身份证"}  # printed in Chinese whatever the UI language
-# A title's major and 批准文号 are the committee's decision, not printed data: a change of them is a 复查's.
+# What a correction may change (the rest is the certificate's substance: revoke and issue anew instead). A title's
+# major and 批准文号 are the committee's decision, not printed data: a change of them is a 复查's.
 CORRECTABLE = {
     CertificateKind.SKILL: ("name", "id_number", "job_type"),
     CertificateKind.TITLE: ("name", "gender", "birth_date", "id_number", "employer"),

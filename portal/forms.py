@@ -6,12 +6,17 @@ from portal import audit_labels
 from portal.models import AuditLog
 
 
-def posted_id(data, name):
-    """The whole number a hand-built form posted as ``name`` (a row's id, a select's choice), else 0 — which no row
-    has, so a forged or garbled value ("abc", "1\x00") finds nothing (a 404, or "please choose") instead of
-    reaching ``int()`` in the ORM and answering 500."""
-    value = (data.get(name) or "").strip()
+def whole_number(value):
+    """``value`` as a row id when it is one (ASCII digits, within a bigint), else 0 — which no row has, so a forged
+    or garbled value ("abc", full-width digits, a NUL) finds nothing (a 404, or "please choose") instead of reaching
+    ``int()`` in the ORM and answering 500."""
+    value = (value or "").strip()
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
+def posted_id(data, name):
+    """The row id a hand-built form posted as ``name`` (a row's id, a select's choice): ``whole_number``."""
+    return whole_number(data.get(name))
 
 
 def audit_actions():

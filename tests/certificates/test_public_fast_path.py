@@ -59,8 +59,8 @@ def test_middleware_sits_after_security_and_skips_only_the_session_layers(settin
     chain = settings.MIDDLEWARE
     mine = chain.index("certificates.middleware.PublicPageCacheMiddleware")
     # before it only the security headers, static files and the refusal of a NUL query (a 400 before any Redis)
-    assert chain[:mine] == ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware",
-                            "portal.middleware.NulQueryMiddleware"]
+    assert chain[:mine] == ["django.middleware.security.SecurityMiddleware",
+                            "whitenoise.middleware.WhiteNoiseMiddleware", "portal.middleware.NulQueryMiddleware"]
     served = [m for m in chain[mine + 1:] if m not in middleware.SKIPPED]
     assert served == ["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware",
                       "django.middleware.clickjacking.XFrameOptionsMiddleware", "csp.middleware.CSPMiddleware"]

@@ -15,7 +15,7 @@ from applications.track_a import forms, rules, sections, selectors, services, ta
 from applications.track_a.models import ApplicationPdf, CooperationDocument, Office, State
 from applications.workflow import WorkflowError
 from portal import access, signing
-from portal.forms import posted_id
+from portal.forms import posted_id, whole_number
 from portal.models import Institution
 
 from .common import _application, _can, _detail, _error_list, _form_action, _history, _pending, _serve
@@ -145,7 +145,7 @@ def edit_section(request, pk, section):
                     messages.success(request, _("附件已上传。"))
                     return redirect("track_a:edit_section", pk=app.pk, section=section)
             elif section == "cooperation" and request.POST.get("action", "").startswith("delete:"):
-                doc_id = posted_id({"id": request.POST["action"].split(":", 1)[1]}, "id")
+                doc_id = whole_number(request.POST["action"].split(":", 1)[1])
                 services.remove_cooperation_document(application=app, actor=request.user, document_id=doc_id)
                 messages.success(request, _("附件已删除。"))
                 return redirect("track_a:edit_section", pk=app.pk, section=section)

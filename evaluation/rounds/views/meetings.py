@@ -100,8 +100,9 @@ def session(request, pk):
         messages.error(request, _("当前不能召集评审会议。"))
         return redirect("rounds:session", pk=rnd.pk)
     return render(request, "rounds/session.html", {
+        "round": rnd, "manage": manage, "form": form, "pool": pool, "waiting": waiting, "today": today,
         # Supervising offices see the progress and the tallies, not whose (issue 14 #10: counts, not names).
-        "round": rnd, "manage": manage, "anonymous": not access.can(user, "rounds.view_personal", rnd), "form": form, "pool": pool, "waiting": waiting, "today": today,
+        "anonymous": not access.can(user, "rounds.view_personal", rnd),
         "rereviews_waiting": rereviews, "rereviews": Paginator(selectors.rereviews_of(rnd), PER_PAGE).get_page(request.GET.get("r")) if manage else [],
         "rows": [_meeting_rows(m, with_names=manage, page=request.GET.get(_param(m))) for m in items],
         "filing_problems": meetings.filing_problems(rnd.committee, today),
