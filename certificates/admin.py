@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from portal.adminkit import ReadOnlyAdmin
+
 from .models import AssessmentResult, Certificate, IssuanceBatch, SerialCounter
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Issued data is changed only through the services (issue, revoke, correct), never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Certificate)

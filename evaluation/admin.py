@@ -1,5 +1,8 @@
 """Django admin for site admins: graduates (export with django-import-export; import through the one
-pipeline of ``evaluation.importing``), standards, verdicts, runs, imports."""
+pipeline of ``evaluation.importing``), standards, verdicts, runs, imports — all read-only here. A graduate's record
+comes from the school's transcript import (checked, audited) and is corrected there; a verdict from the rule
+engine; a standard's version from the portal's page, checked against the baseline. An edit by hand would bypass
+the checks and the log that make a verdict trustworthy."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -8,6 +11,7 @@ from django.template.response import TemplateResponse
 from import_export.admin import ImportExportModelAdmin
 
 from portal import identifiers
+from portal.adminkit import ReadOnlyAdmin, ReadOnlyMixin, ReadOnlyTabularInline
 
 from .forms import ImportForm
 from .importing.read import TableError
@@ -25,13 +29,12 @@ from .resources import GraduateResource
 from .services import imports
 
 
-class AchievementInline(admin.TabularInline):
+class AchievementInline(ReadOnlyTabularInline):
     model = Achievement
-    extra = 0
 
 
 @admin.register(Graduate)
-class GraduateAdmin(ImportExportModelAdmin):
+class GraduateAdmin(ReadOnlyMixin, ImportExportModelAdmin):
     resource_classes = [GraduateResource]
     list_display = ["student_number", "name", "institution", "graduation_year", "degree_level", "major",
                     "masked_id"]
@@ -65,47 +68,37 @@ class GraduateAdmin(ImportExportModelAdmin):
         return TemplateResponse(request, "admin/evaluation/graduate/import.html", context,
                                 status=400 if form.errors else 200)
 
-    def get_exclude(self, request, obj=None):
-        # A stored ID number is shown masked here too (DOMAIN §8); the portal's page shows it in full
-        # on demand, with an audit record. It can be entered when adding a record.
-        return ["id_number"] if obj is not None else []
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["masked_id"] if obj is not None else []
+    # A stored ID number is shown masked here too (DOMAIN §8); the portal's page shows it in full on demand, with
+    # an audit record.
+    exclude = ["id_number"]
+    readonly_fields = ["masked_id"]
 
 
-class VersionInline(admin.TabularInline):
-    model = StandardVersion
-    extra = 0
-    readonly_fields = ["number", "name", "data", "note", "published_by", "published_at"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False  # versions are published through the portal, which checks them against the baseline
+class VersionInline(ReadOnlyTabularInline):
+    model = StandardVersion  # published through the portal, which checks them against the baseline
 
 
 @admin.register(SchoolStandard)
-class SchoolStandardAdmin(admin.ModelAdmin):
+class SchoolStandardAdmin(ReadOnlyAdmin):
     list_display = ["institution", "created_at"]
     inlines = [VersionInline]
 
 
 @admin.register(StoredVerdict)
-class StoredVerdictAdmin(admin.ModelAdmin):
+class StoredVerdictAdmin(ReadOnlyAdmin):
     list_display = ["graduate", "level", "path", "may_apply", "standard_version", "evaluated_at"]
     list_filter = ["level", "may_apply"]
     raw_id_fields = ["graduate", "run"]
-    readonly_fields = ["result"]
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(admin.ModelAdmin):
+class EvaluationRunAdmin(ReadOnlyAdmin):
     list_display = ["institution", "graduation_year", "major", "status", "done", "total", "created_at"]
     list_filter = ["status"]
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "uploaded_by", "institution", "path", "status", "rows", "new", "updated",
                     "unchanged", "error_count", "created_at"]
     list_filter = ["status", "path"]
@@ -113,7 +106,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivationCode)
-class ActivationCodeAdmin(admin.ModelAdmin):
+class ActivationCodeAdmin(ReadOnlyAdmin):
     list_display = ["graduate", "created_at", "expires_at", "used_at"]
     exclude = ["code_hash"]
     raw_id_fields = ["graduate"]

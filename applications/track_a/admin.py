@@ -1,4 +1,6 @@
-"""Read-mostly admin for Track A: the workflow moves only through the portal's pages and services."""
+"""Read-only admin for Track A: an application, a granted authority and a committee (its members, terms, validity
+and level) change only through the portal's pages and services — submitted, reviewed, filed (核准备案) and adjusted
+with the office's consent (附件2 二(二)), each step logged. An edit here would skip all of that."""
 
 from django.contrib import admin
 
@@ -10,42 +12,36 @@ from applications.track_a.models import (
     PilotApplication,
     PilotMajor,
 )
+from portal.adminkit import ReadOnlyAdmin, ReadOnlyTabularInline
 
 
-class MajorInline(admin.TabularInline):
+class MajorInline(ReadOnlyTabularInline):
     model = PilotMajor
-    extra = 0
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(ReadOnlyTabularInline):
     model = PartnerEnterprise
-    extra = 0
-    max_num = 5
 
 
 @admin.register(PilotApplication)
-class PilotApplicationAdmin(admin.ModelAdmin):
+class PilotApplicationAdmin(ReadOnlyAdmin):
     list_display = ["unit_name", "institution", "state", "submission_count", "submitted_at"]
     list_filter = ["state", "institution__city"]
     search_fields = ["unit_name", "institution__name"]
-    readonly_fields = ["state", "submission_count", "submitted_at"]
     inlines = [MajorInline, PartnerInline]
 
 
 @admin.register(GrantedAuthority)
-class GrantedAuthorityAdmin(admin.ModelAdmin):
+class GrantedAuthorityAdmin(ReadOnlyAdmin):
     list_display = ["number", "institution", "from_year", "decided_at"]
-    readonly_fields = ["letter_sha256"]
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ReadOnlyTabularInline):
     model = CommitteeMember
-    extra = 0
 
 
 @admin.register(EvaluationCommittee)
-class EvaluationCommitteeAdmin(admin.ModelAdmin):
+class EvaluationCommitteeAdmin(ReadOnlyAdmin):
     list_display = ["name", "institution", "level", "state"]
     list_filter = ["state", "level"]
-    readonly_fields = ["state", "filing_count", "approved_at"]
     inlines = [MemberInline]

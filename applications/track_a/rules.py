@@ -33,6 +33,17 @@ COMMITTEE_MAX_TERM_YEARS = 3
 _TITLE_RANK = {"senior": 4, "deputy_senior": 3, "intermediate": 2, "junior": 1, "skilled": 0, "none": 0}
 
 
+def is_senior(title_level):
+    """副高级 or higher (a 高级专家 in a 中级 committee's majority)."""
+    return _TITLE_RANK.get(title_level, 0) >= _TITLE_RANK["deputy_senior"]
+
+
+def seniors_needed(level, size):
+    """How many of ``size`` members must be 副高级 or higher: more than half in a 中级 committee (附件2 二(二)1),
+    none required in a 初级 one."""
+    return size // 2 + 1 if level == COMMITTEE_INTERMEDIATE else 0
+
+
 # --- who may apply ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -149,7 +160,7 @@ def committee_problems(*, level, members, authority_levels=(), on=None):
     chairs = [m for m in members if m.is_chair]
     if len(chairs) != 1:
         problems.append("评委会应有且只有一名主任委员，当前%d名。" % len(chairs))
-    elif _TITLE_RANK.get(chairs[0].title_level, 0) < _TITLE_RANK["deputy_senior"]:
+    elif not is_senior(chairs[0].title_level):
         problems.append("主任委员%s应具有副高级及以上职称。" % chairs[0].name)
     for m in members:
         if not m.term_start or not m.term_end:
@@ -164,8 +175,8 @@ def committee_problems(*, level, members, authority_levels=(), on=None):
     if below:
         problems.append("评审专家应具有中级及以上职称：%s不符合。" % "、".join(below))
     if level == COMMITTEE_INTERMEDIATE and n:
-        senior = sum(1 for m in members if _TITLE_RANK.get(m.title_level, 0) >= _TITLE_RANK["deputy_senior"])
-        if senior * 2 <= n:
+        senior = sum(1 for m in members if is_senior(m.title_level))
+        if senior < seniors_needed(level, n):
             problems.append("中级评委会应有过半数委员具有副高级及以上职称，当前%d/%d。" % (senior, n))
     if committee_levels_needed(authority_levels) == COMMITTEE_INTERMEDIATE and level != COMMITTEE_INTERMEDIATE:
         problems.append("自主评审权包括工程师（中级），应组建中级职称评委会。")

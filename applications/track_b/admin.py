@@ -2,22 +2,13 @@
 
 from django.contrib import admin
 
+from portal.adminkit import ReadOnlyAdmin
+
 from .models import Entrustment, ExemptionRequest, FilingApplication, FilingCodeCounter
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(FilingApplication)
-class FilingApplicationAdmin(ReadOnly):
+class FilingApplicationAdmin(ReadOnlyAdmin):
     list_display = ["unit_name", "institution", "state", "authority_role", "authority_city", "filing_code",
                     "submitted_at", "filed_at"]
     list_filter = ["state", "authority_role", "authority_city"]
@@ -26,18 +17,18 @@ class FilingApplicationAdmin(ReadOnly):
 
 
 @admin.register(FilingCodeCounter)
-class FilingCodeCounterAdmin(ReadOnly):
+class FilingCodeCounterAdmin(ReadOnlyAdmin):
     list_display = ["province", "last_sequence"]
 
 
 @admin.register(Entrustment)
-class EntrustmentAdmin(ReadOnly):
+class EntrustmentAdmin(ReadOnlyAdmin):
     list_display = ["institution", "state", "entrusted_kind", "reported_at", "acknowledged_at"]
     list_filter = ["state"]
 
 
 @admin.register(ExemptionRequest)
-class ExemptionRequestAdmin(ReadOnly):
+class ExemptionRequestAdmin(ReadOnlyAdmin):
     list_display = ["institution", "occupation", "level", "state", "created_at"]
     list_filter = ["state"]
     exclude = ["id_number", "name"]  # personal data: shown (masked) in the portal, not here

@@ -3,6 +3,7 @@ students who opted in themselves; 1+X exemptions applied only where granted; one
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,13 +252,23 @@ def open_sessions_for_student(user):
 
 
 def declare_conflict(session, *, user, graduate, kind, note=""):
-    """An examiner declares a conflict (回避) with a candidate: they never examine that graduate."""
+    """An examiner declares a conflict (回避) with a candidate: they never examine that graduate.
+
+    Declared after scoring, the examiner's entries for that graduate that are not yet published are void (DOMAIN
+    §7: the conflicts of committee members apply to examiners; a member's ballot is withdrawn the same way): their
+    first entry, and a confirmation they made or one of their first entry. Two other examiners enter again."""
     require(user, "assessment.session_view", session)
     if not session.examiners.filter(user=user).exists():
         raise AssessmentError(_("只有本场考评人员可以申报回避。"))
     with transaction.atomic():
         conflict, _created = ExaminerConflict.objects.get_or_create(user=user, graduate=graduate,
                                                                     defaults={"kind": kind, "note": note})
+        open_entries = Candidate.objects.select_for_update().filter(graduate=graduate,
+                                                                    session__state=SessionState.REPORTED)
+        voided = list(open_entries.filter(Q(first_by=user) | Q(confirmed_by=user)).values_list("pk", flat=True))
+        Candidate.objects.filter(pk__in=voided).update(
+            first_theory=None, first_practical=None, first_by=None, theory_score=None, practical_score=None,
+            confirmed_by=None, confirmed_at=None)
         audit.record(actor=user, action="assessment.declare_conflict", obj=session, role=Role.EXPERT,
-                     changes={"graduate": graduate.pk, "kind": kind})
+                     changes={"graduate": graduate.pk, "kind": kind, "voided_entries": voided})
     return conflict

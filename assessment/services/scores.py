@@ -47,8 +47,14 @@ def _check(candidate, user, theory, practical):
         problems.append(_("考核开始后、成绩公布前方可录入成绩。"))
     if candidate.attendance != Attendance.PRESENT:
         problems.append(_("%(name)s 未登记为到考，不能录入成绩。") % {"name": candidate.graduate.name})
-    if ExaminerConflict.objects.filter(user=user, graduate_id=candidate.graduate_id).exists():
+    conflicted = set(ExaminerConflict.objects.filter(graduate_id=candidate.graduate_id,
+                                                     user_id__in=[user.pk, candidate.first_by_id])
+                     .values_list("user_id", flat=True))
+    if user.pk in conflicted:
         problems.append(_("您已申报与 %(name)s 回避，不能为其评分。") % {"name": candidate.graduate.name})
+    elif candidate.first_by_id in conflicted and candidate.confirmed_at is None:
+        problems.append(_("%(name)s 的第一次录入者已申报回避，该录入作废，请由其他考评员重新录入。")
+                        % {"name": candidate.graduate.name})
     if candidate.confirmed_at is not None:
         problems.append(_("%(name)s 的成绩已复核确认，不能再改。") % {"name": candidate.graduate.name})
     for key, label, value, exempt in (("theory", _("理论知识"), theory, candidate.exempt_theory),

@@ -4,6 +4,8 @@ records are read-only (they change only through the workflow)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.adminkit import ReadOnlyAdmin
+
 from .models import (
     Decision,
     EvaluationRound,
@@ -41,38 +43,27 @@ class HolidayYearAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(EvaluationRound)
-class EvaluationRoundAdmin(ReadOnly):
+class EvaluationRoundAdmin(ReadOnlyAdmin):
     list_display = ["name", "institution", "graduation_year", "state", "document_number"]
     list_filter = ["state", "graduation_year"]
 
 
 @admin.register(TitleApplication)
-class TitleApplicationAdmin(ReadOnly):
+class TitleApplicationAdmin(ReadOnlyAdmin):
     list_display = ["graduate", "round", "level", "state"]
     list_filter = ["state", "level"]
     list_select_related = ["graduate", "round"]
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnly):
+class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ["receipt", "notice", "state", "lodged_at"]
     list_filter = ["state"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnly):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["graduate", "round", "level", "passed", "approval_number", "decided_on", "supersedes"]
     list_filter = ["passed", "level"]
     list_select_related = ["graduate", "round", "supersedes"]
@@ -90,7 +81,7 @@ class MeetingMemberInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnly):
+class MeetingAdmin(ReadOnlyAdmin):
     """Meetings with who was called and who checked in. Ballots are not in the admin at all: ``SecretBallot``
     and ``VoteCast`` are deliberately unregistered (docs/ballot_secrecy.md)."""
 
@@ -100,7 +91,7 @@ class MeetingAdmin(ReadOnly):
 
 
 @admin.register(Tally)
-class TallyAdmin(ReadOnly):
+class TallyAdmin(ReadOnlyAdmin):
     list_display = ["application", "meeting", "present", "recused", "voters", "yes", "no", "abstain", "not_voted",
                     "outcome"]
     list_filter = ["outcome"]

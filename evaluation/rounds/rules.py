@@ -56,10 +56,16 @@ def decide(*, size, present, recused, yes):
     return ("passed" if passes(yes, voters) else "failed"), voters
 
 
-def draw(pool, seats, seed):
-    """The members drawn (随机抽取) from ``pool`` (ids) for ``seats`` seats, reproducible from ``seed``:
-    ``random.Random(seed).sample(sorted(pool), seats)``, returned sorted."""
-    return sorted(random.Random(seed).sample(sorted(pool), seats))
+def draw(pool, seats, seed, reserved=(), reserved_seats=0):
+    """The members drawn (随机抽取) from ``pool`` (ids) for ``seats`` seats, reproducible from ``seed``, sorted.
+
+    ``reserved_seats`` of them first from ``reserved`` (a part of the pool: the 副高级 and above members a 中级
+    committee's meeting must seat in majority), then the rest from what is left of the pool, with one
+    ``random.Random(seed)``. Without reserved seats this is ``random.Random(seed).sample(sorted(pool), seats)``.
+    """
+    rng = random.Random(seed)
+    first = rng.sample(sorted(reserved), reserved_seats)
+    return sorted(first + rng.sample(sorted(set(pool) - set(first)), seats - reserved_seats))
 
 
 def above(applied_level, verdict_level):

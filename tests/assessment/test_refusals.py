@@ -15,6 +15,7 @@ from assessment.models import ExaminerConflict, PlanLine
 from assessment.services import candidates, plans, results, scores, sessions
 from assessment.services.common import AssessmentError
 from certificates import services as certificates
+from portal.models import AuditLog
 from tests.track_b.factories import ELECTRICIAN, ROBOT, occ
 
 from . import builders as b
@@ -241,6 +242,29 @@ def test_a_conflicted_examiner_cannot_score_that_candidate(held):
     with b.at(b.SESSION_DAY, 16):
         candidates.declare_conflict(s, user=first, graduate=c.graduate, kind="supervised")
         refused(scores.enter_scores, c, user=first, theory=Decimal("70"), practical=Decimal("80"), match="回避")
+
+
+def test_a_conflict_declared_after_scoring_voids_that_examiners_entries(held):
+    """DOMAIN §7: the 回避 list applies to 考评员 as to committee members, whose ballot a late declaration withdraws.
+    An entry the recused examiner made — a first entry, or a confirmation — is void until the results are
+    published; the other examiners enter again."""
+    w, app, s = held
+    first, second = b.examiner_users(app)[:2]
+    one, two = s.candidates.order_by("id")[:2]
+    with b.at(b.SESSION_DAY, 16):
+        assert scores.enter_scores(one, user=first, theory=Decimal("90"), practical=Decimal("90")) == "entered"
+        assert scores.enter_scores(two, user=first, theory=Decimal("80"), practical=Decimal("80")) == "entered"
+        assert scores.enter_scores(two, user=second, theory=Decimal("80"), practical=Decimal("80")) == "confirmed"
+        candidates.declare_conflict(s, user=first, graduate=one.graduate, kind="supervised")
+        candidates.declare_conflict(s, user=second, graduate=two.graduate, kind="relative")
+        one.refresh_from_db()
+        two.refresh_from_db()
+        assert (one.first_by_id, one.first_theory, one.confirmed_at) == (None, None, None)
+        assert (two.first_by_id, two.theory_score, two.confirmed_by_id, two.confirmed_at) == (None, None, None, None)
+        # the second examiner's entry is now a first entry, not a confirmation of the recused one's
+        assert scores.enter_scores(one, user=second, theory=Decimal("90"), practical=Decimal("90")) == "entered"
+    log = AuditLog.objects.filter(action="assessment.declare_conflict").order_by("id")
+    assert [e.changes["voided_entries"] for e in log] == [[one.pk], [two.pk]]
 
 
 def test_scores_wait_for_the_session_day(base):

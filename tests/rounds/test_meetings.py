@@ -111,7 +111,8 @@ def test_the_draw_is_recorded_and_reproducible_from_its_seed(world):
     rnd = awaiting(world, members=11, candidates=1)
     meeting = f.convene(world, rnd, size=7)
     assert meeting.draw_seed and len(meeting.draw_pool) == 10 and len(meeting.draw_result) == 6
-    assert rules.draw(meeting.draw_pool, 6, meeting.draw_seed) == meeting.draw_result
+    assert rules.draw(meeting.draw_pool, 6, meeting.draw_seed, meeting.draw_senior_pool,
+                      meeting.draw_senior_seats) == meeting.draw_result
     assert services.verify_draw(meeting)
     seats = f.seats(meeting)
     assert len(seats) == 7 and seats[0].is_chair
@@ -215,7 +216,7 @@ def test_only_the_chair_closes_and_signs(world):
 def test_check_in_only_from_the_meeting_day(world):
     rnd = awaiting(world, members=5, candidates=1)
     meeting = f.convene(world, rnd, held_on=f.SESSION + timedelta(days=1))
-    with pytest.raises(ValidationError, match="当天方可签到"):
+    with pytest.raises(ValidationError, match="只能在当天签到"):
         services.check_in(meeting=meeting, actor=f.chair(meeting), today=f.SESSION)
 
 

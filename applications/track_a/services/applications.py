@@ -198,11 +198,20 @@ def city_review(*, application, actor, office, decision, reasons="", expected_st
     if decision == Decision.RETURN and not reasons.strip():
         raise ValidationError(_("退回修改时请写明理由。"))
     with transaction.atomic():
+        _refuse_second_office(CityReview.objects.filter(application=application,
+                                                        submission_number=application.submission_count), office, actor)
         application = _transition(application, name, actor=actor, role=office, comment=reasons,
                                    expected_state=expected_state, data={"office": office, "decision": decision})
         CityReview.objects.create(application=application, office=office, decision=decision, reasons=reasons,
                                   decided_by=actor, submission_number=application.submission_count)
     return application
+
+
+def _refuse_second_office(decisions, office, actor):
+    """The notice names two offices for each decision (三(一)2(2) 人社、教育部门审定; 2(3) 省人社厅、省教育厅认定):
+    one person holding both roles decides for one of them only, as for a Track B exemption."""
+    if decisions.exclude(office=office).filter(decided_by=actor).exists():
+        raise ValidationError(_("您已代表另一部门作出决定；两个部门的决定须由各自部门的人员分别作出。"))
 
 
 def _city_role_of(actor, application):
@@ -249,6 +258,7 @@ def recognise(*, application, actor, office, decision, reasons="", expected_stat
     if decision == Decision.REFUSE and not reasons.strip():
         raise ValidationError(_("不予认定时请写明理由。"))
     with transaction.atomic():
+        _refuse_second_office(Recognition.objects.filter(application=application), office, actor)
         application = _transition(application, name, actor=actor, role=office, comment=reasons,
                                   expected_state=expected_state, data={"office": office, "decision": decision})
         Recognition.objects.create(application=application, office=office, decision=decision, reasons=reasons,

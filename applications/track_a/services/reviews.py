@@ -118,14 +118,18 @@ def confirm_group(*, group, actor, add=(), expected_state=GroupState.PROPOSED):
         if conflicted:
             raise ValidationError(_("以下专家受聘于申报单位，应当回避：%s") % "、".join(conflicted))
     with transaction.atomic():
-        GroupMember.objects.bulk_create([GroupMember(group=group, expert=e, added_by_role=Role.PROVINCIAL_HRSS)
-                                         for e in add])
+        # The transition first: it locks the group and checks its state, so a second tab confirming at the same
+        # moment waits, then gets the workflow's message — before inserting any member (a duplicate row, a 500).
         group = run_transition(
             group, "confirm", actor=actor, role=Role.PROVINCIAL_HRSS, expected_state=expected_state,
             data={"added": [e.pk for e in add]},
-            notify_users=lambda g: _member_users(g) + officials(Role.PROVINCIAL_EDUCATION),
+            notify_users=lambda g: _member_users(g) + [e.user for e in add] + officials(Role.PROVINCIAL_EDUCATION),
             notice_title=_("论证专家组已确认，请审阅立项申请并填写论证意见：%s") % application.unit_name,
             notice_link=_group_link)
+        if group.proposed_by_id == actor.pk:  # 省教育厅 proposes, 省人社厅 confirms: two offices, two people
+            raise ValidationError(_("您已代表省教育厅提出该专家组；确认须由省人社厅的人员作出。"))
+        GroupMember.objects.bulk_create([GroupMember(group=group, expert=e, added_by_role=Role.PROVINCIAL_HRSS)
+                                         for e in add])
         ExpertGroup.objects.filter(pk=group.pk).update(confirmed_by=actor, confirmed_at=timezone.now())
         group.refresh_from_db()
     return group

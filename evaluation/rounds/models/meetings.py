@@ -57,10 +57,13 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
                                default=MeetingPurpose.EVALUATION)
     state = StateField(_("状态"), max_length=10, choices=MeetingState.choices, default=MeetingState.CONVENED,
                      protected=True, db_index=True)
-    # The draw (随机抽取), kept so that anyone may re-run it: random.Random(seed).sample(sorted(pool), size - 1).
+    # The draw (随机抽取), kept so that anyone may re-run it (``rules.draw``): the seats a 中级 committee reserves
+    # for its 副高级 and above members first, then random.Random(seed).sample of the rest of the pool.
     draw_seed = models.CharField(_("抽取随机种子"), max_length=64, blank=True)
     draw_pool = models.JSONField(_("抽取范围（委员编号）"), default=list)
     draw_result = models.JSONField(_("抽取结果（委员编号）"), default=list)
+    draw_senior_pool = models.JSONField(_("抽取范围中副高级及以上职称的委员（编号）"), default=list)
+    draw_senior_seats = models.PositiveSmallIntegerField(_("须由副高级及以上职称委员担任的抽取席位"), default=0)
     convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("召集人（评委会秘书）"))
     convened_at = models.DateTimeField(_("召集时间"), auto_now_add=True)

@@ -72,16 +72,19 @@ def present_count(meeting):
 
 
 def check_in(*, meeting, actor, today=None):
-    """签到: the member confirms their own attendance, on or after the meeting day, while the vote is open."""
+    """签到: the member confirms their own attendance, on the meeting day, while the vote is open. Not on a later
+    day: attendance is at the meeting (DOMAIN §7: absent members may not vote afterwards)."""
     seat = _own_seat(meeting, actor)
     _require_open(meeting)
     today = today or clock.today()
-    if today < meeting.held_on:
-        _refuse(_("会议于%(day)s举行，当天方可签到。") % {"day": meeting.held_on}, "early")
+    if today != meeting.held_on:
+        _refuse(_("会议于%(day)s举行，只能在当天签到。") % {"day": meeting.held_on},
+                "early" if today < meeting.held_on else "late")
     if seat.checked_in_at is None:
         with transaction.atomic():
-            MeetingMember.objects.filter(pk=seat.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now())
-            audit.record(actor=actor, action="rounds.check_in", obj=meeting, role=MEMBER, changes={})
+            _require_open(Meeting.objects.select_for_update().get(pk=meeting.pk))  # as it is now, not as last read
+            if MeetingMember.objects.filter(pk=seat.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now()):
+                audit.record(actor=actor, action="rounds.check_in", obj=meeting, role=MEMBER, changes={})
     return MeetingMember.objects.get(pk=seat.pk)
 
 
@@ -113,7 +116,7 @@ def declare_conflict(*, meeting, application, actor, kind, reason="", token=None
         _refuse(_("请写明回避事由。"), "reason")
     text = (f"{ConflictKind(kind).label}：{reason}" if reason else str(ConflictKind(kind).label))[:200]
     with transaction.atomic():
-        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _require_open(Meeting.objects.select_for_update().get(pk=meeting.pk))  # the chair may have closed meanwhile
         if Conflict.objects.filter(meeting=meeting, application=application, member=seat).exists():
             _refuse(_("您已对该评审对象申请回避。"), "already")
         cast = VoteCast.objects.filter(meeting=meeting, application=application, member=seat)
@@ -162,7 +165,7 @@ def cast_vote(*, meeting, application, actor, choice, token=None):
     if seat.checked_in_at is None:
         _refuse(_("您尚未签到，不能投票（缺席的委员不能委托投票，也不能补投）。"), "absent")
     with transaction.atomic():
-        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _require_open(Meeting.objects.select_for_update().get(pk=meeting.pk))  # the chair may have closed meanwhile
         if present_count(meeting) < meeting.min_present:
             _refuse(_("签到委员不足本次会议评委会%(size)d人的三分之二（至少%(min)d人），尚不能表决。")
                     % {"size": meeting.size, "min": meeting.min_present}, "quorum")
@@ -221,6 +224,8 @@ def close_vote(*, meeting, actor, expected_state=None, today=None):
     today = today or clock.today()
     if today < meeting.held_on:
         _refuse(_("会议于%(day)s举行，不能提前结束表决。") % {"day": meeting.held_on}, "early")
+    if seat_of(meeting, actor).checked_in_at is None:  # the chair presides in person, present like the others
+        _refuse(_("主任委员尚未签到，不能主持结束表决。"), "chair_absent")
     present = present_count(meeting)
     if present < meeting.min_present:
         _refuse(_("签到委员%(present)d人，不足本次会议评委会%(size)d人的三分之二（至少%(min)d人），不能结束表决。")

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applications.track_a import rules as track_a_rules
 from applications.track_a.models.committee import IN_FORCE_STATES
 from applications.track_a.selectors import active_members, committee_in_force
 from evaluation.rounds import clock, deadlines, rules
@@ -99,7 +100,8 @@ def verify_draw(meeting):
     """Re-runs the logged draw: True when the seed and pool give exactly the members recorded."""
     if not meeting.draw_seed:
         return sorted(meeting.draw_pool) == sorted(meeting.draw_result)
-    return rules.draw(meeting.draw_pool, len(meeting.draw_result), meeting.draw_seed) == sorted(meeting.draw_result)
+    return rules.draw(meeting.draw_pool, len(meeting.draw_result), meeting.draw_seed, meeting.draw_senior_pool,
+                      meeting.draw_senior_seats) == sorted(meeting.draw_result)
 
 
 def _employer_of(application):
@@ -109,8 +111,12 @@ def _employer_of(application):
 # --- convening ------------------------------------------------------------------------------------------------------
 
 def _seating(committee, held_on, size):
-    """(size, chair, others, seed, drawn, seated): this meeting's committee — the chair and ``size - 1`` members
-    drawn at random from the other serving members when there are more of them than seats."""
+    """(size, chair, others, seed, drawn, seated, senior_pool, senior_seats): this meeting's committee — the chair and
+    ``size - 1`` members drawn at random from the other serving members when there are more of them than seats.
+
+    The meeting's committee is the one the quorum counts (DOMAIN §7), so it meets the committee's own rules
+    (``track_a.rules.committee_problems``): an odd number, at least ``COMMITTEE_MIN_MEMBERS``; at a 中级 committee
+    more than half 副高级 or above — the draw fills the seats that majority needs from those members first."""
     pool = pool_for(committee, held_on)
     chairs = [m for m in pool if m.is_chair]
     if not chairs:
@@ -118,19 +124,29 @@ def _seating(committee, held_on, size):
     chair = chairs[0]
     if size is None:
         size = len(pool) if len(pool) % 2 else len(pool) - 1
-    if size < 3 or size % 2 == 0:
-        _refuse(_("本次会议评委会人数应为不少于3的单数。"), "size")
+    if size < track_a_rules.COMMITTEE_MIN_MEMBERS or size % 2 == 0:
+        _refuse(_("本次会议评委会人数应为不少于%(min)d的单数。") % {"min": track_a_rules.COMMITTEE_MIN_MEMBERS},
+                "size")
     if size > len(pool):
         _refuse(_("评委会在任委员只有%(n)d人，不足本次会议所需的%(size)d人。") % {"n": len(pool), "size": size},
                 "size")
     others = sorted(m.pk for m in pool if m.pk != chair.pk)
+    senior_pool = sorted(m.pk for m in pool if m.pk != chair.pk and track_a_rules.is_senior(m.expert.title_level))
+    needed = track_a_rules.seniors_needed(committee.level, size)
+    senior_seats = max(0, needed - track_a_rules.is_senior(chair.expert.title_level))
+    if senior_seats > len(senior_pool):
+        _refuse(_("中级评委会的评审会议应有过半数委员具有副高级及以上职称（本次%(size)d人中至少%(need)d人），"
+                  "在任的只有%(n)d人。") % {"size": size, "need": needed,
+                                           "n": len(senior_pool) + track_a_rules.is_senior(chair.expert.title_level)},
+                "seniors")
     seed = ""
     if len(others) > size - 1:
         seed = secrets.token_hex(16)
-        drawn = rules.draw(others, size - 1, seed)
+        drawn = rules.draw(others, size - 1, seed, senior_pool, senior_seats)
     else:
-        drawn = others
-    return size, chair, others, seed, drawn, [chair] + [m for m in pool if m.pk in set(drawn)]
+        drawn, senior_pool, senior_seats = others, [], 0
+    return size, chair, others, seed, drawn, [chair] + [m for m in pool if m.pk in set(drawn)], senior_pool, \
+        senior_seats
 
 
 def _check_common(rnd, held_on, place, today):
@@ -150,10 +166,11 @@ def _check_common(rnd, held_on, place, today):
 def _create(*, rnd, actor, held_on, place, size, purpose, candidates, extra=None):
     """The meeting, its seats (as the members are today) and the conflicts the portal finds (same employer);
     logged with the draw, the members told. Inside the caller's transaction."""
-    size, chair, others, seed, drawn, seated = _seating(rnd.committee, held_on, size)
+    size, chair, others, seed, drawn, seated, senior_pool, senior_seats = _seating(rnd.committee, held_on, size)
     employers = employers_of([m.expert.user_id for m in seated])
     meeting = Meeting.objects.create(round=rnd, held_on=held_on, place=place, size=size, convened_by=actor,
-                                     purpose=purpose, draw_seed=seed, draw_pool=others, draw_result=drawn)
+                                     purpose=purpose, draw_seed=seed, draw_pool=others, draw_result=drawn,
+                                     draw_senior_pool=senior_pool, draw_senior_seats=senior_seats)
     seats = MeetingMember.objects.bulk_create([
         MeetingMember(meeting=meeting, member=m, user=m.expert.user, name=m.expert.user.display_name,
                       title=m.expert.title, employer=employers.get(m.expert.user_id, ""), is_chair=m.is_chair)
@@ -164,7 +181,8 @@ def _create(*, rnd, actor, held_on, place, size, purpose, candidates, extra=None
         for a in candidates for s in seats if rules.same_employer(s.employer, _employer_of(a))])
     audit.record(actor=actor, action="rounds.convene_meeting", obj=meeting, role=STAFF, changes={
         "held_on": held_on.isoformat(), "size": size, "chair": chair.pk, "draw_seed": seed, "purpose": purpose,
-        "draw_pool": others, "draw_result": drawn, "candidates": len(candidates), **(extra or {})})
+        "draw_pool": others, "draw_result": drawn, "draw_senior_pool": senior_pool, "draw_senior_seats": senior_seats,
+        "candidates": len(candidates), **(extra or {})})
     what = _("复查会议通知") if purpose == MeetingPurpose.REREVIEW else _("评审会议通知")
     notify([s.user for s in seats], title=_("%(what)s：%(round)s，%(day)s，%(place)s")
            % {"what": what, "round": rnd.name, "day": held_on, "place": place}, link=meeting_link(meeting))
