@@ -43,6 +43,10 @@ class PassThroughBoolean(widgets.BooleanWidget):
         return super().clean(value, row=row, **kwargs)
 
     def render(self, value, obj=None, **kwargs):
+        # Unknown (a 一(六) condition the school has not stated) is exported blank, never 否: imported again, blank
+        # stays unknown and 否 would become "not met".
+        if value is None:
+            return ""
         return "是" if value else "否"
 
 

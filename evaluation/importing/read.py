@@ -12,68 +12,30 @@ inflated). Cells come out as strings; the checks (``check.py``) normalise them (
 from __future__ import annotations
 
 import csv
-import datetime
-import io
 import itertools
 import os
-import re
 import tempfile
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from portal.archives import ArchiveError, ZipLimits, check_zip
-
-from .columns import HEADER_ALIASES, normalise_header
-
-MB = 1024 * 1024
-DEFAULT_MAX_MB = 30
-DEFAULT_MAX_ROWS = 1_000_000
-DEFAULT_MAX_UNCOMPRESSED_MB = 1024
-EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls", ".dbf")
-
-
-def max_upload_bytes():
-    return int(getattr(settings, "EVALUATION_IMPORT_MAX_MB", DEFAULT_MAX_MB) * MB)
-
-
-def max_rows():
-    return int(getattr(settings, "EVALUATION_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
-
-
-def zip_limits():
-    return ZipLimits(max_members=200, max_ratio=500,
-                     max_total_bytes=int(getattr(settings, "EVALUATION_IMPORT_MAX_UNCOMPRESSED_MB",
-                                                 DEFAULT_MAX_UNCOMPRESSED_MB) * MB))
-
-
-class TableError(Exception):
-    """The file as a whole cannot be read (size, type, encoding, headers, limits). The message is Chinese."""
-
-
-@dataclass
-class Table:
-    headers: list[str]  # as written in the file
-    rows: Iterator[list[str]]  # data rows (read once, lazily), cells as strings
-    first_row: int  # file row number (1-based) of the first data row
-    kind: str  # "csv", "xlsx", "xls" or "dbf"
-    encoding: str = ""
-    estimated_rows: int = 0  # what the file declares (for the progress bar); 0 when unknown
-
-
-def size_error(size):
-    limit = max_upload_bytes()
-    return TableError(_("文件大小为%(size).1fMB，超过上限%(max)dMB，未予解析。请按毕业年份或专业拆分后分批导入。")
-                      % {"size": size / MB, "max": limit // MB})
-
-
-def _too_many_rows(n):
-    return TableError(_("文件有%(n)d行，超过上限%(max)d行，未予解析。请按毕业年份或专业拆分后分批导入。")
-                      % {"n": n, "max": max_rows()})
+from .table import (  # noqa: F401 - TableError, Table and the limits are this module's interface too
+    DEFAULT_MAX_MB,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNCOMPRESSED_MB,
+    EXTENSIONS,
+    MB,
+    Table,
+    TableError,
+    _cell,
+    _table,
+    _too_many_rows,
+    max_rows,
+    max_upload_bytes,
+    size_error,
+    zip_limits,
+)
+from .workbooks import _read_xls, _read_xlsx
 
 
 def read_table(upload, *, name=None) -> Table:
@@ -149,102 +111,6 @@ def _lines(text: str):
         start = end + 1
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+:?[A-Z]*(\d*)\"")
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    if not data.startswith(b"PK\x03\x04"):
-        raise TableError(_("文件内容不是有效的 XLSX 文件（可能是改了扩展名的其他文件）。"))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = check_zip(archive, zip_limits(), what=_("XLSX 文件"))
-            declared = 0
-            for info in members:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with archive.open(info) as sheet_xml:
-                        found = _DIMENSION.search(sheet_xml.read(4096))
-                    if found and found.group(1):
-                        declared = max(declared, int(found.group(1)))
-            if declared > max_rows() + 10:
-                raise _too_many_rows(declared)
-    except ArchiveError as exc:
-        raise TableError(str(exc)) from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise TableError(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from None
-    try:
-        # Formulas are read as written (data_only=False), so that a cell such as =HYPERLINK(...) is
-        # refused by the checks instead of silently taking its cached value.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds (BadZipFile, KeyError, …) on a damaged file
-        raise TableError(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from None
-
-    def rows():
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield [_cell(v) for v in row]
-        except TableError:
-            raise
-        except Exception as exc:
-            raise TableError(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from None
-        finally:
-            workbook.close()
-
-    return _table(rows(), "xlsx", "", declared, capped=True)
-
-
-def _read_xls(data: bytes) -> Table:
-    import xlrd
-
-    if not data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableError(_("文件内容不是有效的 XLS 文件（可能是改了扩展名的其他文件）。"))
-    try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
-        sheet = book.sheet_by_index(0)
-    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct.error … on a damaged file
-        raise TableError(_("无法读取 XLS 文件：%(error)s") % {"error": exc}) from None
-    if sheet.nrows > max_rows() + 10:
-        raise _too_many_rows(sheet.nrows)
-    datemode = book.datemode
-
-    def value(cell):
-        if cell.ctype == xlrd.XL_CELL_DATE:
-            try:
-                return xlrd.xldate_as_datetime(cell.value, datemode).date().isoformat()
-            except (ValueError, OverflowError):
-                return str(cell.value)
-        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-            return bool(cell.value)
-        return cell.value
-
-    def rows():
-        try:
-            for i in range(sheet.nrows):
-                yield [_cell(value(c)) for c in sheet.row(i)]
-        finally:
-            book.release_resources()
-
-    return _table(rows(), "xls", "", sheet.nrows)
-
-
 def _read_dbf(data: bytes) -> Table:
     """A dBase file as the 学信网 exports it (GBK unless its language driver says otherwise)."""
     from dbfread import DBF
@@ -255,6 +121,13 @@ def _read_dbf(data: bytes) -> Table:
     declared = int.from_bytes(data[4:8], "little")
     if declared > max_rows():
         raise _too_many_rows(declared)
+    header_length, record_length = int.from_bytes(data[8:10], "little"), int.from_bytes(data[10:12], "little")
+    if header_length < 33 or record_length < 1 or len(data) < header_length:
+        raise TableError(_("DBF 文件头已损坏，无法读取。请从学信网重新导出。"))
+    present = (len(data) - header_length) // record_length
+    if present < declared:  # a cut file: dbfread would stop early and quietly return fewer rows
+        raise TableError(_("DBF 文件不完整：文件头声明%(n)d条记录，文件只包含%(m)d条（可能下载或复制时被截断）。"
+                           "请从学信网重新导出。") % {"n": declared, "m": present})
     handle = tempfile.NamedTemporaryFile(suffix=".dbf", delete=False)  # dbfread reads from a path
     try:
         handle.write(data)
@@ -275,29 +148,3 @@ def _read_dbf(data: bytes) -> Table:
     return _table(itertools.chain([headers], rows), "dbf", "GBK", declared)
 
 
-def _table(rows: Iterator[list[str]], kind: str, encoding: str, estimated: int = 0, *, capped=False) -> Table:
-    """Finds the header row (a registrar's export may have a title line above it) among the first 10.
-
-    With ``capped`` (an XLSX, whose declared dimension may lie), the data rows are counted as they are read:
-    past ``EVALUATION_IMPORT_MAX_ROWS`` the read stops. The other formats' counts were exact and checked.
-    """
-    try:
-        head = list(itertools.islice(rows, 10))
-    except csv.Error as exc:
-        raise TableError(_("CSV 文件格式错误：%(error)s") % {"error": exc}) from None
-    for index, row in enumerate(head):
-        known = sum(1 for cell in row if normalise_header(cell) in HEADER_ALIASES)
-        if known >= 3:
-            headers = [str(c).strip().lstrip("\ufeff") for c in row]
-            data = itertools.chain(head[index + 1:], rows)
-            return Table(headers, _capped(data) if capped else data, index + 2, kind, encoding,
-                         max(estimated - index - 1, 0))
-    raise TableError(_("未找到表头：前10行中没有可识别的列名。请使用导入模板，第一行为列名，如“学号”“姓名”“身份证号”。"))
-
-
-def _capped(rows):
-    limit = max_rows()
-    for count, row in enumerate(rows, 1):
-        if count > limit:
-            raise _too_many_rows(count)
-        yield row

@@ -78,6 +78,38 @@ def soffice_convert(text: str, fmt: str, *, text_columns: int | None = None) -> 
         return (Path(tmp) / f"registrar.{fmt}").read_bytes()
 
 
+def soffice_resave(data: bytes, source_ext: str, fmt: str) -> bytes:
+    """A workbook (``source_ext``: xlsx) saved again by LibreOffice as ``fmt`` (xls): hidden sheets, number formats
+    and formulas kept, as a registrar's "另存为 Excel 97-2003" keeps them."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (Debian package libreoffice-calc-nogui) is needed: `make test` installs it"
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"registrar.{source_ext}"
+        source.write_bytes(data)
+        filter_name = {"xlsx": "Calc MS Excel 2007 XML", "xls": "MS Excel 97"}[fmt]
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore", "--convert-to",
+             f"{fmt}:{filter_name}", "--outdir", f"{tmp}/out", str(source)],
+            check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": tmp})
+        return (Path(tmp) / "out" / f"registrar.{fmt}").read_bytes()
+
+
+def shared_strings_bomb_xlsx(entries: int) -> bytes:
+    """A well-formed XLSX of one cell whose shared-string table holds ``entries`` tiny strings (a few hundred KB on
+    disk; openpyxl would load every one)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet><dimension ref="A1"/>'
+                         '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>')
+        with archive.open("xl/sharedStrings.xml", "w") as strings:
+            strings.write(b'<?xml version="1.0"?><sst>')
+            for _ in range(entries // 1000):
+                strings.write(b"<si><t>ab</t></si>" * 1000)
+            strings.write(b"</sst>")
+    return out.getvalue()
+
+
 def zip_bomb_xlsx(inflated_mb: int) -> bytes:
     """An XLSX-shaped ZIP whose sheet inflates to ``inflated_mb`` MB of blanks (a few KB on disk)."""
     out = io.BytesIO()
