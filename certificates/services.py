@@ -275,6 +275,15 @@ def start_batch(*, institution, results, issued_by, issue_date=None):
     if not ids:
         raise IssuanceError(_("没有可发证的合格评价结果（须为已报备且未被暂停发证的场次的合格考生）。"))
     with transaction.atomic():
+        # One batch at a time per result: the institution's row serialises two tabs starting the same batch, and
+        # results already waiting in a queued or running batch are left to it.
+        type(institution).objects.select_for_update().filter(pk=institution.pk).first()
+        waiting = {i for ids_of in IssuanceBatch.objects.filter(
+            institution=institution, status__in=[IssuanceBatch.Status.QUEUED, IssuanceBatch.Status.RUNNING])
+            .values_list("result_ids", flat=True) for i in ids_of}
+        ids = [i for i in ids if i not in waiting]
+        if not ids:
+            raise IssuanceError(_("这些评价结果已在发证批次中，正在处理，请勿重复提交。"))
         batch = IssuanceBatch.objects.create(institution=institution, result_ids=ids, total=len(ids),
                                              issue_date=issue_date or timezone.localdate(), created_by=issued_by)
         audit.record(actor=issued_by, action="certificates.start_batch", obj=batch, role=Role.UNIVERSITY_STAFF,

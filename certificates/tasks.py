@@ -11,8 +11,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal import pdf, queue
 from portal.signing import SigningUnavailable
@@ -113,6 +114,12 @@ def _run_batch(batch_id):
                 ensure_pdf(certificate, render=renderer.render)
         except (IssuanceError, SigningUnavailable) as exc:
             errors.append(str(exc))
+        except DatabaseError:
+            raise  # the connection or transaction is gone: the batch stays running; the sweeper sends it again
+        except Exception as exc:  # one result's lasting fault (e.g. its photo file missing) ends only its own item
+            logger.exception("batch %s: result %s failed", batch.pk, result_id)
+            errors.append(_("第%(n)d项（评价结果%(id)s）未能生成证书：%(error)s") % {
+                "n": done, "id": result_id, "error": exc.__class__.__name__})
         progress.report(done)
     with transaction.atomic():
         IssuanceBatch.objects.filter(pk=batch.pk).update(

@@ -296,7 +296,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # usually resends sooner, and a duplicate is a no-op (certificates.leases).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "1800")),
                                    "socket_connect_timeout": 2}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Sending a task subscribes to its result; with Redis down the result store would retry 20 times a second apart
+# (~20 s per task sent, past gunicorn's timeout for a page that sends two). One attempt: the send fails at once,
+# PortalTask logs it and the sweeper resends later.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "retry_policy": {"max_retries": 0}}
 # Sending a task while the broker is down: a short retry, then portal.celery.PortalTask gives up (logged).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -63,16 +63,18 @@ def record_results(*, filing, actor, refusals=None, comment=""):
         raise ValidationError(_("不予备案的，请写明理由。"), code="reason")
     role = committee_filing_office(rnd.committee).role
     with transaction.atomic():
+        # The transition first: it locks the filing and checks its state, so the same form sent from a second tab
+        # waits and gets the workflow's message instead of inserting the refusals twice (a 500).
+        filing = transition(filing, "record", actor=actor, role=role, comment=comment,
+                            expected_state=FilingState.SUBMITTED, by=actor, at=timezone.now(), note=comment,
+                            tell=school_staff(rnd.institution_id), link=round_link(rnd),
+                            title=_("职称评审结果已备案：%(round)s") % {"round": rnd.name})
         for decision_id, reason in refusals.items():
             decision = current[decision_id]
             ResultRefusal.objects.create(filing=filing, decision=decision, reason=reason, refused_by=actor)
             result_refused.send(sender=Decision, decision=decision, reason=reason, actor=actor, role=role)
             notify(graduate_user(decision.application), title=_("您的职称评审结果（%(level)s）未予备案，不发证书")
                    % {"level": decision.get_level_display()}, body=reason, link=application_link(decision.application))
-        filing = transition(filing, "record", actor=actor, role=role, comment=comment,
-                            expected_state=FilingState.SUBMITTED, by=actor, at=timezone.now(), note=comment,
-                            tell=school_staff(rnd.institution_id), link=round_link(rnd),
-                            title=_("职称评审结果已备案：%(round)s") % {"round": rnd.name})
         audit.record(actor=actor, action="rounds.record_results", obj=filing, role=role,
                      changes={"refused": {str(k): v for k, v in refusals.items()}})
     return filing

@@ -1,0 +1,55 @@
+"""The same action sent from two tabs, or by two people at once (the concurrency audit of 2026-12-07): where rows
+were inserted before the transition that locks and checks the state, the second request failed on a unique
+constraint (a 500). The transition now comes first, so the second waits and gets the workflow's message; a
+second check-in writes no second audit row."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from applications.track_a import services as track_a
+from applications.track_a.models import GroupMember, State
+from applications.workflow import WorkflowError
+from evaluation.rounds import services
+from evaluation.rounds.models import ResultRefusal, RoundState
+from evaluation.rounds.selectors import current_decisions
+from evaluation.rounds.services import ballots
+from portal.models import AuditLog
+from tests.rounds import factories as f
+from tests.rounds.meeting_world import awaiting
+from tests.track_a import factories as ta
+
+
+def test_recording_the_results_twice_is_refused_not_a_500(world):
+    rnd = f.round_in(world, RoundState.FINALISED)
+    filing = services.filing.submit_results(round=rnd, actor=world.staff)
+    decision = next(d for d in current_decisions(rnd) if d.passed)
+    office = f.office_user(world, rnd)
+    refusals = {decision.pk: "学历证书无法核实"}
+    services.filing.record_results(filing=filing, actor=office, refusals=refusals)
+    with pytest.raises((WorkflowError, ValidationError)):
+        services.filing.record_results(filing=filing, actor=office, refusals=refusals)  # the second tab's form
+    assert ResultRefusal.objects.count() == 1
+    assert AuditLog.objects.filter(action="rounds.record_results").count() == 1
+
+
+def test_confirming_the_expert_group_twice_is_refused_not_a_500(world):
+    app = ta.application_in(world, State.AT_PROVINCE)
+    group = ta.expert_group(world, app, confirm=False)
+    pool = ta.expert_pool(world)
+    extra = next(e for e in pool if e.pk not in set(group.members.values_list("expert_id", flat=True)))
+    stale = type(group).objects.get(pk=group.pk)
+    track_a.confirm_group(group=group, actor=world.prov_hrss, add=[extra])
+    with pytest.raises(WorkflowError):
+        track_a.confirm_group(group=stale, actor=world.prov_hrss, add=[extra])
+    assert GroupMember.objects.filter(group=group, expert=extra).count() == 1
+
+
+def test_a_second_check_in_from_another_tab_writes_no_second_audit_row(world, monkeypatch):
+    rnd = awaiting(world, members=5, candidates=1)
+    meeting = f.convene(world, rnd, size=5)
+    member = f.seats(meeting)[1]
+    stale = type(member).objects.get(pk=member.pk)  # read by the second tab before the first checked in
+    services.check_in(meeting=meeting, actor=member.user, today=meeting.held_on)
+    monkeypatch.setattr(ballots, "seat_of", lambda meeting, user: stale)
+    services.check_in(meeting=meeting, actor=member.user, today=meeting.held_on)
+    assert AuditLog.objects.filter(action="rounds.check_in", actor=member.user).count() == 1
