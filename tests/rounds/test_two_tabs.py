@@ -53,3 +53,26 @@ def test_a_second_check_in_from_another_tab_writes_no_second_audit_row(world, mo
     monkeypatch.setattr(ballots, "seat_of", lambda meeting, user: stale)
     services.check_in(meeting=meeting, actor=member.user, today=meeting.held_on)
     assert AuditLog.objects.filter(action="rounds.check_in", actor=member.user).count() == 1
+
+
+def test_the_ballot_token_comes_with_the_page_so_two_quick_votes_share_it(world, client):
+    """Two votes sent before the first answer (two candidates' forms, a double click) each made a token of their
+    own; the browser kept one, and the other ballot could no longer be changed or withdrawn for a 回避."""
+    from django.urls import reverse
+
+    from evaluation.rounds.models import SecretBallot
+
+    rnd = awaiting(world, members=5, candidates=2)
+    meeting = f.convene(world, rnd)
+    users = f.check_in(meeting)
+    one, two = f.eligible(rnd)
+    client.force_login(users[1])
+    assert client.get(reverse("rounds:meeting", args=[meeting.pk])).status_code == 200
+    cookie = client.cookies[f"rounds_ballot_{meeting.pk}"].value
+    for app in (one, two):  # both sent with the page's cookie, as two forms in flight would be
+        client.cookies[f"rounds_ballot_{meeting.pk}"] = cookie
+        assert client.post(reverse("rounds:vote", args=[meeting.pk, app.pk]), {f"a{app.pk}-choice": "yes"}).status_code == 302
+    assert client.cookies[f"rounds_ballot_{meeting.pk}"].value == cookie  # the same token throughout
+    client.post(reverse("rounds:vote", args=[meeting.pk, one.pk]), {f"a{one.pk}-choice": "no"})
+    client.post(reverse("rounds:vote", args=[meeting.pk, two.pk]), {f"a{two.pk}-choice": "abstain"})
+    assert sorted(SecretBallot.objects.values_list("choice", flat=True)) == ["abstain", "no"]

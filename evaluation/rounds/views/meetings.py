@@ -155,6 +155,13 @@ def _token(request, meeting):
     return request.get_signed_cookie(_cookie(meeting), default=None, salt=SALT)
 
 
+def _keep_token(response, request, meeting, token):
+    response.set_signed_cookie(_cookie(meeting), token, salt=SALT, max_age=TOKEN_DAYS * 86400, httponly=True,
+                               samesite="Strict", secure=request.is_secure(),
+                               path=reverse("rounds:meeting", args=[meeting.pk]))
+    return response
+
+
 def _to_meeting(meeting, anchor="", request=None):
     """Back to the member's meeting page — the page of the list the form was on (``?page=``), at the candidate."""
     page = request.GET.get("page", "") if request is not None else ""
@@ -184,11 +191,17 @@ def meeting(request, pk):
             rows.append({**r, "conflict": conflicts.get(a.pk), "choice": mine.get(a.pk), "rereview": rereviews.get(a.pk),
                          "vote_form": forms.VoteForm(initial={"choice": mine.get(a.pk)}, prefix=f"a{a.pk}"),
                          "conflict_form": forms.ConflictForm(prefix=f"c{a.pk}")})
-    return render(request, "rounds/meeting.html", {
+    can_vote = meeting.is_open and seat.present and info["quorum"]
+    response = render(request, "rounds/meeting.html", {
         "meeting": meeting, "seat": seat, "round": meeting.round, "info": info, "rows": rows,
-        "today": clock.today(), "can_vote": meeting.is_open and seat.present and info["quorum"],
-        "page": info["page"],
+        "today": clock.today(), "can_vote": can_vote, "page": info["page"],
     })
+    if can_vote and token is None:
+        # The browser's ballot token is set with the page, before any vote: two votes sent at once (two forms, a
+        # double click) then carry the same token, instead of each making its own of which the browser keeps one
+        # — the other ballot could no longer be changed or withdrawn for a 回避.
+        _keep_token(response, request, meeting, ballots.new_token())
+    return response
 
 
 @login_required
@@ -289,11 +302,7 @@ def vote(request, pk, application_pk):
         _errors(request, exc)
         return _to_meeting(meeting, app.pk, request)
     messages.success(request, _("已投票（%(name)s）。表决结束前可以修改。") % {"name": app.graduate.name})
-    response = _to_meeting(meeting, app.pk, request)
-    response.set_signed_cookie(_cookie(meeting), token, salt=SALT, max_age=TOKEN_DAYS * 86400, httponly=True,
-                               samesite="Strict", secure=request.is_secure(),
-                               path=reverse("rounds:meeting", args=[meeting.pk]))
-    return response
+    return _keep_token(_to_meeting(meeting, app.pk, request), request, meeting, token)
 
 
 @login_required
