@@ -70,7 +70,7 @@ def import_detail(request, pk):
     access.require(request.user, "evaluation.manage_graduates", None)
     batch = _batch_or_404(request.user, pk)
     return render(request, "evaluation/import_detail.html", {"batch": batch, "progress": imports.progress_of(batch),
-                                                             "stalled": imports.confirm_stalled(batch)})
+                                                             "stalled": imports.stalled(batch)})
 
 
 @login_required

@@ -45,6 +45,8 @@ def sweep_stale_imports(now=None):
     again. A batch still being imported holds its row lock, so the resent task finds it busy and does nothing."""
     cutoff = (now or timezone.now()) - timedelta(seconds=getattr(settings, "WORK_SWEEP_GRACE_SECONDS", 120))
     sent = sum(1 for batch_id in imports.stale_confirms(cutoff) if queue.send(confirm_import, batch_id))
-    if sent:
-        logger.warning("sweeper resent %d transcript import(s)", sent)
-    return {"imports": sent}
+    # A preview no worker took (the broker reachable, no worker running): sent again; it is idempotent.
+    previews = sum(1 for batch_id in imports.stale_previews(cutoff) if queue.send(preview_import, batch_id))
+    if sent or previews:
+        logger.warning("sweeper resent %d transcript import(s) and %d preview(s)", sent, previews)
+    return {"imports": sent, "previews": previews}

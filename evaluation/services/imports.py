@@ -280,12 +280,25 @@ def run_confirm(batch_id):
     return ImportBatch.objects.get(pk=batch_id)
 
 
-def confirm_stalled(batch, now=None):
-    """True when a batch has been 导入中 longer than the sweeper's grace period (no worker took it yet: the broker
-    or the workers are down) — the page says so instead of showing a progress bar that does not move."""
-    grace = timedelta(seconds=getattr(settings, "WORK_SWEEP_GRACE_SECONDS", 120))
-    return (batch.status == ImportBatch.Status.IMPORTING and batch.confirm_requested_at is not None
-            and batch.confirm_requested_at < (now or timezone.now()) - grace)
+def _grace():
+    return timedelta(seconds=getattr(settings, "WORK_SWEEP_GRACE_SECONDS", 120))
+
+
+def stalled(batch, now=None):
+    """True when no worker has taken a batch's background work for longer than the sweeper's grace period (the
+    broker reachable but no worker running, or the message lost): 导入中 since the confirm, or 检查中 since the
+    upload with no row checked yet. The page says so instead of showing a progress bar that does not move."""
+    cutoff = (now or timezone.now()) - _grace()
+    if batch.status == ImportBatch.Status.IMPORTING:
+        return batch.confirm_requested_at is not None and batch.confirm_requested_at < cutoff
+    return (batch.status == ImportBatch.Status.CHECKING and batch.created_at < cutoff
+            and not progress_of(batch)["done"])
+
+
+def stale_previews(cutoff):
+    """Ids of batches uploaded before ``cutoff`` still waiting for their first row to be checked."""
+    waiting = ImportBatch.objects.filter(status=ImportBatch.Status.CHECKING, created_at__lt=cutoff).order_by("created_at")
+    return [batch.pk for batch in waiting if not progress_of(batch)["done"]]
 
 
 def stale_confirms(cutoff):

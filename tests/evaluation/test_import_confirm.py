@@ -120,13 +120,13 @@ def test_with_the_broker_down_the_confirm_is_kept_and_the_sweeper_sends_it(world
     assert "不能再次确认" in response.content.decode()
     # Not stale yet: left alone. The broker is back; past the grace period the sweeper sends it, once.
     broker.up()
-    assert tasks.sweep_stale_imports() == {"imports": 0}
+    assert tasks.sweep_stale_imports() == {"imports": 0, "previews": 0}
     later = timezone.now() + timedelta(seconds=live_settings.WORK_SWEEP_GRACE_SECONDS + 1)
-    assert tasks.sweep_stale_imports(now=later) == {"imports": 1}
+    assert tasks.sweep_stale_imports(now=later) == {"imports": 1, "previews": 0}
     batch.refresh_from_db()
     assert (batch.status, batch.new) == (ImportBatch.Status.IMPORTED, 3)
     assert Graduate.objects.count() == 3
-    assert tasks.sweep_stale_imports(now=later) == {"imports": 0}
+    assert tasks.sweep_stale_imports(now=later) == {"imports": 0, "previews": 0}
     assert tasks.confirm_import(batch.pk) is None  # a duplicate message does nothing
     assert Graduate.objects.count() == 3
     assert client.get(reverse("evaluation:import_progress", args=[batch.pk])).json()["finished"]

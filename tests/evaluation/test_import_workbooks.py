@@ -134,3 +134,34 @@ def test_an_export_leaves_unknown_blank_and_a_reimport_keeps_it_unknown(world):
     exported = GraduateResource().export(Graduate.objects.all())
     line = exported.dict[0]
     assert {line[h] for h in ("思想政治条件", "身体条件", "继续教育学时") if h in line} <= {""}
+
+
+def test_a_preview_no_worker_took_says_so_and_the_sweeper_sends_it_again(world, client, settings,
+                                                                          django_capture_on_commit_callbacks):
+    """The broker reachable but no worker running: the preview's message waits in the queue and the page showed
+    "检查中 0 / 0" for ever. Past the sweeper's grace period the page says the work is waiting, and the sweeper
+    sends the preview again (it is idempotent)."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from evaluation import tasks
+    from tests.evaluation.test_import import csv_file
+
+    settings.EVALUATION_IMPORT_BACKGROUND_MB = 0
+    client.force_login(world.staff)
+    with django_capture_on_commit_callbacks(execute=False):  # sent, never run: no worker
+        client.post(reverse("evaluation:import_start"), {"file": csv_file([good_row()])})
+    batch = ImportBatch.objects.get()
+    detail = reverse("evaluation:import_detail", args=[batch.pk])
+    assert 'data-testid="import-stalled"' not in client.get(detail).content.decode()
+    assert tasks.sweep_stale_imports() == {"imports": 0, "previews": 0}  # not stale yet
+    waited = batch.created_at - timedelta(seconds=settings.WORK_SWEEP_GRACE_SECONDS + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=waited)
+    page = client.get(detail).content.decode()
+    assert 'data-testid="import-stalled"' in page and "文件已保存，尚未开始检查" in page
+    assert tasks.sweep_stale_imports(now=timezone.now()) == {"imports": 0, "previews": 1}  # a worker runs it
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED and batch.new == 1
+    assert tasks.sweep_stale_imports() == {"imports": 0, "previews": 0}
