@@ -76,3 +76,19 @@ def test_the_ballot_token_comes_with_the_page_so_two_quick_votes_share_it(world,
     client.post(reverse("rounds:vote", args=[meeting.pk, one.pk]), {f"a{one.pk}-choice": "no"})
     client.post(reverse("rounds:vote", args=[meeting.pk, two.pk]), {f"a{two.pk}-choice": "abstain"})
     assert sorted(SecretBallot.objects.values_list("choice", flat=True)) == ["abstain", "no"]
+
+
+def test_an_application_submitted_while_the_candidates_are_published_is_not_stranded(world, monkeypatch):
+    """The student submits while the school publishes the 公示: the publication now locks the round first and
+    counts the submitted applications under that lock; a submission that comes after finds the round closed. Here
+    the submission's own check of the round passes on a stale read, then meets the lock-time check."""
+    from evaluation.rounds.models import ApplicationState, TitleApplication
+    from evaluation.rounds.services import applications
+
+    rnd = f.round_in(world, RoundState.OPEN)
+    late = f.application(world, rnd, f.graduate(world, "L0001"), submit=False)
+    services.publish_candidates(round=rnd, actor=world.staff, starts_on=f.CANDIDATES_FROM, today=f.OPENED)
+    monkeypatch.setattr(applications, "_check_open", lambda rnd, today: None)  # read before the 公示 closed it
+    with pytest.raises(ValidationError, match="申报和资格审查已结束"):
+        services.submit_application(application=late, actor=world.staff, today=f.OPENED)
+    assert TitleApplication.objects.get(pk=late.pk).state == ApplicationState.DRAFT

@@ -15,6 +15,7 @@ from evaluation.rounds.models import (
     REQUIRED_EVIDENCE,
     ApplicationEvidence,
     EmployerKind,
+    EvaluationRound,
     EvidenceKind,
     RoundState,
     TitleApplication,
@@ -53,6 +54,14 @@ def _check_open(rnd, today):
                 "after_year_end")
     if rnd.application_deadline and today > rnd.application_deadline:
         _refuse(_("申报已于%(date)s截止。") % {"date": rnd.application_deadline}, "deadline")
+
+
+def _lock_open_round(rnd):
+    """Locks the round's row (publishing the candidates locks it too) and refuses unless it is still open: an
+    application submitted, withdrawn or reviewed while the school publishes the 公示 would otherwise be left in a
+    state nobody can act on any more."""
+    if EvaluationRound.objects.select_for_update().get(pk=rnd.pk).state != RoundState.OPEN:
+        _refuse(_("本轮评审的申报和资格审查已结束。"), "closed")
 
 
 def _check_scope(rnd, graduate, level):
@@ -198,11 +207,13 @@ def submit_application(*, application, actor, expected_state=None, today=None):
     _check_level(application.level, verdict)
     own = _is_applicant(actor, application.graduate)
     name = application.graduate.name
-    application = transition(
-        application, "submit", actor=actor, role=role_of(actor, application), expected_state=expected_state,
-        snapshot=snapshot, tell=school_staff(rnd.institution_id), link=application_link,
-        title=_("新的职称申报待资格审查：%(name)s（%(level)s）") % {"name": name,
-                                                            "level": application.get_level_display()})
+    with transaction.atomic():
+        _lock_open_round(rnd)
+        application = transition(
+            application, "submit", actor=actor, role=role_of(actor, application), expected_state=expected_state,
+            snapshot=snapshot, tell=school_staff(rnd.institution_id), link=application_link,
+            title=_("新的职称申报待资格审查：%(name)s（%(level)s）") % {"name": name,
+                                                                "level": application.get_level_display()})
     if not own:
         notify(graduate_user(application), title=_("学校已为您提交%(round)s的申报（%(level)s）")
                % {"round": rnd.name, "level": application.get_level_display()}, link=application_link(application))
@@ -216,9 +227,11 @@ def withdraw_application(*, application, actor, reason="", expected_state=None, 
     rnd = application.round
     own = _is_applicant(actor, application.graduate)
     tell = school_staff(rnd.institution_id) if own else graduate_user(application)
-    return transition(application, "withdraw", actor=actor, role=role_of(actor, application), comment=reason,
-                      expected_state=expected_state, tell=tell, link=application_link,
-                      title=_("职称申报已撤回：%(app)s") % {"app": application})
+    with transaction.atomic():
+        _lock_open_round(rnd)
+        return transition(application, "withdraw", actor=actor, role=role_of(actor, application), comment=reason,
+                          expected_state=expected_state, tell=tell, link=application_link,
+                          title=_("职称申报已撤回：%(app)s") % {"app": application})
 
 
 def _number(value):
@@ -255,6 +268,13 @@ def review_application(*, application, actor, decision, reasons="", expected_sta
     if today > rnd.year_end:
         _refuse(_("已过%(year)d年12月31日（附件2 一(五)）。") % {"year": rnd.graduation_year}, "after_year_end")
     reasons = (reasons or "").strip()
+    with transaction.atomic():
+        _lock_open_round(rnd)
+        return _decide(application, actor, decision, reasons, expected_state)
+
+
+def _decide(application, actor, decision, reasons, expected_state):
+    rnd = application.round
     link = application_link
     tell = graduate_user(application)
     label = application.get_level_display()

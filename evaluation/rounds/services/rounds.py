@@ -139,21 +139,23 @@ def publish_candidates(*, round, actor, starts_on=None, contact="", expected_sta
     starts_on = starts_on or today
     if starts_on < today:
         _refuse(_("公示开始日期不能早于今天。"), "past")
-    pending = TitleApplication.objects.filter(round=rnd, state=ApplicationState.SUBMITTED).count()
-    if pending:
-        _refuse(_("尚有%(n)d份申报待资格审查，审查完毕后才能公示评审对象。") % {"n": pending}, "pending")
-    candidates = list(TitleApplication.objects.filter(round=rnd, state=ApplicationState.ELIGIBLE)
-                      .select_related("graduate").order_by("major", "level", "graduate__student_number"))
-    if not candidates:
-        _refuse(_("尚无资格审查通过的评审对象。"), "empty")
     calendar = WorkCalendar()
     ends_on = deadlines.notice_end(starts_on, limit=rnd.year_end, calendar=calendar)
     deadlines.refuse_if_late(rnd, deadlines.finish_from_candidates_notice(starts_on, limit=rnd.year_end,
                                                                           calendar=calendar))
     with transaction.atomic():
+        # The transition locks the round first: an application submitted, withdrawn or reviewed meanwhile either
+        # finished before (and is counted below) or waits and then finds the round closed.
         rnd = transition(rnd, "publish_candidates", actor=actor, role=STAFF, expected_state=expected_state,
                          data={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
                          comment=_("公示期：%(start)s至%(end)s") % {"start": starts_on, "end": ends_on})
+        pending = TitleApplication.objects.filter(round=rnd, state=ApplicationState.SUBMITTED).count()
+        if pending:
+            _refuse(_("尚有%(n)d份申报待资格审查，审查完毕后才能公示评审对象。") % {"n": pending}, "pending")
+        candidates = list(TitleApplication.objects.filter(round=rnd, state=ApplicationState.ELIGIBLE)
+                          .select_related("graduate").order_by("major", "level", "graduate__student_number"))
+        if not candidates:
+            _refuse(_("尚无资格审查通过的评审对象。"), "empty")
         notice = PublicNotice.objects.create(
             round=rnd, stage=Stage.CANDIDATES, starts_on=starts_on, ends_on=ends_on, contact=contact,
             published_by=actor, title=_("%(round)s：评审对象公示") % {"round": rnd.name})
