@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import ActivationCode, Graduate
 from portal import access, audit
 from portal.identifiers import normalize_ric
-from portal.models import Role, RoleAssignment
+from portal.models import AuditLog, Role, RoleAssignment
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are typed from paper
 CODE_LENGTH = 12  # 60 bits
@@ -134,32 +134,53 @@ def activate_account(*, student_number, id_number, code, password, client=""):
     """
     student_number = (student_number or "").strip()
     key = _attempt_key(student_number, client)
-    if cache.get(key, 0) >= MAX_ATTEMPTS:
+    if _throttled(student_number, key):
         raise ActivationError(_("尝试次数过多，请%(minutes)d分钟后再试。") % {"minutes": ATTEMPT_WINDOW // 60},
                               code="throttled")
     with transaction.atomic():
         entry = (ActivationCode.objects.select_for_update(of=("self",)).select_related("graduate", "graduate__user")
                  .filter(code_hash=hash_code(code), used_at__isnull=True, expires_at__gt=timezone.now()).first())
         graduate = entry.graduate if entry else None
-        if (graduate is None or graduate.user is None or graduate.student_number != student_number
-                or graduate.id_number != normalize_ric(id_number)):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, ATTEMPT_WINDOW)
-            audit.record(actor=None, actor_name=student_number[:150], action="evaluation.activation_failed",
-                         outcome="failed")
-            raise ActivationError(_("学号、身份证号或激活码不正确，或激活码已使用、已过期。"), code="invalid")
-        user = graduate.user
-        password_validation.validate_password(password, user)
-        user.set_password(password)
-        user.is_active = True
-        user.save(update_fields=["password", "is_active"])
-        entry.used_at = timezone.now()
-        entry.save(update_fields=["used_at"])
-        audit.record(actor=user, action="evaluation.activate_account", obj=graduate, role=Role.STUDENT)
-    cache.delete(key)
+        valid = not (graduate is None or graduate.user is None or graduate.student_number != student_number
+                     or graduate.id_number != normalize_ric(id_number))
+        if valid:
+            user = graduate.user
+            password_validation.validate_password(password, user)
+            user.set_password(password)
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
+            entry.used_at = timezone.now()
+            entry.save(update_fields=["used_at"])
+            audit.record(actor=user, action="evaluation.activate_account", obj=graduate, role=Role.STUDENT)
+    if not valid:  # recorded outside the transaction the refusal leaves, so that it is kept (and counted below)
+        audit.record(actor=None, actor_name=student_number[:150], action=FAILED, outcome="failed")
+        raise ActivationError(_("学号、身份证号或激活码不正确，或激活码已使用、已过期。"), code="invalid")
+    _forget(key)
     return user
+
+
+FAILED = "evaluation.activation_failed"
+
+
+def _throttled(student_number, key):
+    """Whether this client has used up its attempts for this student number: counted in one step with the attempt
+    (``incr`` after ``add``: parallel attempts cannot all pass a check made before counting). With the cache
+    down, the failures the audit log recorded for the student number in the window count instead — the limit
+    does not fail open."""
+    try:
+        cache.add(key, 0, ATTEMPT_WINDOW)
+        return cache.incr(key) > MAX_ATTEMPTS
+    except Exception:  # Redis unreachable (or the key expired between add and incr)
+        since = timezone.now() - timedelta(seconds=ATTEMPT_WINDOW)
+        return AuditLog.objects.filter(action=FAILED, actor_name=student_number[:150], at__gte=since).count() \
+            >= MAX_ATTEMPTS
+
+
+def _forget(key):
+    try:
+        cache.delete(key)
+    except Exception:
+        pass
 
 
 def activation_link():

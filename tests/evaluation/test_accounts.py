@@ -113,3 +113,26 @@ def test_staff_of_another_school_cannot_create_accounts(world, cohort):
 
     with pytest.raises(PermissionDenied):
         accounts.create_student_accounts(institution=world.inst, actor=world.other_staff, graduation_year=2025)
+
+
+def test_failed_activations_are_kept_in_the_audit_log_and_limit_even_with_the_cache_down(world, cohort,
+                                                                                          monkeypatch):
+    """The failure's audit row was written inside the transaction the refusal rolled back: none was ever kept. It
+    is now recorded outside it; with the cache (Redis) down, those rows are the count, so the limit holds."""
+    from django.core.cache import cache
+
+    item = issue(world)[0]
+    g = item.graduate
+
+    def down(*args, **kwargs):
+        raise ValueError("cache unavailable")
+
+    monkeypatch.setattr(cache, "incr", down)
+    for _ in range(accounts.MAX_ATTEMPTS):
+        with pytest.raises(accounts.ActivationError, match="不正确"):
+            accounts.activate_account(student_number=g.student_number, id_number=g.id_number, code="WRONG-CODE-0000",
+                                      password=GOOD_PASSWORD, client="5.6.7.8")
+    assert AuditLog.objects.filter(action="evaluation.activation_failed", actor_name=g.student_number).count() == 5
+    with pytest.raises(accounts.ActivationError, match="尝试次数过多"):
+        accounts.activate_account(student_number=g.student_number, id_number=g.id_number, code=item.code,
+                                  password=GOOD_PASSWORD, client="9.9.9.9")
