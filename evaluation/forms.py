@@ -49,7 +49,8 @@ class GraduateFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("成绩单文件（CSV、XLSX、XLS 或学信网 DBF）"))
+    # The same words as the pipeline's own refusal (read_table), whichever path the empty file came by.
+    file = forms.FileField(label=_("成绩单文件（CSV、XLSX、XLS 或学信网 DBF）"), error_messages={"empty": _("文件为空。")})
     kind = forms.ChoiceField(label=_("文件类型"), choices=ImportBatch.Kind.choices, initial=ImportBatch.Kind.FULL,
                              widget=forms.RadioSelect, required=False,
                              help_text=_("学信网文件没有学位和一(四)、一(六)所列情况：导入名单后，再以“补充信息”上传含学号或身份证号"

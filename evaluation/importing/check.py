@@ -36,8 +36,8 @@ from operator import itemgetter
 from django.utils.translation import gettext as _
 
 from .columns import COLUMNS, HEADER_ALIASES, HEADER_OF, SOURCE_COLUMNS, field_of, normalise_header
-from .read import TableError
 from .rows import SINGLE, RowCheck
+from .table import csv_error
 
 MAX_ERRORS_KEPT = 1000  # errors stored and shown; the count is always complete
 MAX_LINES_PER_WARNING = 20  # lines listed under one grouped warning; the count is always complete
@@ -316,7 +316,7 @@ class Checker(RowCheck):
             if progress is not None:
                 progress(total)
         except csv.Error as exc:  # a malformed CSV (NUL byte, a field over the size limit, …)
-            raise TableError(_("CSV 文件格式错误（约第%(line)d行）：%(error)s") % {"line": line, "error": exc}) from None
+            raise csv_error(exc, line) from None
         del errors[MAX_ERRORS_KEPT:]
         res.total, res.error_count, res.warning_count, res.examples_skipped = total, error_count, warning_count, \
             examples

@@ -88,7 +88,7 @@ def _table(rows: Iterator[list[str]], kind: str, encoding: str, estimated: int =
     try:
         head = list(itertools.islice(rows, 10))
     except csv.Error as exc:
-        raise TableError(_("CSV 文件格式错误：%(error)s") % {"error": exc}) from None
+        raise csv_error(exc) from None
     for index, row in enumerate(head):
         known = sum(1 for cell in row if normalise_header(cell) in HEADER_ALIASES)
         if known >= 3:
@@ -97,6 +97,17 @@ def _table(rows: Iterator[list[str]], kind: str, encoding: str, estimated: int =
             return Table(headers, _capped(data) if capped else data, index + 2, kind, encoding,
                          max(estimated - index - 1, 0))
     raise TableError(_("未找到表头：前10行中没有可识别的列名。请使用导入模板，第一行为列名，如“学号”“姓名”“身份证号”。"))
+
+
+def csv_error(exc, line=None):
+    """A malformed CSV's message, in Chinese (Python's csv module words its errors in English)."""
+    where = _("（约第%(line)d行）") % {"line": line} if line else ""
+    if "field larger than field limit" in str(exc):
+        return TableError(_("CSV 文件%(where)s有超过%(n)d个字符的单元格，不是成绩单数据，未予读取。")
+                          % {"where": where, "n": csv.field_size_limit()})
+    if "NUL" in str(exc):
+        return TableError(_("CSV 文件%(where)s包含二进制内容（NUL 字符），不是有效的 CSV 文件。") % {"where": where})
+    return TableError(_("CSV 文件%(where)s格式错误（如引号不成对），未予读取：%(error)s") % {"where": where, "error": exc})
 
 
 def _capped(rows):

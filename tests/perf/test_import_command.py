@@ -58,6 +58,8 @@ def test_bad_rows_give_the_same_messages_on_the_page_and_in_the_command(admin, c
     ("bomb.xlsx", None, "解压后超过5MB，未予解压（疑似压缩炸弹）"),
     ("t.pdf", b"%PDF-1.4", "只接受 CSV、XLSX、XLS 或 DBF 文件。"),
     ("headers.csv", b"foo,bar\n1,2\n", "未找到表头"),
+    ("empty.csv", b"", "文件为空。"),
+    ("long.csv", "学号,姓名,身份证号\n1,".encode() + b"x" * 200_000 + b",2\n", "有超过131072个字符的单元格"),
 ])
 def test_an_unreadable_file_gives_the_same_message(admin, client, tmp_path, settings, name, content, message):
     settings.MEDIA_ROOT = tmp_path / "media"
