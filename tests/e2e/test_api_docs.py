@@ -3,7 +3,14 @@ operation under the portal's Content-Security-Policy, and the page asks nothing 
 
 from urllib.parse import urlsplit
 
+from tests.a11y.test_axe import AXE
 from tests.e2e.conftest import shot, sign_in
+
+RUN_RULES = """async (rules) => {
+  const result = await axe.run(document, {runOnly: {type: "rule", values: rules}, resultTypes: ["violations"]});
+  return result.violations.map(v => v.id + ": " + v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " +
+    n.failureSummary.replace(/\\s+/g, " ")).join(" | "));
+}"""
 
 
 def test_docs_render_offline_under_the_csp(transactional_db, page, live_server):
@@ -18,6 +25,11 @@ def test_docs_render_offline_under_the_csp(transactional_db, page, live_server):
     shot(page, "api-docs")
     assert elsewhere == []
     assert not [e for e in errors if "Content Security Policy" in e], errors
+    # its language, a heading and Swagger's colours at ≥ 4.5:1 (the accessibility audit of 2026-12-07)
+    page.evaluate(AXE)
+    violations = page.evaluate(RUN_RULES, ["html-has-lang", "html-lang-valid", "page-has-heading-one",
+                                           "color-contrast"])
+    assert not violations, violations
 
 
 def test_school_staff_make_and_revoke_a_token_on_a_phone(transactional_db, phone):
