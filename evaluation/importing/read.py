@@ -96,7 +96,7 @@ def _read_csv(data: bytes) -> Table:
         raise TableError(_("文件包含二进制内容，不是有效的 CSV 文件。"))
     first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max((",", "\t", ";"), key=first_line.count)
-    return _table(csv.reader(_lines(text), delimiter=delimiter), "csv", encoding, lines)
+    return _table(csv.reader(_lines(text), delimiter=delimiter), "csv", encoding, lines, capped=True)
 
 
 def _lines(text: str):

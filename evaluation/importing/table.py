@@ -82,8 +82,9 @@ def _cell(value) -> str:
 def _table(rows: Iterator[list[str]], kind: str, encoding: str, estimated: int = 0, *, capped=False) -> Table:
     """Finds the header row (a registrar's export may have a title line above it) among the first 10.
 
-    With ``capped`` (an XLSX, whose declared dimension may lie), the data rows are counted as they are read:
-    past ``EVALUATION_IMPORT_MAX_ROWS`` the read stops. The other formats' counts were exact and checked.
+    With ``capped`` (CSV, XLSX and .xls: an XLSX's declared dimension may lie, and the others' pre-check allows a
+    few title lines), the data rows are counted as they are read: past ``EVALUATION_IMPORT_MAX_ROWS`` the read
+    stops. A DBF's record count is exact and checked against the file's length.
     """
     try:
         head = list(itertools.islice(rows, 10))

@@ -191,4 +191,4 @@ def _read_xls(data: bytes) -> Table:
         finally:
             book.release_resources()
 
-    return _table(rows(), "xls", "", sheet.nrows)
+    return _table(rows(), "xls", "", sheet.nrows, capped=True)

@@ -38,6 +38,11 @@ def test_too_many_members_and_too_many_rows(world, settings):
     for file in (csv_file(rows), xlsx_file(rows)):
         with pytest.raises(TableError, match=r"超过上限100行，未予解析"):
             upload(world.staff, file)
+    # counted exactly as the rows are read: 101 data rows are refused (the pre-check allows a few title lines)
+    for file in (csv_file(rows[:101]), xlsx_file(rows[:101])):
+        batch = upload(world.staff, file)  # found while reading: the batch ends 有错误 with the message
+        assert batch.status == ImportBatch.Status.INVALID and "文件有101行，超过上限100行" in batch.errors[0][2]
+    assert upload(world.staff, csv_file(rows[:100])).rows == 100
     records = xuexin_records() * 50
     with pytest.raises(TableError, match=r"文件有150行，超过上限100行"):
         upload(world.staff, SimpleUploadedFile("BYSXX.DBF", files.dbf_bytes(files.XUEXIN_FIELDS, records)))

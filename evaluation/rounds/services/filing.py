@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.track_a.routing import committee_filing_office
-from evaluation.rounds.models import Decision, FilingState, ResultRefusal, ResultsFiling, RoundState
+from evaluation.rounds.models import (
+    Decision,
+    EvaluationRound,
+    FilingState,
+    ResultRefusal,
+    ResultsFiling,
+    RoundState,
+)
 from evaluation.rounds.selectors import current_decisions
 from evaluation.rounds.signals import result_refused
 from portal import access, audit
@@ -37,6 +44,7 @@ def submit_results(*, round, actor):
     now = timezone.now()
     title = _("职称评审结果报送备案：%(round)s") % {"round": rnd.name}
     with transaction.atomic():
+        EvaluationRound.objects.select_for_update().filter(pk=rnd.pk).first()  # two tabs filing the first time
         filing = ResultsFiling.objects.select_for_update().filter(round=rnd).first()
         if filing is None:
             filing = ResultsFiling.objects.create(round=rnd, submitted_by=actor, submitted_at=now)
