@@ -116,6 +116,7 @@ ACTIONS = {
     "track_a.expert_opinion": _("专家填写个人论证意见"),
     "track_a.edit_group_report": _("专家组组长起草（修改）报告"),
     "track_a.sign_group_report": _("专家在专家组报告上签字"),
+    "track_a.group_conflict": _("论证专家申请回避并退出专家组"),
     # Track B
     "track_b.create": _("开始填报备案申请（附件3/4）"),
     "track_b.save_section": _("保存备案申请内容"),

@@ -96,6 +96,14 @@ def _confirm_group(user, group):
     return access.has_role(user, Role.PROVINCIAL_HRSS)
 
 
+@access.rule("track_a.declare_group_conflict")
+def _declare_group_conflict(user, group):
+    """A member of the confirmed group, for themselves (DOMAIN §2: an expert withdraws on a declared conflict)."""
+    profile_id = _profile_id(user)
+    return (profile_id is not None and access.has_role(user, Role.EXPERT)
+            and group.members.filter(expert_id=profile_id).exists())
+
+
 @access.rule("track_a.view_group")
 def _view_group(user, group):
     """Both provincial offices see everything the experts see; the experts see their own group once confirmed."""

@@ -45,6 +45,11 @@ class OpinionForm(forms.Form):
                               help_text=_("对照通知 三(一)1 的申报条件和试点建设方案，写明本人意见。"))
 
 
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label=_("回避事由"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("如：与申报单位存在隶属、合作或亲属关系。申请后即退出专家组，本人意见和签字一并撤回。"))
+
+
 class ReportForm(forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 

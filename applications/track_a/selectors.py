@@ -12,6 +12,7 @@ from applications.track_a.models import (
     EvaluationCommittee,
     ExpertGroup,
     GrantedAuthority,
+    GroupConflict,
     PilotApplication,
     State,
 )
@@ -96,9 +97,12 @@ def committees_awaiting(user, role, *, city_code=None, limit=10):
 
 
 def expert_pool_for(application):
-    """Experts who may review ``application``: the pool, less those employed by the school (回避)."""
+    """Experts who may review ``application``: the pool, less those employed by the school and those who declared a
+    conflict (回避) in a group for it."""
     conflicted = get_user_model().objects.filter(roles__role=Role.EXPERT, roles__institution=application.institution_id)
-    return ExpertProfile.objects.select_related("user").exclude(user__in=conflicted).order_by("user__full_name")
+    declared = GroupConflict.objects.filter(group__application=application).values("expert_id")
+    return (ExpertProfile.objects.select_related("user").exclude(user__in=conflicted).exclude(pk__in=declared)
+            .order_by("user__full_name"))
 
 
 def committee_pool():

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/experts/propose/", views.group_propose, name="group_propose"),
     path("<int:pk>/experts/confirm/", views.group_confirm, name="group_confirm"),
     path("<int:pk>/experts/opinion/", views.expert_opinion, name="expert_opinion"),
+    path("<int:pk>/experts/conflict/", views.group_conflict, name="group_conflict"),
     path("<int:pk>/experts/report/<slug:kind>/", views.group_report, name="group_report"),
     path("<int:pk>/experts/report/<slug:kind>/sign/", views.group_sign, name="group_sign"),
     path("<int:pk>/recognition/<slug:office>/", views.recognition, name="recognition"),

@@ -124,6 +124,7 @@ CASES = [
     Case("track_a:group_confirm", {**MEMBER_ONLY, "expert": 403, "provincial_hrss": 200}, default=404,
          kwargs=_group),
     Case("track_a:expert_opinion", {**MEMBER_ONLY, "expert": 200}, default=404, kwargs=_group),
+    Case("track_a:group_conflict", {**MEMBER_ONLY, "expert": 200}, default=404, kwargs=_group),
     Case("track_a:group_report", {**MEMBER_ONLY, "expert": 200}, default=404, kwargs=_group_report),
     Case("track_a:group_sign", {**MEMBER_ONLY, "expert": 302}, default=404, method="post", kwargs=_group_report,
          data=lambda w: {"expected_version": 0}),

@@ -22,6 +22,7 @@ from applications.track_a.models.committee import (  # noqa: F401
 from applications.track_a.models.experts import (  # noqa: F401
     ExpertGroup,
     ExpertOpinion,
+    GroupConflict,
     GroupMember,
     GroupReport,
     GroupSignature,

@@ -340,6 +340,7 @@ TRANSITION_LABELS = {
     "approve_filing": _("核准备案"),
     "return_filing": _("退回修改"),
     "confirm": _("省人社厅确认专家组"),
+    "reopen": _("专家回避，专家组退回调整"),
     "file_change": _("报送调整（续期）"),
     "approve_change": _("同意调整（续期）"),
     "refuse_change": _("不同意调整（续期）"),

@@ -59,6 +59,12 @@ class ExpertGroup(ConcurrentTransitionMixin, models.Model):
     def confirm(self):
         """省人社厅确认专家组 (it may add experts first)."""
 
+    @transition(field=state, source=GroupState.CONFIRMED, target=GroupState.PROPOSED,
+                permission=may("track_a.declare_group_conflict"))
+    def reopen(self):
+        """A member declared 回避 and the group lost its leader or fell below the minimum: back to 省教育厅 to adjust it,
+        then 省人社厅 confirms it again."""
+
 
 class GroupMember(models.Model):
     group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE, related_name="members")
@@ -78,6 +84,26 @@ class GroupMember(models.Model):
 
     def __str__(self):
         return str(self.expert)
+
+
+class GroupConflict(models.Model):
+    """An expert's own 回避 declaration (DOMAIN §2: an expert withdraws on a declared conflict): they leave the group
+    at once — their opinion and their signatures with them, every signature on the group's reports cleared — and
+    are not proposed for this application again."""
+
+    group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE, related_name="conflicts")
+    expert = models.ForeignKey("portal.ExpertProfile", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("专家"))
+    reason = models.CharField(_("回避事由"), max_length=200)
+    declared_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("论证专家回避")
+        verbose_name_plural = _("论证专家回避")
+        constraints = [models.UniqueConstraint(fields=["group", "expert"], name="track_a_group_conflict_once")]
+
+    def __str__(self):
+        return f"{self.expert}：{self.reason}"
 
 
 class ExpertOpinion(models.Model):

@@ -22,6 +22,7 @@ from applications.track_a.models import (
     DocumentReview,
     ExpertGroup,
     ExpertOpinion,
+    GroupConflict,
     GroupMember,
     GroupReport,
     GroupSignature,
@@ -88,17 +89,24 @@ def propose_group(*, application, actor, experts, leader):
         raise ValidationError(_("请从所选专家中指定一名组长。"))
     with transaction.atomic():
         locked = _locked_application(application)
-        if locked.state != State.AT_PROVINCE:
-            raise WorkflowError(_("当前状态为“%s”，不能组建论证专家组。") % locked.get_state_display())
         group = current_group(locked)
+        # A group reopened by a member's 回避 at the on-site stage is adjusted there too.
+        if not (locked.state == State.AT_PROVINCE or (locked.state == State.DOCUMENT_REVIEWED and group is not None)):
+            raise WorkflowError(_("当前状态为“%s”，不能组建论证专家组。") % locked.get_state_display())
         if group is not None and group.state != GroupState.PROPOSED:
             raise WorkflowError(_("专家组已由省人社厅确认，不能再调整。"))
         if group is None:
             group = ExpertGroup.objects.create(application=locked, submission_number=locked.submission_count,
                                                proposed_by=actor)
-        group.members.all().delete()
-        GroupMember.objects.bulk_create([GroupMember(group=group, expert=e, is_leader=e == leader,
-                                                     added_by_role=Role.PROVINCIAL_EDUCATION) for e in experts])
+        else:
+            ExpertGroup.objects.filter(pk=group.pk).update(proposed_by=actor)
+        # Members who stay keep their row (their opinion and signatures); the others leave, the new ones join.
+        staying = set(group.members.filter(expert__in=experts).values_list("expert_id", flat=True))
+        group.members.exclude(expert__in=experts).delete()
+        group.members.update(is_leader=False)
+        GroupMember.objects.bulk_create([GroupMember(group=group, expert=e, added_by_role=Role.PROVINCIAL_EDUCATION)
+                                         for e in experts if e.pk not in staying])
+        group.members.filter(expert=leader).update(is_leader=True)
         audit.record(actor=actor, action="track_a.propose_group", obj=locked, role=Role.PROVINCIAL_EDUCATION,
                      changes={"experts": [e.pk for e in experts], "leader": leader.pk})
         notify(officials(Role.PROVINCIAL_HRSS), title=_("请确认论证专家组：%s") % locked.unit_name,
@@ -253,6 +261,38 @@ def sign_report(*, group, actor, kind, expected_version):
     return report
 
 
+def declare_conflict(*, group, actor, reason):
+    """An expert declares their own conflict of interest (回避) and leaves the group (``GroupConflict``). Every
+    signature on the group's reports is cleared (the group that signs has changed). Without its leader, or with
+    fewer than ``MIN_REVIEW_EXPERTS`` left, the group goes back to 省教育厅 to adjust and 省人社厅 to confirm."""
+    member = _require_member(group, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请写明回避事由。"))
+    with transaction.atomic():
+        locked = _locked_application(group.application)
+        if locked.state not in (State.AT_PROVINCE, State.DOCUMENT_REVIEWED):
+            raise WorkflowError(_("专家论证已结束，不能再申请回避。"))
+        name = actor.display_name
+        GroupConflict.objects.create(group=group, expert=member.expert, reason=reason[:200])
+        for report in GroupReport.objects.select_for_update().filter(group=group):
+            _clear_signatures(report, reason=_("专家%(name)s申请回避，已退出专家组") % {"name": name})
+        was_leader = member.is_leader
+        remaining = GroupMember.objects.filter(group=group).count() - 1
+        offices = officials(Role.PROVINCIAL_EDUCATION) + officials(Role.PROVINCIAL_HRSS)
+        title = _("论证专家%(name)s申请回避并已退出专家组：%(unit)s") % {"name": name, "unit": locked.unit_name}
+        if was_leader or remaining < MIN_REVIEW_EXPERTS:  # while still a member: the transition is theirs
+            group = run_transition(group, "reopen", actor=actor, role=Role.EXPERT, comment=reason[:200],
+                                   expected_state=GroupState.CONFIRMED, notify_users=lambda g: offices,
+                                   notice_title=title + _("（请调整专家组）"), notice_link=_group_link)
+        member.delete()  # their opinion and signatures with them
+        audit.record(actor=actor, action="track_a.group_conflict", obj=locked, role=Role.EXPERT,
+                     changes={"reason": reason[:200], "leader": was_leader, "remaining": remaining})
+        if group.state == GroupState.CONFIRMED:
+            notify(offices + _member_users(group), title=title, link=_group_link(group))
+    return group
+
+
 def is_signed_by_all(report):
     if report is None:
         return False
@@ -337,4 +377,5 @@ def group_view(group, user):
         signed = {s.member_id: s for s in report.signatures.all()} if report else {}
         out.append({"kind": kind, "label": label, "report": report, "signed": signed, "rows": report_rows(report),
                     "complete": is_signed_by_all(report), "problems": report_problems(report, group)})
-    return {"members": members, "reports": out, "me": member_of(group, user)}
+    return {"members": members, "reports": out, "me": member_of(group, user),
+            "conflicts": list(group.conflicts.select_related("expert__user").order_by("declared_at"))}

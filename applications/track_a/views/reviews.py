@@ -115,6 +115,24 @@ def expert_opinion(request, pk):
                                                         "button": _("保存"), "read_application": True})
 
 
+@login_required
+def group_conflict(request, pk):
+    """A member declares their own conflict (回避) and leaves the group."""
+    app, group = _group(request, pk)
+    if group is None:
+        raise Http404
+    _member(request, group)
+    form = forms.ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _form_action(request, form, lambda: services.declare_conflict(
+            group=group, actor=request.user, reason=form.cleaned_data["reason"]),
+            success=_("已申请回避并退出专家组；省教育厅、省人社厅已收到通知。"), back=_detail(app))
+        if done is not None:
+            return done
+    return render(request, "track_a/group_form.html", {"app": app, "form": form, "title": _("申请回避"),
+                                                        "button": _("申请回避并退出专家组")})
+
+
 def _kind(kind):
     if kind not in GroupReport.Kind.values:
         raise Http404
