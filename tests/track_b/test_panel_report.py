@@ -324,3 +324,19 @@ def test_the_reason_for_reopening_is_on_the_report_page_the_experts_sign(world, 
     body = client.get(reverse("track_b:report", args=[app.pk])).content.decode()
     assert 'data-testid="reopen-reason"' in body and "请补充实地查看实训基地的情况。" in body
     assert world.city_hrss.display_name in body
+
+
+def test_changing_the_panel_records_each_sitting_experts_standing_as_it_is_now(world):
+    """An expert who sat as 校外 and whom the applicant has since listed in its 附件3 is 校内 when the office
+    changes the panel: the stored flag, which the two-thirds check reads when the panel signs, follows."""
+    app = case_in(world, FilingState.ACCEPTED)
+    pool(world)
+    panel = [world.ext_a, world.ext_b, world.ext_c, world.expert]
+    services.assign_panel(app, user=world.city_hrss, expert_ids=[u.pk for u in panel], leader_id=world.ext_a.pk)
+    assert PanelMember.objects.get(application=app, expert=world.ext_c).is_external
+    ListedExpert.objects.create(application=app, position=20, name="ext_c", id_number=world.ext_c.expert_profile.id_number,
+                                employer="科大讯飞股份有限公司", title="高工", education="本科", specialty="汽车")
+    services.assign_panel(app, user=world.city_hrss, expert_ids=[u.pk for u in panel], leader_id=world.ext_b.pk)
+    stored = PanelMember.objects.get(application=app, expert=world.ext_c)
+    assert not stored.is_external
+    assert PanelMember.objects.get(application=app, is_leader=True).expert == world.ext_b

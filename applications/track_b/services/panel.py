@@ -180,8 +180,9 @@ def assign_panel(application, *, user, expert_ids, leader_id, expected_state=Non
                     is_external=kind == "external", employer=employer[:100], title=profile.title[:100],
                     assigned_by=user)
                 new_members.append(member)
-            elif profile.user_id == leader_id:
-                PanelMember.objects.filter(pk=member.pk).update(is_leader=True)
+            else:  # as classified now (panel_problems reads the stored flag when the panel signs)
+                PanelMember.objects.filter(pk=member.pk).update(
+                    is_leader=profile.user_id == leader_id, is_external=kind == "external", employer=employer[:100])
         report, _created = EvaluationReport.objects.get_or_create(application=locked)
         cleared = _clear_signatures(report, reason=_("专家组成员已调整")) if changed else 0
         panel_data = {"panel": [p.user.get_username() for p, _k, _e in chosen], "leader": leader_id}
