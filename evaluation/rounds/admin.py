@@ -2,6 +2,8 @@
 records are read-only (they change only through the workflow)."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from portal.adminkit import ReadOnlyAdmin
@@ -17,11 +19,30 @@ from .models import (
     Tally,
     TitleApplication,
 )
-from .workdays import library_years
+from .workdays import library_years, statutory_days
+
+
+class CompleteYear(BaseInlineFormSet):
+    """A year's arrangement lists at least its statutory holidays (``workdays.statutory_days``): a partial entry
+    would turn the others into working days and shorten a 公示. The calendar refuses one anyway; this says so at
+    once, on the form."""
+
+    def clean(self):
+        super().clean()
+        year = self.instance.year
+        if not year or any(form.errors for form in self.forms):
+            return
+        holidays = sum(1 for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+                       and form.cleaned_data.get("kind") == HolidayDay.Kind.HOLIDAY)
+        if holidays < statutory_days(year):
+            raise ValidationError(_("%(year)d年的法定节假日共%(min)d天，这里只录入了%(n)d个放假日：请按国务院办公厅的放假通知"
+                                    "录入全部放假日（含假期中的周末）和调休上班日。")
+                                  % {"year": year, "min": statutory_days(year), "n": holidays})
 
 
 class HolidayDayInline(admin.TabularInline):
     model = HolidayDay
+    formset = CompleteYear
     extra = 10
 
 

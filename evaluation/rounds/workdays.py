@@ -4,7 +4,8 @@ Two sources, never a guess:
 
 1. the admin-entered arrangement of a year (``HolidayYear`` with its ``HolidayDay`` rows, Django admin
    “节假日和调休安排”) — when a year is entered there it is used as is (so the admin can also correct the
-   library);
+   library), once it lists at least the year's statutory holidays (``statutory_days``; fewer is a partial entry,
+   refused like a missing year);
 2. otherwise the maintained ``chinese-calendar`` package, which carries the State Council's arrangement for
    every year up to its release (1.11: 2004–2026).
 
@@ -30,6 +31,23 @@ class CalendarMissing(ValidationError):
             code="calendar_missing")
 
 
+def statutory_days(year):
+    """The days of 全体公民放假的节日 in ``year`` (《全国年节及纪念日放假办法》): 13 from 2025 (春节 4 days, 劳动节 2),
+    11 before. Every one is a 放假 day, so a year's arrangement lists at least this many."""
+    return 13 if year >= 2025 else 11
+
+
+class CalendarIncomplete(CalendarMissing):
+    """The admin table has the year but fewer 放假 days than the statutory holidays alone: a partial entry."""
+
+    def __init__(self, year, entered):
+        self.year = year
+        ValidationError.__init__(
+            self, _("后台“节假日和调休安排”中%(year)d年只录入了%(n)d个放假日，少于当年法定节假日%(min)d天，安排不完整，"
+                    "无法计算工作日。请系统管理员按国务院办公厅当年的放假通知录入全部放假日和调休上班日后再操作。")
+            % {"year": year, "n": entered, "min": statutory_days(year)}, code="calendar_incomplete")
+
+
 def library_years():
     """The years ``chinese-calendar`` knows, as a range."""
     from chinese_calendar import constants
@@ -49,7 +67,11 @@ class WorkCalendar:
             from evaluation.rounds.models import HolidayDay, HolidayYear
 
             if HolidayYear.objects.filter(year=year).exists():
-                self._years[year] = dict(HolidayDay.objects.filter(year__year=year).values_list("date", "kind"))
+                table = dict(HolidayDay.objects.filter(year__year=year).values_list("date", "kind"))
+                entered = sum(1 for kind in table.values() if kind == "holiday")
+                if entered < statutory_days(year):  # a partial entry would turn holidays into working days
+                    raise CalendarIncomplete(year, entered)
+                self._years[year] = table
             else:
                 self._years[year] = None
         return self._years[year]

@@ -50,10 +50,17 @@ def test_a_year_without_data_is_an_error_not_a_guess(db):
     assert "2099年" in info.value.messages[0] and "系统管理员" in info.value.messages[0]
 
 
+def _entered(year_number, *, holidays=(), source="国务院办公厅关于部分节假日安排的通知"):
+    """An admin-entered year: ``holidays`` plus 劳动节 1–4 May and 国庆节 1–7 October, so that it lists at least the
+    statutory 13 放假 days."""
+    year = HolidayYear.objects.create(year=year_number, source=source)
+    days = [*holidays, *(date(year_number, 5, d) for d in range(1, 5)), *(date(year_number, 10, d) for d in range(1, 8))]
+    HolidayDay.objects.bulk_create([HolidayDay(year=year, date=d, kind="holiday") for d in days])
+    return year
+
+
 def test_the_admin_table_supplies_a_year_the_library_lacks(db):
-    year = HolidayYear.objects.create(year=2099, source="国务院办公厅关于2099年部分节假日安排的通知")
-    HolidayDay.objects.create(year=year, date=date(2099, 1, 1), kind="holiday", name="元旦")
-    HolidayDay.objects.create(year=year, date=date(2099, 1, 2), kind="holiday", name="元旦")
+    year = _entered(2099, holidays=[date(2099, 1, 1), date(2099, 1, 2)])
     HolidayDay.objects.create(year=year, date=date(2099, 1, 10), kind="workday", name="元旦")  # a Saturday
     calendar = WorkCalendar()
     assert not calendar.is_working_day(date(2099, 1, 2))  # a Friday, off
@@ -63,9 +70,28 @@ def test_the_admin_table_supplies_a_year_the_library_lacks(db):
 
 
 def test_the_admin_table_takes_precedence_over_the_library(db):
-    HolidayYear.objects.create(year=2025, source="更正")  # entered with no days: only weekends are off
-    assert workdays.is_working_day(date(2025, 10, 6))
-    assert not workdays.is_working_day(date(2025, 10, 11))
+    _entered(2025, holidays=[date(2025, 1, 1), date(2025, 2, 3)], source="更正")  # 国庆 1–7 Oct only
+    assert workdays.is_working_day(date(2025, 10, 8))  # the library has 8 Oct off; the table does not
+    assert not workdays.is_working_day(date(2025, 10, 11))  # a Saturday
+
+
+def test_a_partial_year_is_refused_not_counted_as_working_days(db):
+    """A year entered with fewer 放假 days than its statutory holidays (the audit's case: one entered with none
+    turned 国庆 into working days and shortened a 公示) is refused, as a missing year is."""
+    year = HolidayYear.objects.create(year=2025, source="更正")
+    HolidayDay.objects.create(year=year, date=date(2025, 10, 1), kind="holiday", name="国庆节")
+    with pytest.raises(CalendarMissing, match="2025年只录入了1个放假日，少于当年法定节假日13天"):
+        workdays.is_working_day(date(2025, 10, 6))
+
+
+def test_the_admin_form_says_at_once_that_a_year_is_partial(world, client):
+    client.force_login(world.admin)
+    data = {"year": "2099", "source": "国务院办公厅通知", "days-TOTAL_FORMS": "1", "days-INITIAL_FORMS": "0",
+            "days-MIN_NUM_FORMS": "0", "days-MAX_NUM_FORMS": "1000",
+            "days-0-date": "2099-01-01", "days-0-kind": "holiday", "days-0-name": "元旦"}
+    response = client.post(reverse("admin:rounds_holidayyear_add"), data)
+    assert response.status_code == 200 and "这里只录入了1个放假日" in response.content.decode()
+    assert not HolidayYear.objects.exists()
 
 
 def test_a_period_that_would_cross_the_year_end_needs_no_data_of_next_year(db):
@@ -96,7 +122,7 @@ def test_a_round_in_a_year_without_holiday_data_is_refused_until_the_admin_enter
     f.school(world)
     with pytest.raises(CalendarMissing, match="2099年"):
         services.open_round(institution=world.inst, actor=world.staff, graduation_year=2099, today=date(2099, 9, 1))
-    HolidayYear.objects.create(year=2099, source="国务院办公厅关于2099年部分节假日安排的通知")
+    _entered(2099, holidays=[date(2099, 1, 1), date(2099, 1, 2)])
     rnd = services.open_round(institution=world.inst, actor=world.staff, graduation_year=2099,
                               today=date(2099, 9, 1))
     assert rnd.graduation_year == 2099
