@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from evaluation.importing.columns import normalise_header
 from evaluation.importing.read import TableError, read_table
+from evaluation.rounds.rules import same_employer
 from portal import audit, identifiers
 from portal.models import Role
 
-from ..models import Attendance, Candidate, ExaminerConflict, SessionState
+from ..models import Attendance, Candidate, ExaminerConflict, SessionExaminer, SessionState
 from .common import AssessmentError, require
 
 
@@ -55,6 +56,11 @@ def _check(candidate, user, theory, practical):
     elif candidate.first_by_id in conflicted and candidate.confirmed_at is None:
         problems.append(_("%(name)s 的第一次录入者已申报回避，该录入作废，请由其他考评员重新录入。")
                         % {"name": candidate.graduate.name})
+    employer = (SessionExaminer.objects.filter(session_id=candidate.session_id, user=user)
+                .values_list("examiner__employer", flat=True).first())
+    if employer and same_employer(employer, candidate.graduate.employer):  # found, as for committee members
+        problems.append(_("您任职于 %(name)s 的就业单位（%(org)s），应当回避，不能为其评分。")
+                        % {"name": candidate.graduate.name, "org": employer})
     if candidate.confirmed_at is not None:
         problems.append(_("%(name)s 的成绩已复核确认，不能再改。") % {"name": candidate.graduate.name})
     for key, label, value, exempt in (("theory", _("理论知识"), theory, candidate.exempt_theory),

@@ -267,6 +267,21 @@ def test_a_conflict_declared_after_scoring_voids_that_examiners_entries(held):
     assert [e.changes["voided_entries"] for e in log] == [[one.pk], [two.pk]]
 
 
+def test_an_examiner_employed_by_the_candidates_employer_is_found_not_only_declared(held):
+    """DOMAIN §7: the committee's 回避 list applies to examiners, and working for the candidate's current employer is
+    on it. The portal finds it from the filed 考评员's 所在单位 (as it does for committee members), declared or not."""
+    w, app, s = held
+    first = b.examiner_users(app)[0]
+    c = s.candidates.select_related("graduate").first()
+    c.graduate.employer = f"{w.inst.name}（后勤处）"  # hired by the school its examiners work for
+    c.graduate.save(update_fields=["employer"])
+    with b.at(b.SESSION_DAY, 16):
+        refused(scores.enter_scores, c, user=first, theory=Decimal("70"), practical=Decimal("80"),
+                match="的就业单位（安徽工业大学），应当回避")
+    c.refresh_from_db()
+    assert c.first_by_id is None
+
+
 def test_scores_wait_for_the_session_day(base):
     w, app = base
     s = b.session_with_candidates(w, app, 1)
