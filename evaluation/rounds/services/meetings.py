@@ -16,6 +16,7 @@ convening; ``ballots`` has what members and the chair do there.
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -110,9 +111,24 @@ def _employer_of(application):
 
 # --- convening ------------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Seating:
+    """A meeting's committee: ``seated`` (the chair first), drawn from ``others`` with ``seed`` (blank: no draw),
+    ``senior_seats`` of the drawn filled first from ``senior_pool``."""
+
+    size: int
+    chair: object
+    others: list
+    seed: str
+    drawn: list
+    seated: list
+    senior_pool: list
+    senior_seats: int
+
+
 def _seating(committee, held_on, size):
-    """(size, chair, others, seed, drawn, seated, senior_pool, senior_seats): this meeting's committee — the chair and
-    ``size - 1`` members drawn at random from the other serving members when there are more of them than seats.
+    """This meeting's committee (``Seating``): the chair and ``size - 1`` members drawn at random from the other
+    serving members when there are more of them than seats.
 
     The meeting's committee is the one the quorum counts (DOMAIN §7), so it meets the committee's own rules
     (``track_a.rules.committee_problems``): an odd number, at least ``COMMITTEE_MIN_MEMBERS``; at a 中级 committee
@@ -145,8 +161,8 @@ def _seating(committee, held_on, size):
         drawn = rules.draw(others, size - 1, seed, senior_pool, senior_seats)
     else:
         drawn, senior_pool, senior_seats = others, [], 0
-    return size, chair, others, seed, drawn, [chair] + [m for m in pool if m.pk in set(drawn)], senior_pool, \
-        senior_seats
+    return Seating(size, chair, others, seed, drawn, [chair] + [m for m in pool if m.pk in set(drawn)], senior_pool,
+                   senior_seats)
 
 
 def _check_common(rnd, held_on, place, today):
@@ -166,11 +182,13 @@ def _check_common(rnd, held_on, place, today):
 def _create(*, rnd, actor, held_on, place, size, purpose, candidates, extra=None):
     """The meeting, its seats (as the members are today) and the conflicts the portal finds (same employer);
     logged with the draw, the members told. Inside the caller's transaction."""
-    size, chair, others, seed, drawn, seated, senior_pool, senior_seats = _seating(rnd.committee, held_on, size)
+    seating = _seating(rnd.committee, held_on, size)
+    size, seated = seating.size, seating.seated
     employers = employers_of([m.expert.user_id for m in seated])
     meeting = Meeting.objects.create(round=rnd, held_on=held_on, place=place, size=size, convened_by=actor,
-                                     purpose=purpose, draw_seed=seed, draw_pool=others, draw_result=drawn,
-                                     draw_senior_pool=senior_pool, draw_senior_seats=senior_seats)
+                                     purpose=purpose, draw_seed=seating.seed, draw_pool=seating.others,
+                                     draw_result=seating.drawn, draw_senior_pool=seating.senior_pool,
+                                     draw_senior_seats=seating.senior_seats)
     seats = MeetingMember.objects.bulk_create([
         MeetingMember(meeting=meeting, member=m, user=m.expert.user, name=m.expert.user.display_name,
                       title=m.expert.title, employer=employers.get(m.expert.user_id, ""), is_chair=m.is_chair)
@@ -180,8 +198,9 @@ def _create(*, rnd, actor, held_on, place, size, purpose, candidates, extra=None
                  reason=(_("与评审对象就业单位相同：%(org)s") % {"org": s.employer})[:200])
         for a in candidates for s in seats if rules.same_employer(s.employer, _employer_of(a))])
     audit.record(actor=actor, action="rounds.convene_meeting", obj=meeting, role=STAFF, changes={
-        "held_on": held_on.isoformat(), "size": size, "chair": chair.pk, "draw_seed": seed, "purpose": purpose,
-        "draw_pool": others, "draw_result": drawn, "draw_senior_pool": senior_pool, "draw_senior_seats": senior_seats,
+        "held_on": held_on.isoformat(), "size": size, "chair": seating.chair.pk, "draw_seed": seating.seed,
+        "purpose": purpose, "draw_pool": seating.others, "draw_result": seating.drawn,
+        "draw_senior_pool": seating.senior_pool, "draw_senior_seats": seating.senior_seats,
         "candidates": len(candidates), **(extra or {})})
     what = _("复查会议通知") if purpose == MeetingPurpose.REREVIEW else _("评审会议通知")
     notify([s.user for s in seats], title=_("%(what)s：%(round)s，%(day)s，%(place)s")
