@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,8 @@ class VerifyForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50, help_text=_("请输入持证人完整姓名。"))
 
     def clean_number(self):
-        return self.cleaned_data["number"].strip().upper().replace(" ", "")
+        # NFKC: a number typed with a Chinese IME's full-width letters and digits, or an ideographic space
+        return unicodedata.normalize("NFKC", self.cleaned_data["number"]).strip().upper().replace(" ", "")
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()

@@ -75,7 +75,9 @@ def verify_link(request, verification_id):
         allowed = ratelimit.allow(ip=audit.client_ip(request), certificate=verification_id.lower())
     if not allowed:
         return _too_many(request)
-    cached = pagecache.get(request, verification_id)  # anonymous visitors: rendered once, until the row changes
+    cached = None
+    if selectors.VERIFICATION_ID.fullmatch(verification_id.lower()):  # not a cache key for text that is no id
+        cached = pagecache.get(request, verification_id)  # anonymous visitors: rendered once, until the row changes
     if cached is not None:
         return cached
     certificate = selectors.by_verification_id(verification_id)

@@ -1,5 +1,7 @@
 """Reads of certificates, results and batches — always scoped by who asks."""
 
+import re
+
 from django.db.models import Q
 
 from portal import access
@@ -72,6 +74,13 @@ def verify_by_number(number, name):
     return None
 
 
+VERIFICATION_ID = re.compile(r"[a-z2-7]{26}")  # services.new_verification_id: 128 bits, base32, lower case
+
+
 def by_verification_id(verification_id):
-    return (Certificate.objects.select_related("issuer", "replaced_by")
-            .filter(verification_id=verification_id.lower()).first())
+    """The certificate with this verification id, or None — also for text that cannot be one (a NUL byte, which
+    PostgreSQL refuses in a query, or anything else off the id's alphabet)."""
+    verification_id = (verification_id or "").lower()
+    if not VERIFICATION_ID.fullmatch(verification_id):
+        return None
+    return Certificate.objects.select_related("issuer", "replaced_by").filter(verification_id=verification_id).first()

@@ -69,5 +69,7 @@ def verify_qr(request, body: QrText):
     reason = "" if check.ok else _("二维码无效：%(r)s") % {"r": check.reason}
     if check.ok and current is None:
         reason = _("签名有效，但登记系统中未找到该证书。")
+    elif current is not None and current["status"] != "valid":  # a client reading only these two fields is told
+        reason = _("签名有效，但该证书当前%(state)s，不再有效。") % {"state": current["status_label"]}
     return {"signature_valid": check.ok, "reason": reason, "signed": check.payload if check.ok else None,
             "current": current}

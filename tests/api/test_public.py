@@ -39,6 +39,10 @@ def test_qr_text_is_checked_against_the_published_keys(api_world, client):
     assert not bad["signature_valid"] and bad["current"] is None and "二维码无效" in bad["reason"]
     revoked = client.post(f"{V1}/verify-qr", {"text": qr.qr_text(w.revoked)}, content_type="application/json")
     assert revoked.json()["current"]["status"] == "revoked"
+    assert "已撤销，不再有效" in revoked.json()["reason"]  # told in the top-level reason too
+    with_nul = client.post(f"{V1}/verify-qr", {"text": text.replace("#", "\u0000#", 1)},
+                           content_type="application/json")
+    assert with_nul.status_code == 200 and with_nul.json()["current"] is None  # not a 500
 
 
 def test_same_rate_limit_as_the_page(api_world, client, settings):

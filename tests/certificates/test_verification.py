@@ -64,6 +64,19 @@ def test_unknown_verification_id_is_404(client, db):
     assert client.get(reverse("certificate_verify_link", args=["a" * 26])).status_code == 404
 
 
+def test_a_nul_byte_in_a_verification_id_is_a_404_not_a_500(client, cert):
+    """PostgreSQL refuses NUL in a query: /v/, the status API and the holder's ID check gave a 500."""
+    for url in (f"/v/{cert.verification_id[:5]}%00{cert.verification_id[5:]}", "/certificates/api/status/abc%00"):
+        assert client.get(url).status_code == 404, url
+    assert client.post("/certificates/v/ab%00c/id-check/", {"id_number": "x"}).status_code == 404
+
+
+def test_a_number_typed_in_full_width_finds_the_certificate(client, cert):
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in cert.number)  # a Chinese IME's full-width letters and digits
+    found = client.post(reverse("certificates:verify"), {"number": full_width + "\u3000", "name": "张小明"})
+    assert "有效" in found.content.decode() and "张*明" in found.content.decode()
+
+
 def test_by_number_and_name(client, cert):
     url = reverse("certificates:verify")
     found = client.post(url, {"number": cert.number.lower(), "name": "张小明"})
