@@ -5,6 +5,7 @@ untrusted signer → not in the register (its SHA-256 matches no issued file) �
 correction (red, with the reason) → 有效.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -45,6 +46,21 @@ def _certificate_verdict(entry, base):
     return None
 
 
+BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def _sealed_original(data):
+    """The register entry of the file as it was sealed, when ``data`` is that file with bytes appended after the
+    last seal: the seal's /ByteRange ends where the sealed file ended. pyHanko accepts such an appended revision
+    that changes nothing on the page (a comment, a new /Info) as unchanged; the register lookup by the whole file's
+    SHA-256 then missed, and a revoked certificate's file lost its 已撤销."""
+    ends = [int(m.group(3)) + int(m.group(4)) for m in BYTE_RANGE.finditer(data)]
+    end = max(ends, default=0)
+    if not 0 < end < len(data):
+        return None
+    return register.find_by_sha256(sha256(data[:end]))
+
+
 def check(data):
     report = verify.check_pdf(data)
     digest = sha256(data)
@@ -62,6 +78,14 @@ def check(data):
     entry = register.find_by_sha256(digest)
     base["entry"] = entry
     if entry is None:
+        sealed = _sealed_original(data)
+        if sealed is not None:  # an issued file with something added after its seal
+            base["entry"] = sealed
+            verdict = _certificate_verdict(sealed, base) if sealed.certificate is not None else None
+            now = f"{verdict.label}：{verdict.detail}" if verdict is not None else ""
+            return Verdict("tampered", _("已被篡改"), RED,
+                           _("该文件是平台登记的%(what)s，但签章之后被追加了内容。请向发证单位索取原件核对。%(now)s")
+                           % {"what": sealed.label, "now": now}, **base)
         return Verdict("unregistered", _("签章有效，但与登记不符"), AMBER,
                        _("签章完整可信，但该文件的 SHA-256 与登记的已签发文件均不一致（可能是旧版本或重新生成的文件），"
                          "请以平台登记为准。"), **base)

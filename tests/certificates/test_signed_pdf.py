@@ -82,6 +82,18 @@ def test_upload_of_a_revoked_certificate_is_red_with_the_reason(certificate, fil
     assert 'data-code="revoked"' in page and "cert-revoked" in page and "误发" in page
 
 
+def test_bytes_appended_after_the_seal_are_tampering_and_keep_the_revocation(certificate, filed, client):
+    """pyHanko accepts a revision appended after the seal that changes nothing on the page (a comment line, a new
+    /Info) as unchanged; the register then missed the file and a revoked certificate's PDF was shown amber
+    (签章有效，但与登记不符) without its 已撤销 (the forgery audit of 2026-12-07)."""
+    data = _stored(certificate)
+    page = _upload(client, data + b"\n% x\n").content.decode()
+    assert 'data-code="tampered"' in page and "签章之后被追加了内容" in page
+    services.revoke_certificate(certificate, reason="issued_in_error", note="重复发证", actor=filed.staff)
+    page = _upload(client, data + b"\n% x\n").content.decode()
+    assert 'data-code="tampered"' in page and "已撤销" in page and "误发" in page
+
+
 def test_upload_refuses_what_is_not_a_pdf_and_an_unsigned_pdf_is_not_valid(client, db):
     page = _upload(client, b"MZ\x90\x00 not a pdf", name="x.pdf").content.decode()
     assert "内容与扩展名不符" in page and "data-code" not in page

@@ -121,6 +121,15 @@ def test_offline_verifier_both_engines_and_tampering(page):
     page.wait_for_selector('[data-role="online-status"]')
     assert "有效" in page.locator('[data-role="online-status"]').inner_text()
     shot(page, "certificates-offline-verifier")
+    # The verification id in the link is not signed: a genuine QR behind another certificate's id must not
+    # borrow that certificate's status (the forgery audit of 2026-12-07).
+    other = Certificate.objects.exclude(pk=cert.pk).order_by("id").first()
+    page.goto("/certificates/verify/offline/")
+    page.fill("#qr-text", text.replace(cert.verification_id, other.verification_id))
+    page.click('[data-role="check"]')
+    page.wait_for_selector('[data-role="online-status"]')
+    swapped = page.locator('[data-role="online-status"]').inner_text()
+    assert "核验编号与二维码签名中的证书编号不符" in swapped and "有效" not in swapped.replace("核验", "")
     # Both engines, genuine and tampered (one character of the payload changed), inside the browser.
     results = page.evaluate("""async ([text]) => {
         const m = await import('/static/certificates/verify.js');

@@ -132,9 +132,23 @@ function show(box, result, statusUrl) {
       .then((s) => {
         const dt = document.createElement("dt"); dt.textContent = "当前状态（在线）";
         const dd = document.createElement("dd"); dd.dataset.role = "online-status";
-        dd.textContent = s.status_label + (s.revocation_reason ? `（${s.revocation_reason}）` : "");
-        dd.className = s.status === "valid" ? "sig-ok" : "sig-bad";
+        // The verification id in the link is not signed: the status is only this certificate's when the record
+        // found has the number the signed payload names (else a revoked QR could borrow a valid one's status).
+        if (s.number !== result.payload.no) {
+          dd.textContent = "无法确认：链接中的核验编号与二维码签名中的证书编号不符，该二维码可能被改动。";
+          dd.className = "sig-bad";
+        } else {
+          dd.textContent = s.status_label + (s.revocation_reason ? `（${s.revocation_reason}）` : "")
+            + (s.replacement_number ? `，更正后的证书编号：${s.replacement_number}` : "");
+          dd.className = s.status === "valid" ? "sig-ok" : "sig-bad";
+        }
         facts.append(dt, dd);
+        if (s.number === result.payload.no && s.status !== "valid") {
+          const note = document.createElement("p");
+          note.className = "sig-bad";
+          note.textContent = "注意：签名有效只说明二维码未被篡改；该证书当前已不再有效，以在线状态为准。";
+          verdict.after(note);
+        }
       })
       .catch(() => {});
   }
