@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from portal import audit
 
 from . import pagecache, ratelimit
+from .selectors import VERIFICATION_ID
 
 # Middleware that leave an anonymous visitor's cached page as it is: sessions (not read: Vary comes from the
 # CSRF cookie), sign-in, OTP, messages (no cookie), idle timeout and second step (signed-in users only),
@@ -81,4 +82,7 @@ class PublicPageCacheMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        return match.kwargs["verification_id"] if match.url_name == VIEW else None
+        if match.url_name != VIEW:
+            return None
+        verification_id = match.kwargs["verification_id"]  # text that is no id is left to the view (a 404)
+        return verification_id if VERIFICATION_ID.fullmatch(verification_id.lower()) else None
