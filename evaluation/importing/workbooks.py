@@ -21,7 +21,10 @@ import zipfile
 import zlib
 from decimal import Decimal
 
+import xlrd
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
 from portal.archives import ArchiveError, check_zip
 
@@ -75,9 +78,6 @@ def _check_xlsx_archive(archive):
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-
     if not data.startswith(b"PK\x03\x04"):
         raise TableError(_("文件内容不是有效的 XLSX 文件（可能是改了扩展名的其他文件）。"))
     try:
@@ -147,8 +147,6 @@ def _column_letter(index):
 
 
 def _read_xls(data: bytes) -> Table:
-    import xlrd
-
     if not data.startswith(b"\xd0\xcf\x11\xe0"):
         raise TableError(_("文件内容不是有效的 XLS 文件（可能是改了扩展名的其他文件）。"))
     try:

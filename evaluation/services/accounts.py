@@ -29,6 +29,7 @@ CODE_LENGTH = 12  # 60 bits
 CODE_VALID_DAYS = 180
 MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW = 15 * 60
+FAILED = "evaluation.activation_failed"  # the audit action of a refused attempt, also the count with Redis down
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,6 @@ def activate_account(*, student_number, id_number, code, password, client=""):
         raise ActivationError(_("学号、身份证号或激活码不正确，或激活码已使用、已过期。"), code="invalid")
     _forget(key)
     return user
-
-
-FAILED = "evaluation.activation_failed"
 
 
 def _throttled(student_number, key):

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -119,8 +120,6 @@ def test_failed_activations_are_kept_in_the_audit_log_and_limit_even_with_the_ca
                                                                                           monkeypatch):
     """The failure's audit row was written inside the transaction the refusal rolled back: none was ever kept. It
     is now recorded outside it; with the cache (Redis) down, those rows are the count, so the limit holds."""
-    from django.core.cache import cache
-
     item = issue(world)[0]
     g = item.graduate
 

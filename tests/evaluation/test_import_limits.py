@@ -4,11 +4,10 @@ import io
 import re
 import zipfile
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evaluation.importing import read
+from evaluation.importing import read, workbooks
 from evaluation.importing.read import TableError
 from evaluation.models import ImportBatch
 from tests.evaluation import files
@@ -63,7 +62,7 @@ def test_a_declared_dimension_over_the_row_limit_is_refused_before_reading(world
                 content = re.sub(rb'<dimension ref="A1:([A-Z]+)2"', rb'<dimension ref="A1:\g<1>2000000"', content)
                 assert b"2000000" in content
             dst.writestr(info, content)
-    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr(workbooks, "load_workbook", never)
     with pytest.raises(TableError, match="文件有2000000行，超过上限100行"):
         upload(world.staff, SimpleUploadedFile("declared.xlsx", out.getvalue()))
 

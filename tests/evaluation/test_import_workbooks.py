@@ -7,20 +7,26 @@
 - an XLSX whose shared-string table holds far more strings than its cells is refused before openpyxl loads it;
 - an export says nothing (blank) where a 一(六) condition is unknown, so re-importing it keeps it unknown."""
 
+import datetime
 import io
 import random
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
+from evaluation import tasks
 from evaluation.demo import make_ric
+from evaluation.importing import workbooks
 from evaluation.importing.read import TableError
 from evaluation.models import Graduate, ImportBatch
 from evaluation.resources import GraduateResource
 from evaluation.services import imports
 from tests.evaluation import files
-from tests.evaluation.test_import import HEADERS, good_row, upload
+from tests.evaluation.test_import import HEADERS, csv_file, good_row, upload
 
 
 def _rows(prefix, n, **overrides):
@@ -93,7 +99,6 @@ def test_a_formula_in_an_xls_is_refused_with_its_cell(world, saved):
 
 def _xuexin(n):
     rng = random.Random(3)
-    import datetime
     return files.dbf_bytes(files.XUEXIN_FIELDS, [
         ["25340501000001", f"20210101{i:02d}", "张明", "男", datetime.date(2003, 5, 1), make_ric(rng, male=True),
          "080207", "车辆工程", "本科", "4", "普通全日制", datetime.date(2021, 9, 1), datetime.date(2025, 6, 30),
@@ -114,12 +119,10 @@ def test_a_dbf_cut_short_is_refused_not_read_as_fewer_rows(world):
 
 
 def test_a_shared_string_bomb_is_refused_before_it_is_loaded(world, monkeypatch):
-    import openpyxl
-
     def never(*args, **kwargs):
         raise AssertionError("loaded a workbook whose shared strings are out of proportion")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr(workbooks, "load_workbook", never)
     with pytest.raises(TableError, match="共享字符串表异常（200000条，而工作表只有1个单元格）"):
         upload(world.staff, SimpleUploadedFile("bomb.xlsx", files.shared_strings_bomb_xlsx(200_000)))
     assert ImportBatch.objects.count() == 0
@@ -141,14 +144,6 @@ def test_a_preview_no_worker_took_says_so_and_the_sweeper_sends_it_again(world, 
     """The broker reachable but no worker running: the preview's message waits in the queue and the page showed
     "检查中 0 / 0" for ever. Past the sweeper's grace period the page says the work is waiting, and the sweeper
     sends the preview again (it is idempotent)."""
-    from datetime import timedelta
-
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from evaluation import tasks
-    from tests.evaluation.test_import import csv_file
-
     settings.EVALUATION_IMPORT_BACKGROUND_MB = 0
     client.force_login(world.staff)
     with django_capture_on_commit_callbacks(execute=False):  # sent, never run: no worker

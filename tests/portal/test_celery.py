@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from celery.backends.redis import RedisBackend
 from django.conf import settings
 
 from portal import queue
@@ -48,8 +49,6 @@ def test_with_redis_down_a_task_send_fails_at_once_not_after_twenty_retries():
     """Sending a task subscribes to its result in Redis; Celery's result store retried 20 times a second apart,
     so with Redis down each task sent held the request ~20 s (a page sending two passed gunicorn's timeout). The
     store now tries once: the send fails, PortalTask logs it, the sweeper resends (measured: 19.0 s → 0.7 s)."""
-    from celery.backends.redis import RedisBackend
-
     backend = RedisBackend(app=app, url="redis://127.0.0.1:6399/0")
     assert backend.retry_policy["max_retries"] == 0
     attempts = []

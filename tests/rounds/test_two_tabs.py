@@ -5,14 +5,21 @@ second check-in writes no second audit row."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from applications.track_a import services as track_a
 from applications.track_a.models import GroupMember, State
 from applications.workflow import WorkflowError
 from evaluation.rounds import services
-from evaluation.rounds.models import ResultRefusal, RoundState
+from evaluation.rounds.models import (
+    ApplicationState,
+    ResultRefusal,
+    RoundState,
+    SecretBallot,
+    TitleApplication,
+)
 from evaluation.rounds.selectors import current_decisions
-from evaluation.rounds.services import ballots
+from evaluation.rounds.services import applications, ballots
 from portal.models import AuditLog
 from tests.rounds import factories as f
 from tests.rounds.meeting_world import awaiting
@@ -58,10 +65,6 @@ def test_a_second_check_in_from_another_tab_writes_no_second_audit_row(world, mo
 def test_the_ballot_token_comes_with_the_page_so_two_quick_votes_share_it(world, client):
     """Two votes sent before the first answer (two candidates' forms, a double click) each made a token of their
     own; the browser kept one, and the other ballot could no longer be changed or withdrawn for a 回避."""
-    from django.urls import reverse
-
-    from evaluation.rounds.models import SecretBallot
-
     rnd = awaiting(world, members=5, candidates=2)
     meeting = f.convene(world, rnd)
     users = f.check_in(meeting)
@@ -82,9 +85,6 @@ def test_an_application_submitted_while_the_candidates_are_published_is_not_stra
     """The student submits while the school publishes the 公示: the publication now locks the round first and
     counts the submitted applications under that lock; a submission that comes after finds the round closed. Here
     the submission's own check of the round passes on a stale read, then meets the lock-time check."""
-    from evaluation.rounds.models import ApplicationState, TitleApplication
-    from evaluation.rounds.services import applications
-
     rnd = f.round_in(world, RoundState.OPEN)
     late = f.application(world, rnd, f.graduate(world, "L0001"), submit=False)
     services.publish_candidates(round=rnd, actor=world.staff, starts_on=f.CANDIDATES_FROM, today=f.OPENED)
