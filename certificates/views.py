@@ -22,6 +22,7 @@ from applications.workflow import WorkflowError
 from evaluation.rounds.selectors import rounds_visible_to
 from portal import access, audit, links
 from portal.models import Institution
+from portal.pagecache import cached_page
 
 from . import imports, selectors, services
 from .filing import filing_of
@@ -45,6 +46,7 @@ def _own_institution(request):
 # --- certificates ----------------------------------------------------------------------------------
 @login_required
 @require_GET
+@cached_page
 def certificate_list(request):
     access.require(request.user, "certificates.list")
     qs = selectors.certificates_visible_to(request.user)

@@ -39,6 +39,7 @@ from evaluation.verdicts import VerdictView
 from portal import access, exports, links
 from portal.audit import client_ip
 from portal.models import Role
+from portal.pagecache import cached_page
 from portal.pagination import CappedPaginator
 
 PAGE_SIZE = 50
@@ -77,6 +78,7 @@ def _verdict_context(graduate):
 
 
 @login_required
+@cached_page
 def graduate_list(request):
     access.require(request.user, "evaluation.manage_graduates", None)
     ids = selectors.managed_institution_ids(request.user)
@@ -185,6 +187,7 @@ def _cohort_form(request, user, form_class=CohortForm):
 
 
 @login_required
+@cached_page
 def run_list(request):
     access.require(request.user, "evaluation.manage_graduates", None)
     runs = Paginator(selectors.runs_visible_to(request.user), 20).get_page(request.GET.get("page"))

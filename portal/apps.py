@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from portal import auth, checks, dashboard  # noqa: F401  (signals, system checks, panels)
+        from portal import auth, checks, dashboard, datagen  # noqa: F401  (signals, system checks, panels, write watch)

@@ -170,6 +170,9 @@ if REDIS_URL:
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Signed-in dashboards and lists kept per session until the next write (portal.pagecache); only with a cache
+# that every process shares. 0 turns it off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60" if REDIS_URL and not TESTING else "0"))
 # Sessions live in the database: signing in and every signed-in page keep working while Redis is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

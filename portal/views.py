@@ -17,6 +17,7 @@ from portal.auth import PortalAuthenticationForm
 from portal.forms import AuditFilterForm
 from portal.middleware import touch
 from portal.models import Role
+from portal.pagecache import cached_page
 from portal.pagination import CappedPaginator
 
 
@@ -26,11 +27,13 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
+@cached_page
 def home(request):
     return render(request, "portal/dashboard.html", {"sections": dashboard.sections_for(request.user)})
 
 
 @login_required
+@cached_page
 def audit_log(request):
     access.require(request.user, "portal.view_audit_log")
     form = AuditFilterForm(request.GET or None)
@@ -50,6 +53,7 @@ def audit_log(request):
 
 
 @login_required
+@cached_page
 def institution_list(request):
     access.require(request.user, "portal.list_institutions")
     institutions = selectors.institutions_visible_to(request.user).order_by("name", "pk")
@@ -68,6 +72,7 @@ def institution_detail(request, pk):
 
 
 @login_required
+@cached_page
 def inbox(request):
     notes = selectors.notifications_of(request.user)
     page = Paginator(notes, 30).get_page(request.GET.get("page"))

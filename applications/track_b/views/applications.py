@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from applications.workflow import WorkflowError, history
 from portal import access, audit
 from portal.models import Role
+from portal.pagecache import cached_page
 
 from .. import documents as annex_documents
 from .. import selectors, services
@@ -34,6 +35,7 @@ PAGE_SIZE = 20
 
 
 @login_required
+@cached_page
 def index(request):
     """Each role's list: the university's own cases, the office's queue, the expert's panels."""
     user = request.user
