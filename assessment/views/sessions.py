@@ -13,6 +13,7 @@ from applications.track_b.models import Examiner
 from portal import access
 from portal.forms import posted_id
 from portal.models import Occupation
+from portal.pagecache import cached_page
 
 from .. import selectors
 from ..forms import DeadlineForm, NewPlanForm, ReasonForm, SessionForm, SupervisionForm
@@ -25,6 +26,7 @@ from .common import act, expected_state, get_session, own_institution, readable_
 
 @login_required
 @require_GET
+@cached_page
 def index(request):
     access.require(request.user, "assessment.index")
     user = request.user

@@ -191,3 +191,19 @@ def test_off_when_set_to_zero(w):
         _, first = _get(client, reverse("home"))
         _, second = _get(client, reverse("home"))
     assert second == first > 3
+
+
+CACHED_PAGES = [  # every dashboard and list that carries @cached_page, as the role that uses it
+    ("home", "staff"), ("inbox", "staff"), ("evaluation:graduate_list", "staff"), ("evaluation:run_list", "staff"),
+    ("certificates:list", "staff"), ("track_a:index", "staff"), ("track_b:index", "city_hrss"),
+    ("rounds:index", "staff"), ("assessment:index", "staff"), ("audit_log", "admin"),
+    ("institution_list", "prov_hrss"),
+]
+
+
+@pytest.mark.parametrize("name, who", CACHED_PAGES)
+def test_every_dashboard_and_list_is_kept(w, name, who):
+    client = _signed_in(getattr(w, who))
+    first, rendered = _get(client, reverse(name))
+    second, kept = _get(client, reverse(name))
+    assert second.content == first.content and kept <= 3 < rendered

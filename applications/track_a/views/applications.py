@@ -17,12 +17,14 @@ from applications.workflow import WorkflowError
 from portal import access, signing
 from portal.forms import posted_id, whole_number
 from portal.models import Institution
+from portal.pagecache import cached_page
 
 from .common import _application, _can, _detail, _error_list, _form_action, _history, _pending, _serve
 
 # --- lists ------------------------------------------------------------------------------------------------------
 
 @login_required
+@cached_page
 def index(request):
     user = request.user
     own = []

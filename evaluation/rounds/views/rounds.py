@@ -19,6 +19,7 @@ from applications.workflow import WorkflowError
 from evaluation import selectors as evaluation_selectors
 from portal import access, audit, exports
 from portal.models import Role
+from portal.pagecache import cached_page
 
 from .. import clock, deadlines, forms, reports, selectors, services
 from ..models import (
@@ -39,6 +40,7 @@ OBJECTIONS_PER_PAGE = 20  # each open one carries its answer form
 # --- lists ------------------------------------------------------------------------------------------------------------
 
 @login_required
+@cached_page
 def index(request):
     user = request.user
     rounds = selectors.with_counts(selectors.rounds_visible_to(user)).order_by("-graduation_year", "institution_id")
