@@ -25,10 +25,12 @@ from portal import audit
 from . import pagecache, ratelimit
 from .selectors import VERIFICATION_ID
 
-# Middleware that leave an anonymous visitor's cached page as it is: sessions (not read: Vary comes from the
-# CSRF cookie), sign-in, OTP, messages (no cookie), idle timeout and second step (signed-in users only),
-# no-store (the page says no-store), the PDF-signing error page, axes (a login lockout).
+# Middleware that leave an anonymous visitor's cached page as it is: the data generation (sessions only),
+# sessions (not read: Vary comes from the CSRF cookie), sign-in, OTP, messages (no cookie), idle timeout and
+# second step (signed-in users only), no-store (the page says no-store), the PDF-signing error page, axes (a
+# login lockout).
 SKIPPED = frozenset({
+    "portal.pagecache.GenerationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

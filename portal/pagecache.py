@@ -1,7 +1,8 @@
 """A signed-in user's dashboards and lists, cached per session until the data changes (issue 16 item 2).
 
 ``@cached_page`` on a view: a ``GET`` by a signed-in user is answered with the page this session was last shown
-for the same address, if nothing was written to the database since (``portal.datagen``), the day is the same and
+for the same address, if nothing was written to the database since the request began (``portal.datagen``, read
+by ``GenerationMiddleware`` before the session and the user), the day is the same and
 it is at most ``PAGE_CACHE_SECONDS`` old; otherwise the view runs and its page is kept. The middleware still run
 on every request (sign-in, second step, idle timeout, headers), so a cached page is never shown to anyone but
 the session that was shown it, and a change to roles or permissions is a write, after which the view decides again.
@@ -17,7 +18,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -27,15 +27,29 @@ from portal import datagen
 HTML = "text/html; charset=utf-8"
 
 
+class GenerationMiddleware:
+    """Reads the data generation for a signed-in ``GET`` before anything else is read: placed ahead of the
+    session, sign-in and second-step middleware, which load the session, the user and the roles the view then
+    checks. Read after them, a role revoked and committed in between would be checked as it was and the page kept
+    under the new generation (tests/portal/test_pagecache.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS and request.method == "GET" \
+                and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            request.data_generation = datagen.current()
+        return self.get_response(request)
+
+
 def _key(request):
     """The page's cache key for this request, or None when it may not be served from the cache."""
-    if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or not request.user.is_authenticated:
+    generation = getattr(request, "data_generation", None)
+    if generation is None or not settings.PAGE_CACHE_SECONDS or not request.user.is_authenticated:
         return None
     session_key = request.session.session_key
     if not session_key or len(messages.get_messages(request)):  # a waiting message is shown by a rendered page
-        return None
-    generation = datagen.current()
-    if generation is None:
         return None
     parts = (session_key, request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""), request.get_full_path(),
              get_language() or "", str(generation), timezone.localdate().isoformat())
@@ -55,13 +69,13 @@ def cached_page(view):
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        body = cache.get(key)
-        if body is not None:
+        body = datagen.use(lambda cache: cache.get(key))
+        if body is not None and body is not datagen.UNAVAILABLE:
             return HttpResponse(body, content_type=HTML)
         session_was_modified = request.session.modified
         response = view(request, *args, **kwargs)
-        if _keepable(request, response, session_was_modified):
-            cache.set(key, response.content, settings.PAGE_CACHE_SECONDS)
+        if body is None and _keepable(request, response, session_was_modified):
+            datagen.use(lambda cache: cache.set(key, response.content, settings.PAGE_CACHE_SECONDS))
         return response
 
     return wrapper

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "portal.middleware.NulQueryMiddleware",  # ?q=%00 is a 400, never a database error
     # An anonymous visitor's cached /v/<id> page, served without the session and sign-in layers below.
     "certificates.middleware.PublicPageCacheMiddleware",
+    "portal.pagecache.GenerationMiddleware",  # before anything a kept page depends on is read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,10 +169,14 @@ if REDIS_URL:
                           # a pytest-xdist worker gets its own keys (rate limits, lockouts) in the shared Redis
                           "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal") + os.environ.get("PYTEST_XDIST_WORKER", ""),
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
+    # Kept pages and the data generation (portal.datagen): short timeouts, errors raised to datagen's breaker.
+    CACHES["pages"] = {**CACHES["default"], "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                       "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES["pages"] = {**CACHES["default"], "LOCATION": "pages"}
 # Signed-in dashboards and lists kept per session until the next write (portal.pagecache); only with a cache
-# that every process shares. 0 turns it off.
+# that every process shares. 0 turns it off (set it alike for the web and the Celery workers).
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60" if REDIS_URL and not TESTING else "0"))
 # Sessions live in the database: signing in and every signed-in page keep working while Redis is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

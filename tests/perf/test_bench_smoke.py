@@ -28,7 +28,10 @@ pytestmark = [pytest.mark.skipif(not pg_available(), reason="the benchmarks need
 def test_benchmark_runs_and_records_its_figures(script, tmp_path):
     figures_file = tmp_path / "figures.jsonl"
     env = {**os.environ, "BENCH_SMOKE": "1", "BENCH_FIGURES": str(figures_file),
-           "BENCH_DB_SUFFIX": f"smoke_{os.environ.get('CACHE_KEY_PREFIX', '')}_{os.getpid()}"}
+           "BENCH_DB_SUFFIX": f"smoke_{os.environ.get('CACHE_KEY_PREFIX', '')}_{os.getpid()}",
+           # its own keys in Redis: the benchmark's import batches are numbered from 1 as this worker's are, and
+           # their progress keys under the worker's prefix made a test here see another batch's progress
+           "CACHE_KEY_PREFIX": f"benchsmoke{os.getpid()}"}
     env.pop("PORTAL_TESTING", None)
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / f"{script}.py")], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=900)
