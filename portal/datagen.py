@@ -115,4 +115,5 @@ def _watch(execute, sql, params, many, context):
 @receiver(connection_created)
 def _install(sender, connection, **kwargs):
     if _watch not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch)
+        # first: a connection opened inside ``with connection.execute_wrapper(w)`` keeps it after that block pops
+        connection.execute_wrappers.insert(0, _watch)

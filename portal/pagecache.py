@@ -18,6 +18,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -52,8 +53,14 @@ def _key(request):
     if not session_key or len(messages.get_messages(request)):  # a waiting message is shown by a rendered page
         return None
     parts = (session_key, request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""), request.get_full_path(),
-             get_language() or "", str(generation), timezone.localdate().isoformat())
+             get_language() or "", str(generation), timezone.localdate().isoformat(), _release())
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _release():
+    """The static files' manifest hash in production: a page kept by the previous release, which links its
+    hashed CSS and scripts, is not served by the next one."""
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
 
 
 def _keepable(request, response, session_was_modified):
