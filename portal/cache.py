@@ -111,3 +111,10 @@ class FailOpenRedisCache(RedisCache):
         except (RedisError, OSError) as exc:
             _warn("clear", exc)
             return False
+
+
+class PagesRedisCache(RedisCache):
+    """The ``pages`` alias (``portal.datagen``): errors are raised, for datagen's breaker; ``clear`` deletes only
+    this prefix's keys, as above (the base class would empty the whole Redis database)."""
+
+    clear = FailOpenRedisCache.clear

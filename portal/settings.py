@@ -170,7 +170,7 @@ if REDIS_URL:
                           "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal") + os.environ.get("PYTEST_XDIST_WORKER", ""),
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
     # Kept pages and the data generation (portal.datagen): short timeouts, errors raised to datagen's breaker.
-    CACHES["pages"] = {**CACHES["default"], "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES["pages"] = {**CACHES["default"], "BACKEND": "portal.cache.PagesRedisCache",
                        "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

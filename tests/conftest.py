@@ -211,6 +211,15 @@ def _force_login_is_a_finished_sign_in(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _no_keys_from_an_earlier_run():
+    """This process's cache keys (its own prefix in the shared Redis) start empty: an earlier run left progress
+    counters and rate-limit counts under the same prefix for the same primary keys, which a test would read."""
+    from django.core.cache import caches
+
+    caches["default"].clear()  # the pages alias shares the prefix
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _pdf_signing_keys(tmp_path_factory):
     """Every PDF a test issues is sealed with a demo CA made for this session (never the keys under media/)."""
     os.environ["PDF_SIGNING_DIR"] = str(tmp_path_factory.mktemp("pdf-signing"))

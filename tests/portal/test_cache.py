@@ -4,7 +4,7 @@ import os
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 
 @pytest.mark.redis
@@ -19,6 +19,20 @@ def test_clear_deletes_only_the_caches_own_keys():
         assert cache.get("a") == 1
         assert cache.clear() is True
         assert cache.get("a") is None and cache.get("b") is None
+        assert raw.get(foreign) == b"queued task"
+    finally:
+        raw.delete(foreign)
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)")
+def test_the_page_cache_clears_only_its_own_keys_too():
+    raw = redis.Redis.from_url(os.environ["REDIS_URL"])
+    foreign = f"celery-queue-pages-{os.getpid()}"
+    raw.set(foreign, "queued task")
+    try:
+        caches["pages"].set("page:x", b"<html>")
+        assert caches["pages"].clear() is True and caches["pages"].get("page:x") is None
         assert raw.get(foreign) == b"queued task"
     finally:
         raw.delete(foreign)

@@ -38,7 +38,7 @@ def _redis_caches(port):
     location = f"redis://127.0.0.1:{port}/0"
     return {"default": {"BACKEND": "portal.cache.FailOpenRedisCache", "LOCATION": location, "KEY_PREFIX": "fault",
                         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}},
-            "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location,
+            "pages": {"BACKEND": "portal.cache.PagesRedisCache", "LOCATION": location,
                       "KEY_PREFIX": "fault", "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}}}
 
 
