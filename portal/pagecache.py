@@ -1,9 +1,9 @@
 """A signed-in user's dashboards and lists, cached per session until the data changes (issue 16 item 2).
 
 ``@cached_page`` on a view: a ``GET`` by a signed-in user is answered with the page this session was last shown
-for the same address, if nothing was written to the database since the request began (``portal.datagen``, read
-by ``GenerationMiddleware`` before the session and the user), the day is the same and
-it is at most ``PAGE_CACHE_SECONDS`` old; otherwise the view runs and its page is kept. The middleware still run
+for the same address, if nothing was written to the database since (``portal.datagen``, read by
+``GenerationMiddleware`` before the session and the user), the day and the release are the same and it is at
+most ``PAGE_CACHE_SECONDS`` old; otherwise the view runs and its page is kept. The middleware still run
 on every request (sign-in, second step, idle timeout, headers), so a cached page is never shown to anyone but
 the session that was shown it, and a change to roles or permissions is a write, after which the view decides again.
 
@@ -32,7 +32,7 @@ class GenerationMiddleware:
     """Reads the data generation for a signed-in ``GET`` before anything else is read: placed ahead of the
     session, sign-in and second-step middleware, which load the session, the user and the roles the view then
     checks. Read after them, a role revoked and committed in between would be checked as it was and the page kept
-    under the new generation (tests/portal/test_pagecache.py)."""
+    under the new generation (tests/portal/test_pagecache_faults.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
