@@ -210,10 +210,11 @@ def _force_login_is_a_finished_sign_in(request, monkeypatch):
     monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _no_keys_from_an_earlier_run():
-    """This process's cache keys (its own prefix in the shared Redis) start empty: an earlier run left progress
-    counters and rate-limit counts under the same prefix for the same primary keys, which a test would read."""
+@pytest.fixture(autouse=True)
+def _no_keys_from_an_earlier_test():
+    """Each test starts with this process's cache keys (its own prefix in the shared Redis) empty, as with its
+    database: import progress counters are keyed by batch number, and a counter an earlier test or run left for the
+    same number made a waiting preview look taken (test_a_preview_no_worker_took_says_so_…, twice in make test)."""
     from django.core.cache import caches
 
     caches["default"].clear()  # the pages alias shares the prefix
