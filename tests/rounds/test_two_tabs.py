@@ -5,6 +5,7 @@ second check-in writes no second audit row."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
 
 from applications.track_a import services as track_a
@@ -20,6 +21,7 @@ from evaluation.rounds.models import (
 )
 from evaluation.rounds.selectors import current_decisions
 from evaluation.rounds.services import applications, ballots
+from evaluation.rounds.views.meetings import SALT
 from portal.models import AuditLog
 from tests.rounds import factories as f
 from tests.rounds.meeting_world import awaiting
@@ -71,11 +73,19 @@ def test_the_ballot_token_comes_with_the_page_so_two_quick_votes_share_it(world,
     one, two = f.eligible(rnd)
     client.force_login(users[1])
     assert client.get(reverse("rounds:meeting", args=[meeting.pk])).status_code == 200
-    cookie = client.cookies[f"rounds_ballot_{meeting.pk}"].value
+    name = f"rounds_ballot_{meeting.pk}"
+    cookie = client.cookies[name].value
+
+    def token():  # the cookie is signed again with each vote (its time changes with the second), the token is kept
+        request = HttpRequest()
+        request.COOKIES[name] = client.cookies[name].value
+        return request.get_signed_cookie(name, salt=SALT)
+
+    first = token()
     for app in (one, two):  # both sent with the page's cookie, as two forms in flight would be
-        client.cookies[f"rounds_ballot_{meeting.pk}"] = cookie
+        client.cookies[name] = cookie
         assert client.post(reverse("rounds:vote", args=[meeting.pk, app.pk]), {f"a{app.pk}-choice": "yes"}).status_code == 302
-    assert client.cookies[f"rounds_ballot_{meeting.pk}"].value == cookie  # the same token throughout
+    assert token() == first  # the same token throughout
     client.post(reverse("rounds:vote", args=[meeting.pk, one.pk]), {f"a{one.pk}-choice": "no"})
     client.post(reverse("rounds:vote", args=[meeting.pk, two.pk]), {f"a{two.pk}-choice": "abstain"})
     assert sorted(SecretBallot.objects.values_list("choice", flat=True)) == ["abstain", "no"]
