@@ -47,6 +47,15 @@ def mark(text_box):
     setattr(text_box, ATTRIBUTE, None)
 
 
+def marked(text_box):
+    return getattr(text_box, ATTRIBUTE, False) is not False
+
+
+def unmark(text_box):
+    """``text_box`` is drawn by WeasyPrint again, its record dropped."""
+    setattr(text_box, ATTRIBUTE, False)
+
+
 def _box_key(box, offset_x, text_overflow, block_ellipsis):
     return (box.text, box.position_x, box.position_y, box.baseline, offset_x, text_overflow, block_ellipsis)
 

@@ -189,6 +189,14 @@ def render_certificate_pdf(certificate, *, photo=None):
     return pdf.sign(render_certificate(certificate, photo=photo), seals_for(certificate))
 
 
+def preload():
+    """The stylesheets (with their fonts), the HTML class and the fetcher class, as the first certificate would
+    load them (``certificates.worker``)."""
+    _stylesheets()
+    _HTML()
+    _fetcher_class()
+
+
 @lru_cache(maxsize=1)
 def _HTML():
     return _html_class()

@@ -85,7 +85,7 @@ class Prototype:
         self.usable = (self.qr is not None and (self.photo is not None) == bool(context["photo_uri"])
                        and len(self.slots) == len(texts) and all(slot is not None for slot in self.slots)
                        and [slot["box"].text for slot in self.slots] == texts
-                       and self._measure(texts) is not None)
+                       and self._measure(texts, reuse=False) is not None)
         if self.usable:  # the texts every certificate of the layout prints: drawn once, then replayed
             drawcache.install()
             for box in static:
@@ -114,13 +114,18 @@ class Prototype:
         return {"box": text_box, "line": line, "parent": ancestors[-1], "left": left, "centred": centred,
                 "available": right - (left if centred else text_box.position_x)}
 
-    def _measure(self, texts):
-        """[(layout, width)] of ``texts`` in their slots, or None if one would not look as in a full rendering."""
+    def _measure(self, texts, *, reuse=True):
+        """[(layout, width)] of ``texts`` in their slots, or None if one would not look as in a full rendering.
+        With ``reuse``, a text its box prints already keeps the box's layout (None in the list): it was measured
+        and checked when it was put there, and is drawn as it was (``drawcache``)."""
         from weasyprint.text.line_break import split_first_line
 
         measured = []
         for slot, text in zip(self.slots, texts):
             box = slot["box"]
+            if reuse and text == box.text:
+                measured.append(None)
+                continue
             if not text or text != " ".join(text.split()):  # white space WeasyPrint would collapse or break at
                 return None
             layout, length, resume, width, height, baseline = split_first_line(
@@ -149,8 +154,14 @@ class Prototype:
         if qr_image.extent != self.qr.replacement.extent:
             return None
         images = {context["qr_uri"]: qr_image}
-        for slot, text, (layout, width) in zip(self.slots, slot_texts(context), measured):
+        for slot, text, fitted in zip(self.slots, slot_texts(context), measured):
             box, line, parent = slot["box"], slot["line"], slot["parent"]
+            if fitted is None:  # the same text as the last certificate's (an occupation, a date): kept, replayed
+                if not drawcache.marked(box):
+                    drawcache.mark(box)
+                continue
+            drawcache.unmark(box)  # a text that changes is drawn by WeasyPrint, not recorded every time
+            layout, width = fitted
             shift = width - box.width
             box.text, box.pango_layout, box.width = text, layout, width
             line.width += shift

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from portal import pdf, queue
 from portal.signing import SigningUnavailable
 
-from . import leases
+from . import leases, worker
 from .filing import filing_of
 from .models import AssessmentResult, Certificate, IssuanceBatch
 from .render import render_certificate as render_unsigned
@@ -27,6 +28,7 @@ from .restamp import BatchRenderer
 from .services import IssuanceError, holder_users_for, issue_from_result
 
 logger = logging.getLogger(__name__)
+worker_process_init.connect(worker.on_worker_start, dispatch_uid="certificates.worker")
 
 
 def ensure_pdf(certificate, *, force=False, render=render_unsigned):

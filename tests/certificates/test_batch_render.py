@@ -134,6 +134,34 @@ def test_static_texts_are_drawn_once_then_replayed(make_result, filed, monkeypat
         assert len(page) < len(drawn[0]) / 2, page
 
 
+def test_values_every_certificate_shares_are_replayed_and_a_changed_one_is_drawn(make_result, filed, monkeypatch):
+    """A row value that is the same as the last certificate's (证件类型, 职业名称, 发证日期) keeps its laid-out
+    text and is replayed; a value that changes (姓名, or a 工种 that differs for one certificate and comes back) is
+    measured and drawn again — the bytes stay those of the full rendering throughout."""
+    from certificates import drawcache
+
+    drawcache.install()
+    draws = []
+    real = drawcache._original["draw_text"]
+    monkeypatch.setitem(drawcache._original, "draw_text", lambda *args: draws.append(args[1].text) or real(*args))
+    certs = _issued(make_result, filed, ["赵五", "钱六", "孙七", "王八", "李九"])
+    certs[2].data = {**certs[2].data, "job_type": "电气设备安装工"}
+    renderer = restamp.BatchRenderer()
+    drawn = []
+    for cert in certs:
+        before = len(draws)
+        data = renderer.render(cert).data
+        drawn.append(draws[before:])
+        assert data == render.render_certificate(cert).data, cert.data["name"]
+    assert renderer.restamped == len(certs) - 1 and renderer.full == 1
+    id_type, date_line = certs[0].data["id_type"], render._cn_date(certs[0].data["issue_date"])
+    assert id_type in drawn[1] and date_line in drawn[1]  # unchanged for the first time: recorded while drawn
+    for page in drawn[2:]:
+        assert id_type not in page and date_line not in page  # then replayed
+    assert "电气设备安装工" in drawn[2] and certs[3].data["job_type"] in drawn[3]  # changed, changed back: drawn
+    assert all(cert.data["name"] in page for cert, page in zip(certs, drawn))
+
+
 def _text_of(data):
     return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 

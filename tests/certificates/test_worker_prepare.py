@@ -1,0 +1,39 @@
+"""A worker process loads WeasyPrint, the stylesheets with their fonts and pyHanko when it starts
+(``certificates.worker``), not inside its first certificate; a failure there never stops the worker."""
+
+import gc
+import logging
+
+import pytest
+from celery.signals import worker_process_init
+
+from certificates import render, tasks, worker
+from portal import pdf
+from portal.signing import backends
+
+
+@pytest.fixture
+def unfreeze():
+    yield
+    gc.unfreeze()  # prepare freezes what this test process holds; give it back to the collector
+
+
+def test_the_worker_start_signal_prepares_the_process(unfreeze):
+    assert tasks.worker is worker  # connected where the worker imports its tasks
+    receivers = [receiver() for _key, receiver in worker_process_init.receivers]
+    assert worker.on_worker_start in receivers
+    seconds = worker.prepare()
+    assert seconds >= 0
+    assert render._stylesheets.cache_info().currsize == 1 and pdf.font_config.cache_info().currsize == 1
+    assert backends.backend.cache_info().currsize == 1
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_failed_preparation_is_logged_and_the_worker_goes_on(monkeypatch, caplog):
+    def broken():
+        raise FileNotFoundError("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+    monkeypatch.setattr(worker, "prepare", broken)
+    with caplog.at_level(logging.ERROR, logger="certificates.worker"):
+        worker.on_worker_start(sender=None)
+    assert "could not prepare" in caplog.text
