@@ -1,17 +1,20 @@
 """Certificate PDFs: one A4 page, the right Chinese text, embedded subset CJK fonts, 生僻字 printed from a font
 that has them, the photo as an image, size; a rendering saved as PNG under test-artifacts to look at."""
 
+import random
 import re
 import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from fontTools.ttLib import TTCollection, TTFont
 
 from certificates import fonts, services, tasks
+from portal import fontsubset
 from tests.certificates.conftest import ric
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "certificates"
@@ -136,7 +139,6 @@ def test_font_subsets_in_one_pass_are_weasyprints_bytes(make_result, filed, monk
     give — the GB2312 subset (regular, bold) and the full Noto Sans CJK SC a 生僻字 falls back to; checked per
     face, and a face whose one pass differs keeps WeasyPrint's bytes."""
     from certificates import render
-    from portal import fontsubset
 
     cert = services.issue_from_result(make_result(name="王堃", id_number=ric(6)), issued_by=filed.staff, render=False)
     monkeypatch.setattr(fontsubset, "_verdicts", {})
@@ -150,6 +152,51 @@ def test_font_subsets_in_one_pass_are_weasyprints_bytes(make_result, filed, monk
     monkeypatch.setattr(fontsubset, "single_pass", lambda *args: b"not that font")
     assert render.render_certificate(cert).data == one_pass  # the one pass differed: WeasyPrint's bytes kept
     assert fontsubset._verdicts and not any(fontsubset._verdicts.values())
+
+
+def test_a_subset_asked_by_character_is_the_subset_asked_by_glyph(make_result, filed, monkeypatch):
+    """``portal.fontsubset.characters_for``: names of random GB2312 characters and a 生僻字 in the fallback font;
+    every font subset asked for by character is byte for byte the one asked for by glyph ids, and the certificate
+    fonts are always asked by character (the full Noto Sans CJK, with variation sequences, by glyph ids)."""
+    from certificates import render
+
+    compared = []
+    real = fontsubset.single_pass
+
+    def both(font, to_unicode, hinting):
+        by_character = real(font, to_unicode, hinting)
+        with monkeypatch.context() as m:
+            m.setattr(fontsubset, "characters_for", lambda *args: None)
+            by_glyph = real(font, to_unicode, hinting)
+        compared.append((font.family, fontsubset.characters_for(font, to_unicode) is not None, by_character == by_glyph))
+        return by_character
+
+    monkeypatch.setattr(fontsubset, "single_pass", both)
+    pick = random.Random(16)
+    hanzi = [ch for ch in fonts.gb2312_characters() if "\u4e00" <= ch <= "\u9fff"]
+    names = ["".join(pick.sample(hanzi, 3)) for _ in range(6)] + ["王堃"]
+    for i, name in enumerate(names):
+        render.render_certificate(services.issue_from_result(make_result(name=name, id_number=ric(70 + i)),
+                                                             issued_by=filed.staff, render=False))
+    assert compared and all(same for _family, _asked, same in compared), compared
+    # Every certificate-font subset by character (no ligatures on the page: certificate.css), the fallback by glyph
+    assert all(asked == (family == fonts.FAMILY) for family, asked, _same in compared), compared
+    assert any(family == fonts.FALLBACK_FAMILY and not asked for family, asked, _same in compared)
+
+
+@pytest.mark.parametrize("to_unicode, missing", [
+    ({5: "一"}, {}),  # the one glyph of its one character
+    ({5: "一", 9: "fi"}, {}),  # a ligature
+    ({5: "一", 7: "A"}, {}),  # a glyph two characters map to
+    ({0: "一"}, {}),  # .notdef
+    ({5: "一", 6: "丁"}, {}),  # shaped to another glyph than the cmap's
+    ({5: "一"}, {0x4E01: 7553}),  # a character the font lacks
+])
+def test_only_a_plain_one_to_one_document_is_asked_by_character(monkeypatch, to_unicode, missing):
+    monkeypatch.setattr(fontsubset, "_cmaps", {"F": ({0x4E00: 5, 0x41: 7, 0x391: 7, 0x4E01: 8}, {7})})
+    font = SimpleNamespace(hash="F", missing=missing, family="Cert Sans GB")
+    expected = [0x4E00] if to_unicode == {5: "一"} and not missing else None
+    assert fontsubset.characters_for(font, to_unicode) == expected
 
 
 def test_the_fast_xml_parse_gives_the_same_pdf_as_the_html5_parser(skill_cert, filed):
