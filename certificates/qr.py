@@ -99,23 +99,27 @@ def qr_symbol(text):
 _DARK = bytes(1 if value < 128 else 0 for value in range(256))  # zxing-cpp's image: 0 = dark, 255 = light
 
 
+def dark_runs(row):
+    """[(start, length)] of the horizontal runs of dark modules in a row of ``Symbol.rows``. Split at the light
+    modules: ~1,500 runs of a certificate's symbol in half the time of a regular expression's matches."""
+    runs, x = [], 0
+    for part in row.split(b"\x00"):
+        if part:
+            length = len(part)
+            runs.append((x, length))
+            x += length + 1
+        else:
+            x += 1
+    return runs
+
+
 def qr_path(symbol, *, border=QR_BORDER):
     """SVG path data: one rectangle per horizontal run of dark modules, offset by the quiet zone.
 
     One path filled at once: adjacent rectangles leave no anti-aliasing seams between them.
     """
-    parts = []
-    for y, row in enumerate(symbol.rows):
-        x, size = 0, symbol.size
-        while x < size:
-            x = row.find(1, x)
-            if x < 0:
-                break
-            end = row.find(0, x)
-            end = size if end < 0 else end
-            parts.append(f"M{x + border} {y + border}h{end - x}v1h{x - end}z")
-            x = end
-    return "".join(parts)
+    return "".join(f"M{x + border} {y}h{length}v1h{-length}z"
+                   for y, row in enumerate(symbol.rows, start=border) for x, length in dark_runs(row))
 
 
 def qr_svg(text, *, border=QR_BORDER, module_mm=MODULE_MM):

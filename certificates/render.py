@@ -120,7 +120,6 @@ def _html_class():
 
 
 QR_SCHEME = "qr-symbol:"
-DARK_RUN = re.compile(b"\x01+")  # a horizontal run of dark modules in a row of ``qr.Symbol``
 # The photo reaches WeasyPrint through its URL fetcher, not as a data: URI in the HTML: a ~6 KB base64 attribute
 # was tokenized character by character by the HTML parser and decoded again for every certificate.
 PHOTO_SCHEME = "cert-photo:"
@@ -139,8 +138,10 @@ class QRCodeImage:
 
     def __init__(self, symbol, border=qr.QR_BORDER):
         self.extent = symbol.size + 2 * border
-        runs = [f"{run.start() + border} {y + border} {run.end() - run.start()} 1 re"
-                for y, row in enumerate(symbol.rows) for run in DARK_RUN.finditer(row)]
+        runs = []
+        for y, row in enumerate(symbol.rows, start=border):
+            at_y = f" {y} "
+            runs += [f"{x + border}{at_y}{length} 1 re" for x, length in qr.dark_runs(row)]
         self.operators = (f"1 g 0 0 {self.extent} {self.extent} re f 0 g " + " ".join(runs) + " f").encode("ascii")
 
     def get_intrinsic_size(self, image_resolution, font_size):

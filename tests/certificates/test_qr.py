@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 from datetime import date
 from io import StringIO
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from certificates import keys, qr, services
 from certificates.models import Certificate
+from certificates.render import QRCodeImage
 
 
 def _b64d(text):
@@ -172,3 +174,21 @@ def test_certificate_qr_command(cert, make_result, filed):
     lines = out.getvalue().strip().splitlines()
     assert lines == [f"{c.number}\t{qr.qr_text(c)}" for c in Certificate.objects.order_by("id")]
     assert second.number in out.getvalue()
+
+
+@pytest.mark.parametrize("row", [b"", b"\x00\x00", b"\x01", b"\x01\x01\x00\x01", b"\x00\x01\x01\x01\x00\x00\x01\x01"])
+def test_dark_runs_are_the_runs_of_dark_modules(row):
+    expected = [(m.start(), m.end() - m.start()) for m in re.finditer(b"\x01+", row)]
+    assert qr.dark_runs(row) == expected
+
+
+def test_the_drawn_symbol_is_one_rectangle_per_run_of_a_real_symbol():
+    """The PDF's operators and the SVG path cover exactly the dark modules of an encoded symbol."""
+    symbol = qr.qr_symbol("https://verify.example.cn/v/" + "a" * 26 + "#" + "B" * 400)
+    runs = [(x + qr.QR_BORDER, y + qr.QR_BORDER, len(m.group()))
+            for y, row in enumerate(symbol.rows) for m in re.finditer(b"\x01+", row) for x in (m.start(),)]
+    drawn = re.findall(rb"(\d+) (\d+) (\d+) 1 re", QRCodeImage(symbol).operators)
+    assert QRCodeImage(symbol).operators.startswith(b"1 g 0 0 ")  # the white quiet zone first
+    assert [tuple(map(int, r)) for r in drawn] == runs
+    assert qr.qr_path(symbol) == "".join(f"M{x} {y}h{n}v1h-{n}z" for x, y, n in runs)
+    assert sum(n for _x, _y, n in runs) == sum(row.count(1) for row in symbol.rows)
