@@ -20,10 +20,17 @@ written as its own PDF with its own glyph subset, tags and title — byte for by
 rendered in full. Printed besides the figures: the single path's rendering CPU (tagged and untagged), the batch
 renderer's on the same certificates, and the seal's.
 
+The worker is timed as Celery runs it: ``certificates.worker.prepare`` (imports, stylesheets and fonts, a specimen
+layout, the collector's settings) runs at the process's start, before the timing, and its cost is printed; the
+issuer's seal key exists before the batch (a deployment provisions it once). The reference is measured as
+WeasyPrint runs by default — the interpreter's collector thresholds, nothing frozen — as in every earlier run, and
+once more with the worker's settings, printed.
+
 ``--profile [tottime|cumulative]`` prints a cProfile (process CPU time) of a batch of 50 certificates and its
 query count instead.
 """
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -41,6 +48,7 @@ N = int(os.environ.get("BENCH_CERTIFICATES", "6" if SMOKE else "1000"))
 REFERENCE_PAGES = min(N, 200)
 GOAL_MS, GOAL_KB, GOAL_MB, GOAL_RATIO, GOAL_SIGN_MS = 25, 150, 400, 0.45, 15
 FONT_DIR = str(ROOT / "media" / "cache" / "fonts")
+DEFAULT_GC = (700, 10, 10)  # CPython 3.11's thresholds
 
 
 def _env(url, tmp):
@@ -144,9 +152,17 @@ def _worker(env, result_ids, queue):
     batch_render_cpu = _batch_render_cpu(sample)
     sign_cpu = signing_cpu(sample)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The reference is WeasyPrint as it runs by default, as in every run before the worker tuned its collector
+    # (certificates.worker): measured with the interpreter's default thresholds and nothing frozen; then again
+    # with the worker's settings, printed only.
+    tuned = gc.get_threshold()
+    gc.unfreeze()
+    gc.set_threshold(*DEFAULT_GC)
     reference_cpu = reference_single_document(sample)
+    gc.set_threshold(*tuned)
+    reference_tuned_cpu = reference_single_document(sample)
     connection.close()
-    queue.put({"elapsed": elapsed, "cpu": cpu, "prepare_cpu": prepare_cpu, "render_cpu": render_cpu, "count": len(sizes), "sizes": sizes,
+    queue.put({"elapsed": elapsed, "cpu": cpu, "prepare_cpu": prepare_cpu, "reference_tuned_cpu": reference_tuned_cpu, "render_cpu": render_cpu, "count": len(sizes), "sizes": sizes,
                "peak_mb": peak_mb, "reference_cpu": reference_cpu,
                "untagged_cpu": untagged_cpu, "sign_cpu": sign_cpu, "batch_render_cpu": batch_render_cpu})
 
@@ -305,7 +321,8 @@ def main():
           f" (tagged PDF; untagged {one['untagged_cpu'] * 1000:.1f} ms: tagging costs "
           f"{(one['render_cpu'] - one['untagged_cpu']) * 1000:.1f} ms); the batch's unsigned rendering "
           f"(laid out once, re-stamped) {one['batch_render_cpu'] * 1000:.1f} ms CPU; the worker's start "
-          f"(certificates.worker.prepare, once per process, not in the figure) {one['prepare_cpu']:.2f} s CPU")
+          f"(certificates.worker.prepare, once per process, not in the figure) {one['prepare_cpu']:.2f} s CPU; "
+          f"the reference with the worker's collector settings {one['reference_tuned_cpu'] * 1000:.1f} ms CPU")
     figure("certificate_cpu_ms", value=cpu_ms, unit="ms CPU", reference=reference_ms,
            goal=f"≤ {GOAL_RATIO}× one-document WeasyPrint reference and ≤ {GOAL_MS} ms",
            ok=cpu_ms <= GOAL_MS and cpu_ms <= GOAL_RATIO * reference_ms,

@@ -6,12 +6,17 @@ the box's Pango layout and walks its glyphs every time (~half of painting a page
 the first draw is recorded — the content-stream operators it appended and what it did to the fonts' width and
 ToUnicode tables — and later draws replay it, only when nothing the draw reads differs: the box's text, layout,
 style and position, the stream's text state (colour, alpha, font, an open ``ET`` it would reopen) and, for every
-glyph, the width and ToUnicode entries as they were when recorded. Anything else — a font created by the draw, a
-glyph missing from the fonts, emoji fonts, a new graphics state, ellipsis — is drawn by WeasyPrint as always.
+glyph, the width and ToUnicode entries as they were when recorded. A draw that added a font to the document (the
+first text of each face on a page) replays it into a document that has not got it yet: a copy of the recorded
+``Font`` with the face's full file and the glyph tables as the draw left them — what WeasyPrint's ``Font()`` would
+build again, without copying the ~2 MB face out of HarfBuzz once more. Anything else — a glyph missing from the
+fonts, emoji or variable fonts, a new graphics state, ellipsis — is drawn by WeasyPrint as always.
 The bytes are WeasyPrint's (tests/certificates/test_batch_render.py compares them with the single path).
 ``install`` imports WeasyPrint when it is called, as ``certificates.restamp`` does: not to dodge an import circle,
 but to keep its ~0.7 s and ~50 MB out of every process that merely imports this module.
 """
+
+import copy
 
 ATTRIBUTE = "_restamp_drawn"  # on a marked TextBox: None (not recorded yet), False (never replayed) or a record
 _MISSING = object()
@@ -86,15 +91,21 @@ def _base(stream, entry):
 
 
 def _replay(stream, textbox, key, record):
-    recorded_key, layout, style, entry, operators, exit_state, glyphs = record
+    recorded_key, layout, style, entry, operators, exit_state, glyphs, created = record
     if key != recorded_key or textbox.pango_layout is not layout or textbox.style is not style \
             or _state(stream) != entry:
         return False
     fonts = stream._fonts
+    if any(font_key in fonts for font_key, *_rest in created):
+        return False
     for font_key, table, glyph, before, _after in glyphs:
         font = fonts.get(font_key)
         if font is None or getattr(font, table).get(glyph, _MISSING) != before:
             return False
+    for font_key, template, content, widths, to_unicode in created:
+        font = fonts[font_key] = copy.copy(template)
+        font.file_content, font.widths, font.to_unicode = content, dict(widths), dict(to_unicode)
+        font.missing, font.used_in_forms = {}, False
     for font_key, table, glyph, before, after in glyphs:
         if after is not before:
             getattr(fonts[font_key], table)[glyph] = after
@@ -118,8 +129,14 @@ def _record(stream, textbox, key, offset_x, text_overflow, block_ellipsis):
         watched = {font_key: (font.widths, font.to_unicode) for font_key, font in known.items()}
         for font in known.values():
             font.widths, font.to_unicode = dict(font.widths), dict(font.to_unicode)
-    if len(fonts) != len(known) or set(stream._resources["ExtGState"]) != states:
-        return False  # a font or a graphics state created by the draw: a new document would need it too
+    if set(stream._resources["ExtGState"]) != states:
+        return False  # a graphics state created by the draw: a new document would need it too
+    created = []
+    for font_key, font in fonts.items():
+        if font_key not in known:  # in the order the draw added them, as the document's font resources are
+            if font.missing or font.png or font.svg or font.colr or "fvar" in font.tables:
+                return False
+            created.append((font_key, font, font.file_content, dict(font.widths), dict(font.to_unicode)))
     glyphs = []
     for font_key, font in known.items():
         touched = [(table, data) for table, data in zip(("widths", "to_unicode"), watched[font_key]) if data.before]
@@ -129,7 +146,8 @@ def _record(stream, textbox, key, offset_x, text_overflow, block_ellipsis):
             for glyph, before in data.before.items():
                 after = dict.get(data, glyph, _MISSING)
                 glyphs.append((font_key, table, glyph, before, before if after == before else after))
-    return (key, textbox.pango_layout, textbox.style, entry, list(stream.stream[base:]), _state(stream), glyphs)
+    return (key, textbox.pango_layout, textbox.style, entry, list(stream.stream[base:]), _state(stream), glyphs,
+            created)
 
 
 def install():

@@ -47,6 +47,15 @@ def _font():
     return next(f for f in collection.fonts if f["name"].getDebugName(1) == FONT_FAMILY)
 
 
+def preload():
+    """Loads the seal font's cmap, outlines and metrics (~0.2 s, once per process; ``certificates.worker``)."""
+    font = _font()
+    font.getBestCmap()
+    font.getGlyphSet()
+    font["hmtx"]
+    font["head"]
+
+
 def _draw_text(out, text, *, size, place):
     """Draws each character of ``text``; ``place(i)`` gives (x, y, angle in radians) of its centre."""
     font = _font()

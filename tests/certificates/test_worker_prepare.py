@@ -8,14 +8,17 @@ import pytest
 from celery.signals import worker_process_init
 
 from certificates import render, tasks, worker
+from certificates.models import Certificate
 from portal import pdf
-from portal.signing import backends
+from portal.signing import backends, seal
 
 
 @pytest.fixture
 def unfreeze():
+    threshold = gc.get_threshold()
     yield
     gc.unfreeze()  # prepare freezes what this test process holds; give it back to the collector
+    gc.set_threshold(*threshold)
 
 
 def test_the_worker_start_signal_prepares_the_process(unfreeze):
@@ -26,7 +29,15 @@ def test_the_worker_start_signal_prepares_the_process(unfreeze):
     assert seconds >= 0
     assert render._stylesheets.cache_info().currsize == 1 and pdf.font_config.cache_info().currsize == 1
     assert backends.backend.cache_info().currsize == 1
-    assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == worker.YOUNG_OBJECTS
+    assert seal._font.cache_info().currsize == 1
+
+
+def test_the_specimen_is_a_whole_certificate_never_stored(db):
+    specimen = worker.specimen()
+    rendered = render.render_certificate(specimen)
+    assert rendered.data.startswith(b"%PDF-") and len(rendered.pages) == 1
+    assert specimen.pk is None and not Certificate.objects.exists()
 
 
 def test_a_failed_preparation_is_logged_and_the_worker_goes_on(monkeypatch, caplog):
