@@ -26,6 +26,8 @@ per process (fontTools), and the first subset of each face is still compared wit
 import io
 import logging
 
+from fontTools.ttLib import TTFont
+
 logger = logging.getLogger(__name__)
 
 DROP_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
@@ -36,8 +38,6 @@ _cmaps = {}  # Font.hash → ({character: glyph id}, glyph ids with more than on
 def read_cmap(font):
     """The face's best Unicode ``cmap`` as HarfBuzz chooses it and the glyphs more than one character maps to, or
     None when a request by character could keep more than the glyphs (variation sequences) or it cannot be read."""
-    from fontTools.ttLib import TTFont
-
     try:
         face = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
         tables = face["cmap"].tables

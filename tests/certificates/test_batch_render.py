@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.core.files.base import ContentFile
 
-from certificates import keys, qr, render, restamp, services, tasks
+from certificates import drawcache, keys, qr, render, restamp, services, tasks
 from certificates.models import Certificate, IssuanceBatch
 from portal.signing import SigningUnavailable
 from tests.certificates.conftest import ric
@@ -109,24 +109,28 @@ def test_restamped_pages_are_byte_for_byte_the_full_rendering(make_result, filed
     assert "阿卜杜热合曼" in _text_of(renderer.render(long_name).data)
 
 
-def test_static_texts_are_drawn_once_then_replayed(make_result, filed, monkeypatch):
-    """``certificates.drawcache``: on a re-stamped page the texts every certificate prints are not drawn again but
-    replayed — the first text of each face with the font it adds to the document — byte for byte the full
-    rendering, also around a 生僻字 in the fallback font, after which the static texts draw and replay again."""
-    from certificates import drawcache
-
+def _render_watching_draws(certs, monkeypatch):
+    """Renders ``certs`` with one batch renderer, each byte for byte the full rendering; returns the renderer and,
+    per certificate, the texts WeasyPrint drew (not replayed by ``drawcache``)."""
     drawcache.install()
     draws = []
     real = drawcache._original["draw_text"]
     monkeypatch.setitem(drawcache._original, "draw_text", lambda *args: draws.append(args[1].text) or real(*args))
-    certs = _issued(make_result, filed, ["赵五", "钱六", "孙七", "王堃", "李八", "周九"])
-    renderer = restamp.BatchRenderer()
-    drawn = []
+    renderer, drawn = restamp.BatchRenderer(), []
     for cert in certs:
         before = len(draws)
         data = renderer.render(cert).data
         drawn.append(draws[before:])
         assert data == render.render_certificate(cert).data, cert.data["name"]
+    return renderer, drawn
+
+
+def test_static_texts_are_drawn_once_then_replayed(make_result, filed, monkeypatch):
+    """``certificates.drawcache``: on a re-stamped page the texts every certificate prints are not drawn again but
+    replayed — the first text of each face with the font it adds to the document — byte for byte the full
+    rendering, also around a 生僻字 in the fallback font, after which the static texts draw and replay again."""
+    certs = _issued(make_result, filed, ["赵五", "钱六", "孙七", "王堃", "李八", "周九"])
+    renderer, drawn = _render_watching_draws(certs, monkeypatch)
     assert renderer.restamped == len(certs) - 1
     assert "证书编号" in drawn[0] and "证书编号" in drawn[1]  # laid out, then recorded while drawn
     for page in (drawn[2], drawn[-1]):  # replayed: WeasyPrint draws the values and few else
@@ -140,21 +144,9 @@ def test_values_every_certificate_shares_are_replayed_and_a_changed_one_is_drawn
     """A row value that is the same as the last certificate's (证件类型, 职业名称, 发证日期) keeps its laid-out
     text and is replayed; a value that changes (姓名, or a 工种 that differs for one certificate and comes back) is
     measured and drawn again — the bytes stay those of the full rendering throughout."""
-    from certificates import drawcache
-
-    drawcache.install()
-    draws = []
-    real = drawcache._original["draw_text"]
-    monkeypatch.setitem(drawcache._original, "draw_text", lambda *args: draws.append(args[1].text) or real(*args))
     certs = _issued(make_result, filed, ["赵五", "钱六", "孙七", "王八", "李九"])
     certs[2].data = {**certs[2].data, "job_type": "电气设备安装工"}
-    renderer = restamp.BatchRenderer()
-    drawn = []
-    for cert in certs:
-        before = len(draws)
-        data = renderer.render(cert).data
-        drawn.append(draws[before:])
-        assert data == render.render_certificate(cert).data, cert.data["name"]
+    renderer, drawn = _render_watching_draws(certs, monkeypatch)
     assert renderer.restamped == len(certs) - 1 and renderer.full == 1
     id_type, date_line = certs[0].data["id_type"], render._cn_date(certs[0].data["issue_date"])
     assert id_type in drawn[1] and date_line in drawn[1]  # unchanged for the first time: recorded while drawn
