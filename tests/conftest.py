@@ -10,6 +10,7 @@ cities (so that "another institution" and "another city" always exist), and user
 - prov_hrss / prov_edu, expert (employed by ``other_inst``), student (of ``inst``), admin
 """
 
+import gc
 import os
 
 os.environ.setdefault("PORTAL_TESTING", "1")
@@ -218,6 +219,18 @@ def _no_keys_from_an_earlier_test():
     from django.core.cache import caches
 
     caches["default"].clear()  # the pages alias shares the prefix
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was():
+    """A Celery worker started in this process (tests/portal/test_celery.py: the solo pool sends
+    ``worker_process_init``) prepares it as a worker (``certificates.worker``): frozen objects and another young
+    threshold. Each test gets the interpreter's collector back as it found it."""
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    yield
+    if gc.get_freeze_count() > frozen:
+        gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 @pytest.fixture(autouse=True, scope="session")

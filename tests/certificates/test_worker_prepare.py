@@ -4,7 +4,6 @@
 import gc
 import logging
 
-import pytest
 from celery.signals import worker_process_init
 
 from certificates import render, tasks, worker
@@ -13,15 +12,7 @@ from portal import pdf
 from portal.signing import backends, seal
 
 
-@pytest.fixture
-def unfreeze():
-    threshold = gc.get_threshold()
-    yield
-    gc.unfreeze()  # prepare freezes what this test process holds; give it back to the collector
-    gc.set_threshold(*threshold)
-
-
-def test_the_worker_start_signal_prepares_the_process(unfreeze):
+def test_the_worker_start_signal_prepares_the_process():  # tests/conftest.py gives the collector back after it
     assert tasks.worker is worker  # connected where the worker imports its tasks
     receivers = [receiver() for _key, receiver in worker_process_init.receivers]
     assert worker.on_worker_start in receivers
