@@ -1,10 +1,11 @@
 """What a worker process loads once, when it starts, instead of in its first certificate.
 
 A Celery worker process that renders certificates imports WeasyPrint (~0.7 s of CPU and ~50 MB) and pyHanko with
-its network stack, parses the certificate stylesheets and loads their fonts into the shared ``FontConfiguration``;
-~2 s of CPU in all on this machine (measured, docs/performance.md). Paid inside the first task, it delayed that
-batch's first certificate and, in ``make bench``, counted against the batch's per-certificate figure while the
-reference (rendered later in the same process) paid none of it. ``prepare`` runs from Celery's
+its network stack, parses the certificate stylesheets and loads their fonts into the shared
+``FontConfiguration``: ~0.8 s of CPU on this machine, 1.3 s with the specimen below (measured,
+docs/performance.md). Paid inside the first task, it delayed that batch's first certificate and, in
+``make bench``, counted against the batch's per-certificate figure while the reference (rendered later in the
+same process) paid none of it. ``prepare`` runs from Celery's
 ``worker_process_init`` (connected in ``certificates.tasks``) in every worker process, before it takes a task;
 the benchmark calls it before it times a batch and prints its cost. A process that never renders (the web, a
 command) does not call it and keeps importing WeasyPrint only when it makes a PDF (``certificates.render``).
@@ -32,8 +33,8 @@ from .models import Certificate, CertificateKind
 
 logger = logging.getLogger(__name__)
 
-# Modules a certificate's rendering, re-stamping and sealing import on first use.
 YOUNG_OBJECTS = 10_000
+# Modules a certificate's rendering, re-stamping and sealing import on first use.
 MODULES = ("weasyprint", "weasyprint.images", "weasyprint.formatting_structure.boxes", "weasyprint.text.line_break",
            "weasyprint.pdf", "weasyprint.urls")
 
