@@ -14,6 +14,10 @@ It then lays out and writes a specimen certificate of made-up values (never stor
 layout of a process also loads the fonts into Pango and HarfBuzz and checks the one-pass font subsets
 (``portal.fontsubset``), ~0.2 s more; and loads the font the seals are drawn from (``portal.signing.seal``).
 
+A pool process must report itself up within ``CELERY_WORKER_PROC_ALIVE_TIMEOUT`` (30 s here; Celery's default, 4 s,
+is too close to ~1.5 s of wall time on two busy cores), so ``prepare`` never builds the certificate fonts (tens of
+seconds, once per deployment): without them it only imports.
+
 Then the garbage collector: what was loaded lives as long as the process, so it is frozen (``gc.freeze()``) and no
 later collection walks it; and the youngest generation is collected after ``YOUNG_OBJECTS`` allocations instead of
 700 — a certificate allocates and frees some 10⁵ objects, and a collection every 700 cost ~0.7 ms of CPU a
@@ -44,12 +48,14 @@ def prepare():
     start = time.process_time()
     for name in MODULES:
         importlib.import_module(name)
-    fonts.ensure_fonts()
-    pdf.font_config()
-    render.preload()  # parses the stylesheets and loads the certificate fonts into the FontConfiguration
     backends.backend()  # imports pyHanko (its signers are loaded per issuer, on first use)
     seal.preload()
-    render.render_certificate(specimen())
+    if fonts.built():  # building them is the first certificate's work (or ``manage.py certificate_fonts``')
+        pdf.font_config()
+        render.preload()  # parses the stylesheets and loads the certificate fonts into the FontConfiguration
+        render.render_certificate(specimen())
+    else:
+        logger.info("certificate fonts not built yet: the first certificate builds them")
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])

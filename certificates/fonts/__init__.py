@@ -184,6 +184,10 @@ def _cff_to_truetype(font):
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
+def built():
+    return all(font_path(weight).exists() for weight in SOURCES)
+
+
 def ensure_fonts():
     """Returns {weight: path}, building what is missing (once per process, under a lock)."""
     paths = {weight: font_path(weight) for weight in SOURCES}
